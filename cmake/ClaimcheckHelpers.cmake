@@ -1,10 +1,14 @@
 # One helper per kind of target.
 
-# claimcheck_add_test(<name> SOURCES <files...> LIBS <targets...>)
+# claimcheck_add_test(<name> [TORCH] SOURCES <files...> LIBS <targets...>)
 # A GoogleTest executable whose tests are discovered before each run and labelled `unit`.
+# TORCH: reuse the harness's precompiled LibTorch header (saves ~30 s per target).
 function(claimcheck_add_test name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "TORCH" "" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
+  if(ARG_TORCH)
+    target_precompile_headers(${name} REUSE_FROM claimcheck_harness)
+  endif()
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest_main)
   target_compile_definitions(${name} PRIVATE
     CLAIMCHECK_SOURCE_DIR="${PROJECT_SOURCE_DIR}"

@@ -1,0 +1,49 @@
+#include "harness/env/device.h"
+
+#include <torch/cuda.h>
+
+#include <stdexcept>
+
+namespace claimcheck::env {
+
+DeviceChoice device_choice_from_string(const std::string& name) {
+  if (name == "auto") return DeviceChoice::kAuto;
+  if (name == "cpu") return DeviceChoice::kCpu;
+  if (name == "cuda") return DeviceChoice::kCuda;
+  throw std::invalid_argument("unknown device '" + name + "' (valid: auto, cpu, cuda)");
+}
+
+std::string to_string(DeviceChoice choice) {
+  switch (choice) {
+    case DeviceChoice::kAuto:
+      return "auto";
+    case DeviceChoice::kCpu:
+      return "cpu";
+    case DeviceChoice::kCuda:
+      return "cuda";
+  }
+  throw std::logic_error("unhandled DeviceChoice");
+}
+
+bool cuda_available() {
+  return torch::cuda::is_available();
+}
+
+torch::Device select_device(DeviceChoice choice) {
+  switch (choice) {
+    case DeviceChoice::kCpu:
+      return torch::kCPU;
+    case DeviceChoice::kAuto:
+      return cuda_available() ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+    case DeviceChoice::kCuda:
+      if (!cuda_available()) {
+        throw std::runtime_error(
+            "--device cuda: no CUDA device is available to LibTorch (this build or machine is "
+            "CPU-only); use --device cpu or --device auto");
+      }
+      return {torch::kCUDA, 0};
+  }
+  throw std::logic_error("unhandled DeviceChoice");
+}
+
+}  // namespace claimcheck::env

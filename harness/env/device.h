@@ -1,0 +1,26 @@
+// Device selection: auto | cpu | cuda. Asking for CUDA where there is none is a clear error.
+#pragma once
+
+#include <torch/types.h>
+
+#include <string>
+
+namespace claimcheck::env {
+
+/// What the user asked for on the command line or in a spec.
+enum class DeviceChoice { kAuto, kCpu, kCuda };
+
+/// Parses "auto", "cpu" or "cuda"; throws std::invalid_argument naming the valid choices.
+DeviceChoice device_choice_from_string(const std::string& name);
+
+/// The name as written in specs and on the command line.
+std::string to_string(DeviceChoice choice);
+
+/// Whether LibTorch sees a usable CUDA device.
+bool cuda_available();
+
+/// The device to train on: auto picks CUDA when available; cuda without one throws
+/// std::runtime_error saying so and how to fall back.
+torch::Device select_device(DeviceChoice choice);
+
+}  // namespace claimcheck::env

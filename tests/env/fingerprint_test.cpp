@@ -1,0 +1,57 @@
+// The environment fingerprint: every field a baseline records is present and plausible.
+#include "harness/env/fingerprint.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "harness/env/device.h"
+
+namespace claimcheck::env {
+namespace {
+
+TEST(Fingerprint, HasEveryField) {
+  const nlohmann::json f = fingerprint();
+  for (const char* key : {"libtorch", "cuda", "blas", "compiler", "build_type", "git_commit",
+                          "git_dirty", "threads", "cpu", "os"}) {
+    EXPECT_TRUE(f.contains(key)) << "missing " << key << " in " << f.dump();
+  }
+  EXPECT_EQ(f["libtorch"].get<std::string>().substr(0, 1), std::to_string(TORCH_VERSION_MAJOR));
+  EXPECT_EQ(f["cuda"]["available"].get<bool>(), torch::cuda::is_available());
+  EXPECT_GE(f["threads"]["intra_op"].get<int>(), 1);
+  EXPECT_FALSE(f["compiler"].get<std::string>().empty());
+  EXPECT_TRUE(f["blas"].contains("loaded"));
+  EXPECT_TRUE(f["blas"].contains("build_setting"));
+}
+
+TEST(Fingerprint, GitCommitIsAHashInACheckout) {
+  const std::string commit = fingerprint()["git_commit"].get<std::string>();
+  // Built from a git checkout (as in CI): a 40-hex-digit commit. "unknown" only outside git.
+  if (commit != "unknown") {
+    EXPECT_EQ(commit.size(), 40u) << commit;
+    EXPECT_EQ(commit.find_first_not_of("0123456789abcdef"), std::string::npos) << commit;
+  }
+}
+
+TEST(Fingerprint, ReportsTheBlasLibtorchLoaded) {
+  // ci/setup.sh installs libopenblas0-openmp; Debian's LibTorch links libblas.so.3, which the
+  // alternatives system points at OpenBLAS. A reference BLAS here means setup was skipped.
+  const nlohmann::json blas = fingerprint()["blas"];
+  EXPECT_EQ(blas["name"].get<std::string>(), "OpenBLAS") << blas.dump();
+}
+
+TEST(DeviceChoice, ParsesAndRejects) {
+  EXPECT_EQ(device_choice_from_string("cpu"), DeviceChoice::kCpu);
+  EXPECT_EQ(device_choice_from_string("auto"), DeviceChoice::kAuto);
+  EXPECT_EQ(to_string(DeviceChoice::kCuda), "cuda");
+  EXPECT_THROW(device_choice_from_string("gpu"), std::invalid_argument);
+  EXPECT_EQ(select_device(DeviceChoice::kCpu), torch::Device(torch::kCPU));
+  if (!cuda_available()) {
+    EXPECT_THROW(select_device(DeviceChoice::kCuda), std::runtime_error);
+    EXPECT_EQ(select_device(DeviceChoice::kAuto), torch::Device(torch::kCPU));
+  } else {
+    EXPECT_TRUE(select_device(DeviceChoice::kAuto).is_cuda());
+  }
+}
+
+}  // namespace
+}  // namespace claimcheck::env
