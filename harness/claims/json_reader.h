@@ -1,0 +1,88 @@
+// Reads one JSON object of a spec with an explicit unknown-key check (nlohmann's
+// _WITH_DEFAULT macros silently ignore typos). Every error says `file: key: what, how to fix`.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace claimcheck::claims {
+
+/// A spec error: the message names the file, the key path and the fix. Exit code 2.
+class SpecError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+/// Wraps one JSON object; every key asked for (present or not) is valid, finish() rejects the rest.
+class ObjectReader {
+ public:
+  /// `path` is the key path shown in errors, e.g. "arms[2].model"; `file` the spec file.
+  ObjectReader(const nlohmann::json& object, std::string file, std::string path);
+
+  /// The value of a required key, converted to T; SpecError when absent or of the wrong type.
+  template <typename T>
+  T get(const std::string& key) {
+    known_.insert(key);
+    if (!object_.contains(key)) fail(key, "is required but missing");
+    return convert<T>(key);
+  }
+  /// The value of an optional key, or `fallback` when absent.
+  template <typename T>
+  T optional(const std::string& key, T fallback) {
+    known_.insert(key);
+    return object_.contains(key) ? convert<T>(key) : fallback;
+  }
+  /// Whether the key is present (marks it as known).
+  bool has(const std::string& key);
+  /// The raw JSON of a key (marks it as known); SpecError when absent.
+  const nlohmann::json& raw(const std::string& key);
+  /// A reader for a nested object.
+  ObjectReader child(const std::string& key);
+  /// Throws SpecError naming the first key that was never read (a typo or an unsupported key).
+  void finish() const;
+  /// Throws SpecError for `key` with `what` (e.g. "must be >= 1").
+  [[noreturn]] void fail(const std::string& key, const std::string& what) const;
+  /// "file: path.key" as used in messages.
+  std::string where(const std::string& key) const;
+
+ private:
+  template <typename T>
+  T convert(const std::string& key) {
+    known_.insert(key);
+    const nlohmann::json& value = object_.at(key);
+    try {
+      if constexpr (std::is_same_v<T, double>) {
+        if (!value.is_number()) throw std::runtime_error("");
+      } else if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+        if (!value.is_number_integer()) throw std::runtime_error("");
+      } else if constexpr (std::is_same_v<T, bool>) {
+        if (!value.is_boolean()) throw std::runtime_error("");
+      } else if constexpr (std::is_same_v<T, std::string>) {
+        if (!value.is_string()) throw std::runtime_error("");
+      }
+      return value.get<T>();
+    } catch (const std::exception&) {
+      fail(key, "has the wrong type (" + std::string(value.type_name()) + ": " + value.dump() +
+                    "); expected " + type_name<T>());
+    }
+  }
+  template <typename T>
+  static std::string type_name() {
+    if constexpr (std::is_same_v<T, double>) return "a number";
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) return "an integer";
+    if constexpr (std::is_same_v<T, bool>) return "true or false";
+    if constexpr (std::is_same_v<T, std::string>) return "a string";
+    return "an array of the right element type";
+  }
+
+  const nlohmann::json& object_;
+  std::string file_;
+  std::string path_;
+  std::set<std::string> known_;
+};
+
+}  // namespace claimcheck::claims

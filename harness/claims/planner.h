@@ -1,0 +1,63 @@
+// The planner: a claim spec and a profile become the list of training runs, each with a stable
+// RunKey. Paired arms share seeds (common random numbers); random-search trials share draws.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "harness/claims/spec.h"
+
+namespace claimcheck::claims {
+
+/// Which kind of unit a run is in its design.
+enum class RunRole { kReplicate, kTrial };
+
+/// One training run: everything that determines its result, plus where it belongs.
+struct RunSpec {
+  std::string claim;
+  std::string arm;
+  RunRole role = RunRole::kReplicate;
+  int index = 0;                 // replicate or trial number, from 0
+  ModelSpec model;
+  TaskSpec task;
+  std::int64_t batch = 64;
+  double lr = 1e-3;
+  std::uint64_t data_seed = 0;   // drives the data order (stats::Rng)
+  std::uint64_t init_seed = 0;   // torch::manual_seed before the model is built
+  std::string device_type;       // "cpu" or "cuda": part of the key (results differ by device)
+
+  /// What determines the result, as canonical JSON (the RunKey is its hash).
+  nlohmann::json config() const;
+  /// A 16-hex-digit hash of config(): the run's identity in the store.
+  std::string key() const;
+};
+
+/// Which subset of the runs to take: every `count`-th run starting at `index` (0-based).
+struct Shard {
+  int index = 0;
+  int count = 1;
+};
+
+/// Parses "I/N" (0 <= I < N); throws std::invalid_argument with the expected form.
+Shard parse_shard(const std::string& text);
+
+/// All runs of `profile` (deduplicated by key, in a stable order), then the shard's share.
+/// `replicates_override` > 0 replaces the profile's replicates (the --seeds option).
+std::vector<RunSpec> plan(const ClaimSpec& spec, const std::string& profile,
+                          const std::string& device_type, int replicates_override = 0,
+                          Shard shard = {});
+
+/// The (batch, lr) of random-search trial `trial`, the same draw for every arm.
+struct TrialDraw {
+  std::int64_t batch;
+  double lr;
+};
+TrialDraw draw_trial(const ClaimSpec& spec, int trial);
+
+/// "replicate" / "trial".
+std::string to_string(RunRole role);
+
+}  // namespace claimcheck::claims

@@ -1,0 +1,38 @@
+// The executor: trains the planned runs that are not yet in the store and appends each result
+// as it finishes. The only place that knows how runs are scheduled: today independent runs on a
+// small pool of CPU workers (one LibTorch thread each) or one at a time on CUDA.
+#pragma once
+
+#include <torch/types.h>
+
+#include <cstddef>
+#include <iosfwd>
+#include <vector>
+
+#include "harness/claims/planner.h"
+#include "harness/claims/run_store.h"
+
+namespace claimcheck::train {
+
+/// How to execute.
+struct ExecuteOptions {
+  torch::Device device = torch::kCPU;
+  int workers = 0;                  // parallel runs on CPU; 0 = one per hardware thread
+  std::ostream* progress = nullptr;  // one line per finished run (runs done/total, ETA)
+};
+
+/// What happened.
+struct ExecuteSummary {
+  std::size_t total = 0;     // runs planned
+  std::size_t cached = 0;    // already in the store, not retrained
+  std::size_t trained = 0;   // trained now
+  std::size_t diverged = 0;  // of those trained, flagged diverged
+  double wall_seconds = 0.0;
+};
+
+/// Trains every run whose key is not in `store`, appending one record per run:
+/// {key, claim, arm, role, index, config, metrics, diverged, wall_seconds, fingerprint}.
+ExecuteSummary execute_runs(const std::vector<claims::RunSpec>& runs, claims::RunStore& store,
+                            const ExecuteOptions& options);
+
+}  // namespace claimcheck::train
