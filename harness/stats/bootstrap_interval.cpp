@@ -1,0 +1,156 @@
+#include "harness/stats/bootstrap_interval.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <boost/math/distributions/normal.hpp>
+
+#include "harness/stats/check.h"
+#include "harness/stats/descriptives.h"
+
+namespace claimcheck::stats {
+namespace {
+
+constexpr const char* kFn = "interval_from_distribution";
+
+double phi(double z) {
+  return boost::math::cdf(boost::math::normal_distribution<>(), z);
+}
+double phi_inv(double p) {
+  return boost::math::quantile(boost::math::normal_distribution<>(), p);
+}
+
+// Acceleration a from the jackknife, scipy 1.10 _bca_interval (Efron & Tibshirani 1993, eq.
+// 14.15, generalised to several independent samples): U_ji = (n_j - 1)(mean_j - theta_ji),
+// a = (1/6) sum_j sum_i U_ji^3 / n_j^3 / (sum_j sum_i U_ji^2 / n_j^2)^(3/2). For one sample
+// this is STATISTICS.md's sum (mean - theta_i)^3 / (6 [sum (mean - theta_i)^2]^(3/2)).
+// Returns false when the denominator is zero (constant jackknife).
+bool acceleration(const std::vector<std::vector<double>>& jackknife, double& a) {
+  double num = 0.0;
+  double den = 0.0;
+  for (const auto& group : jackknife) {
+    const double n = static_cast<double>(group.size());
+    double dot = 0.0;
+    for (double t : group)
+      dot += t;
+    dot /= n;
+    for (double t : group) {
+      const double u = (n - 1.0) * (dot - t);
+      num += u * u * u / (n * n * n);
+      den += u * u / (n * n);
+    }
+  }
+  if (!(den > 0.0)) return false;
+  a = num / (6.0 * std::pow(den, 1.5));
+  return std::isfinite(a);
+}
+
+}  // namespace
+
+std::string to_string(CiMethod method) {
+  switch (method) {
+    case CiMethod::kPercentile:
+      return "percentile";
+    case CiMethod::kBasic:
+      return "basic";
+    case CiMethod::kBca:
+      return "bca";
+  }
+  detail::fail("to_string", "argument 'method' is not a CiMethod");
+}
+
+CiMethod ci_method_from_string(const std::string& name) {
+  for (CiMethod m : {CiMethod::kPercentile, CiMethod::kBasic, CiMethod::kBca}) {
+    if (to_string(m) == name) return m;
+  }
+  detail::fail("ci_method_from_string",
+               "unknown CI method '" + name + "' (valid: percentile, basic, bca)");
+}
+
+BootstrapCi interval_from_distribution(const BootstrapDistribution& dist, CiMethod method,
+                                       double confidence) {
+  detail::require_finite(dist.estimate, kFn, "dist.estimate");
+  detail::require_sample(dist.replicates, kFn, "dist.replicates");
+  detail::require_confidence(confidence, kFn);
+  std::vector<double> sorted = dist.replicates;
+  std::sort(sorted.begin(), sorted.end());
+  const double theta = dist.estimate;
+  const double alpha = (1.0 - confidence) / 2.0;
+  BootstrapCi ci{theta, 0.0, 0.0, method, static_cast<int>(sorted.size()), confidence, false, ""};
+
+  if (sorted.front() == sorted.back()) {
+    // Every resample gives the same value (e.g. constant data, or a max over few tied values):
+    // the bootstrap says nothing about spread. STATISTICS.md: report it, use exact methods.
+    const double v = sorted.front();
+    ci.lo = ci.hi = method == CiMethod::kBasic ? 2.0 * theta - v : v;
+    ci.degenerate = true;
+    ci.note = "all " + std::to_string(sorted.size()) + " bootstrap replicates are equal (" +
+              std::to_string(v) +
+              "): the bootstrap distribution is a point; use an exact test (t interval or "
+              "sign-flip permutation p) instead";
+    return ci;
+  }
+  const auto percentile = [&](double p_lo, double p_hi) {
+    ci.lo = quantile_sorted(sorted, p_lo);
+    ci.hi = quantile_sorted(sorted, p_hi);
+  };
+
+  switch (method) {
+    case CiMethod::kPercentile:  // [Q*(alpha), Q*(1 - alpha)]
+      percentile(alpha, 1.0 - alpha);
+      return ci;
+    case CiMethod::kBasic: {  // [2 theta - Q*(1 - alpha), 2 theta - Q*(alpha)]
+      const double q_lo = quantile_sorted(sorted, alpha);
+      const double q_hi = quantile_sorted(sorted, 1.0 - alpha);
+      ci.lo = 2.0 * theta - q_hi;
+      ci.hi = 2.0 * theta - q_lo;
+      return ci;
+    }
+    case CiMethod::kBca:
+      break;
+  }
+
+  if (dist.jackknife.empty()) detail::fail(kFn, "BCa needs 'dist.jackknife' (it is empty)");
+  for (const auto& group : dist.jackknife)
+    detail::require_sample(group, kFn, "dist.jackknife", 2);
+  const auto fall_back = [&](const std::string& why) {
+    percentile(alpha, 1.0 - alpha);
+    ci.method = CiMethod::kPercentile;
+    ci.degenerate = true;
+    ci.note = "BCa undefined (" + why + "); percentile interval reported instead";
+    return ci;
+  };
+  // Bias correction, tie-robust (scipy _percentile_of_score, 'mean' kind):
+  // z0 = Phi^-1((#{theta* < theta} + #{theta* <= theta}) / (2B)).
+  const auto less = std::lower_bound(sorted.begin(), sorted.end(), theta) - sorted.begin();
+  const auto less_equal = std::upper_bound(sorted.begin(), sorted.end(), theta) - sorted.begin();
+  const double p0 =
+      static_cast<double>(less + less_equal) / (2.0 * static_cast<double>(sorted.size()));
+  if (!(p0 > 0.0 && p0 < 1.0)) {
+    return fall_back("every replicate lies on one side of the estimate, so z0 is infinite");
+  }
+  const double z0 = phi_inv(p0);
+  double a = 0.0;
+  if (!acceleration(dist.jackknife, a)) {
+    a = 0.0;
+    ci.note = "jackknife values are constant: acceleration set to 0";
+  }
+  // Efron (1987) eq. 2.3: alpha_k = Phi(z0 + (z0 + z_k) / (1 - a (z0 + z_k))).
+  const double z_lo = phi_inv(alpha);
+  const double z_hi = -z_lo;
+  const double den_lo = 1.0 - a * (z0 + z_lo);
+  const double den_hi = 1.0 - a * (z0 + z_hi);
+  if (!(den_lo > 0.0 && den_hi > 0.0)) {
+    // Beyond |a (z0 + z)| >= 1 the adjusted level folds back on itself (Efron 1987, sec. 2).
+    return fall_back("acceleration too large: 1 - a (z0 + z) <= 0");
+  }
+  const double alpha1 = phi(z0 + (z0 + z_lo) / den_lo);
+  const double alpha2 = phi(z0 + (z0 + z_hi) / den_hi);
+  if (!(alpha1 >= 0.0 && alpha2 <= 1.0 && alpha1 <= alpha2)) {
+    return fall_back("adjusted levels outside [0, 1]");
+  }
+  percentile(alpha1, alpha2);
+  return ci;
+}
+
+}  // namespace claimcheck::stats

@@ -1,0 +1,76 @@
+#include "harness/stats/tost.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include <boost/math/distributions/students_t.hpp>
+
+#include "harness/stats/check.h"
+#include "harness/stats/descriptives.h"
+
+namespace claimcheck::stats {
+namespace {
+
+void check_args(double margin, double alpha, const char* fn) {
+  if (!std::isfinite(margin) || !(margin > 0.0)) {
+    detail::fail(fn, "argument 'margin' must be finite and > 0, got " + std::to_string(margin));
+  }
+  if (!(alpha > 0.0 && alpha < 0.5)) {
+    detail::fail(fn, "argument 'alpha' must lie in (0, 0.5), got " + std::to_string(alpha));
+  }
+}
+
+// Both one-sided t tests (Schuirmann 1987) from the estimate, its standard error and df.
+TostResult tost_from(double estimate, double se, double df, double margin, double alpha) {
+  const boost::math::students_t dist(df);
+  TostResult r{};
+  r.estimate = estimate;
+  r.df = df;
+  r.alpha = alpha;
+  r.t_lower = (estimate + margin) / se;
+  r.p_lower = boost::math::cdf(boost::math::complement(dist, r.t_lower));
+  r.t_upper = (estimate - margin) / se;
+  r.p_upper = boost::math::cdf(dist, r.t_upper);
+  r.p = std::max(r.p_lower, r.p_upper);
+  const double q = boost::math::quantile(dist, 1.0 - alpha);
+  r.lo = estimate - q * se;
+  r.hi = estimate + q * se;
+  return r;
+}
+
+}  // namespace
+
+TostResult paired_tost(const std::vector<double>& a, const std::vector<double>& b, double margin,
+                       double alpha) {
+  constexpr const char* kFn = "paired_tost";
+  detail::require_sample(a, kFn, "a", 2);
+  detail::require_sample(b, kFn, "b", 2);
+  detail::require_same_length(a, b, kFn);
+  check_args(margin, alpha, kFn);
+  std::vector<double> d(a.size());
+  for (std::size_t i = 0; i < d.size(); ++i)
+    d[i] = a[i] - b[i];
+  const double n = static_cast<double>(d.size());
+  const double se = sd(d) / std::sqrt(n);
+  if (!(se > 0.0)) detail::fail(kFn, "the paired differences a - b are all equal (sd = 0)");
+  return tost_from(mean(d), se, n - 1.0, margin, alpha);
+}
+
+TostResult welch_tost(const std::vector<double>& a, const std::vector<double>& b, double margin,
+                      double alpha) {
+  constexpr const char* kFn = "welch_tost";
+  detail::require_sample(a, kFn, "a", 2);
+  detail::require_sample(b, kFn, "b", 2);
+  check_args(margin, alpha, kFn);
+  const double n1 = static_cast<double>(a.size());
+  const double n2 = static_cast<double>(b.size());
+  const double v1 = variance(a) / n1;
+  const double v2 = variance(b) / n2;
+  if (!(v1 + v2 > 0.0)) detail::fail(kFn, "both arms 'a' and 'b' are constant (zero variance)");
+  // Welch-Satterthwaite df, as in welch_t.
+  const double df = (v1 + v2) * (v1 + v2) / (v1 * v1 / (n1 - 1.0) + v2 * v2 / (n2 - 1.0));
+  return tost_from(mean(a) - mean(b), std::sqrt(v1 + v2), df, margin, alpha);
+}
+
+}  // namespace claimcheck::stats

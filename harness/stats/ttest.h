@@ -1,0 +1,44 @@
+// Paired t and Welch t tests: estimate, confidence interval, t, df and p, one- or two-sided,
+// built on boost::math::students_t (Boost 1.74 ships only the one-sample test). Formulas:
+// STATISTICS.md "Paired and two-sample tests"; they match scipy.stats.ttest_rel and
+// ttest_ind(equal_var=False).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace claimcheck::stats {
+
+/// The alternative hypothesis about the effect (a - b): two-sided, greater than 0, less than 0.
+enum class Alternative { kTwoSided, kGreater, kLess };
+
+/// "two-sided", "greater" or "less" (scipy's names).
+std::string to_string(Alternative alternative);
+/// Inverse of to_string(Alternative); throws std::invalid_argument listing the valid names.
+Alternative alternative_from_string(const std::string& name);
+
+/// Result of a t test. One-sided intervals have an infinite end (kGreater: hi = +inf).
+struct TTestResult {
+  double estimate;          ///< mean(a - b) (paired) or mean(a) - mean(b) (Welch)
+  double lo;                ///< lower end of the confidence interval for the effect
+  double hi;                ///< upper end of the confidence interval for the effect
+  double t;                 ///< t statistic
+  double df;                ///< degrees of freedom (Welch-Satterthwaite for Welch)
+  double p;                 ///< p-value for `alternative`
+  Alternative alternative;  ///< the alternative tested
+  double confidence;        ///< confidence level of [lo, hi]
+};
+
+/// Paired t test on d = a - b: t = mean(d) / (sd(d)/sqrt(n)), df = n - 1; n >= 2, sd(d) > 0.
+TTestResult paired_t(const std::vector<double>& a, const std::vector<double>& b,
+                     Alternative alt = Alternative::kTwoSided, double confidence = 0.95);
+
+/// Welch's unequal-variance t test of mean(a) - mean(b); each arm >= 2 values, not both constant.
+TTestResult welch_t(const std::vector<double>& a, const std::vector<double>& b,
+                    Alternative alt = Alternative::kTwoSided, double confidence = 0.95);
+
+/// The t test shared by both: estimate, standard error and df in, CI and p out.
+TTestResult t_from_estimate(double estimate, double standard_error, double df, Alternative alt,
+                            double confidence);
+
+}  // namespace claimcheck::stats
