@@ -29,3 +29,20 @@ function(claimcheck_add_bench name)
     set_tests_properties(bench.${name} PROPERTIES LABELS bench)
   endif()
 endfunction()
+
+# claimcheck_add_claim(<id> <profile> <profile-json>)
+# One CTest test that runs the claim under the profile and compares it with its baseline.
+function(claimcheck_add_claim id profile profile_json)
+  set(name claim.${id}.${profile})
+  set(dir "${CMAKE_BINARY_DIR}/claim-runs/${profile}")
+  add_test(NAME ${name}
+    COMMAND claimcheck run ${id} --profile ${profile} --store "${dir}"
+            --report-dir "${dir}/reports/${id}")
+  set(labels claim ${profile})
+  string(JSON _gpu ERROR_VARIABLE _no_gpu GET "${profile_json}" gpu)
+  if(NOT _no_gpu AND _gpu)
+    list(APPEND labels gpu)
+    set_tests_properties(${name} PROPERTIES RESOURCE_GROUPS "gpus:1")
+  endif()
+  set_tests_properties(${name} PROPERTIES LABELS "${labels}" SKIP_RETURN_CODE 77 TIMEOUT 1800)
+endfunction()

@@ -6,10 +6,13 @@
 #include <ostream>
 #include <stdexcept>
 
+#include "harness/claims/json_reader.h"
+#include "harness/cli/commands.h"
 #include "harness/env/data_dir.h"
 #include "harness/env/fingerprint.h"
 
 namespace claimcheck::cli {
+namespace fs = std::filesystem;
 namespace {
 
 // Options shared by the subcommands, filled in by CLI11.
@@ -17,9 +20,7 @@ struct Options {
   std::string claim;
   bool all = false;
   std::string profile;
-  std::string device = "auto";
-  std::string store;
-  std::string report_dir;
+  std::string device;
   int seeds = 0;
   std::string shard;
   std::string format = "md";
@@ -53,12 +54,6 @@ std::string usage_line(const std::string& command) {
   return "claimcheck <list|run|analyze|bless|report|env> [options]   (--help for details)";
 }
 
-int not_yet(std::ostream& err, const std::string& command) {
-  err << "claimcheck " << command
-      << ": not implemented yet (the claim-engine issue implements it)\n";
-  return kExitUsage;
-}
-
 }  // namespace
 
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -66,6 +61,14 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
                "claimcheck"};
   app.require_subcommand(1);
   Options opt;
+  Paths paths{fs::path(CLAIMCHECK_SOURCE_DIR) / "claims",
+              fs::path(CLAIMCHECK_SOURCE_DIR) / "baselines"};
+  std::string store = "runs";
+  std::string report_dir;
+  app.add_option("--claims-dir", paths.claims,
+                 "Directory of claim specs (default: the source tree's claims/)");
+  app.add_option("--baselines-dir", paths.baselines,
+                 "Directory of baselines (default: the source tree's baselines/)");
 
   app.add_subcommand("list", "List the claims, their hypotheses and profiles");
   auto* run =
@@ -73,11 +76,12 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   run->add_option("claim", opt.claim, "Claim id (a file name in claims/ without .json)");
   run->add_flag("--all", opt.all, "Run every claim");
   run->add_option("--profile", opt.profile, "Profile: smoke or nightly")->required();
-  run->add_option("--device", opt.device, "auto, cpu or cuda")
+  run->add_option("--device", opt.device, "auto, cpu or cuda (default: the profile's)")
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
-  run->add_option("--store", opt.store,
-                  "Run-store directory (runs already there are not retrained)");
-  run->add_option("--report-dir", opt.report_dir, "Where report.json and report.md are written");
+  run->add_option("--store", store,
+                  "Run-store directory (default ./runs; runs already there are not retrained)");
+  run->add_option("--report-dir", report_dir,
+                  "Where report.json and report.md go (default <store>/reports/<claim>/<profile>)");
   run->add_option("--seeds", opt.seeds, "Override the profile's number of seeds")
       ->check(CLI::PositiveNumber);
   run->add_option("--shard", opt.shard, "I/N: run every N-th run starting at I (0-based)");
@@ -85,13 +89,18 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
       "analyze", "Recompute verdicts and reports from a run store (no training)");
   analyze->add_option("claim", opt.claim, "Claim id")->required();
   analyze->add_option("--profile", opt.profile, "Profile: smoke or nightly")->required();
-  analyze->add_option("--store", opt.store, "Run-store directory");
+  analyze->add_option("--store", store, "Run-store directory (default ./runs)");
+  analyze->add_option("--report-dir", report_dir, "Where report.json and report.md go");
   auto* bless =
       app.add_subcommand("bless", "Write baselines/<claim>/<profile>.json from the run store");
   bless->add_option("claim", opt.claim, "Claim id")->required();
   bless->add_option("--profile", opt.profile, "Profile: smoke or nightly")->required();
+  bless->add_option("--store", store, "Run-store directory holding the runs (default ./runs)");
   auto* report = app.add_subcommand("report", "One report over many claims or shards");
-  report->add_option("--store", opt.store, "Run-store directory")->required();
+  report
+      ->add_option("--store", store, "Run-store directory: every *.jsonl in it (shards) is merged")
+      ->required();
+  report->add_option("--profile", opt.profile, "Profile (default smoke)");
   report->add_option("--format", opt.format, "md, html or json")
       ->check(CLI::IsMember({"md", "html", "json"}));
   app.add_subcommand("env", "Print the environment fingerprint and which data sets were found");
@@ -114,8 +123,28 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
 
   try {
     const std::string command = app.get_subcommands().front()->get_name();
+    paths.store = store;
+    paths.report_dir = report_dir;
     if (command == "env") return print_env(out);
-    return not_yet(err, command);
+    if (command == "list") return command_list(paths, out);
+    if (command == "run") {
+      if (opt.all == !opt.claim.empty()) {
+        err << "claimcheck run: give a claim id or --all (not both)\nusage: " << usage_line("run")
+            << "\n";
+        return kExitUsage;
+      }
+      return command_run(paths, {opt.claim, opt.all, opt.profile, opt.device, opt.seeds, opt.shard},
+                         out, err);
+    }
+    if (command == "analyze") return command_analyze(paths, opt.claim, opt.profile, out, err);
+    if (command == "bless") return command_bless(paths, opt.claim, opt.profile, out, err);
+    if (command == "report")
+      return command_report(paths, opt.profile.empty() ? "smoke" : opt.profile, opt.format, out,
+                            err);
+    return kExitUsage;
+  } catch (const claims::SpecError& e) {
+    err << "claimcheck: spec error: " << e.what() << "\n";
+    return kExitUsage;
   } catch (const std::exception& e) {
     err << "claimcheck: error: " << e.what() << "\n";
     return kExitUsage;

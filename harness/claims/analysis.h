@@ -1,0 +1,83 @@
+// Analysis: runs in the store -> one result per hypothesis (estimate, CI, p, Holm, verdict),
+// plus per-arm summaries and the source's own bootstrap-of-max, never decided. Never trains.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/claims/planner.h"
+#include "harness/claims/spec.h"
+#include "harness/stats/bootstrap.h"
+#include "harness/stats/verdict.h"
+
+namespace claimcheck::claims {
+
+/// The decided result of one hypothesis.
+struct HypothesisResult {
+  HypothesisSpec spec;
+  int n = 0;                     // replicates (paired) or trials (random search)
+  double treatment_value = 0.0;  // mean metric, or expected best of k (Tang)
+  double control_value = 0.0;
+  std::vector<double> treatment_units;  // per replicate / per trial metric values
+  std::vector<double> control_units;
+  stats::BootstrapCi ci{};        // BCa CI of the effect (treatment − control)
+  double t_lo = 0.0, t_hi = 0.0;  // paired t interval (paired designs; small-n check)
+  double p_value = 1.0;           // two-sided, against the margin boundary (see .cpp)
+  double holm_p = 1.0;            // Holm-adjusted across the claim's hypotheses
+  double win_rate = 0.0;          // paired P(treatment > control) per unit
+  stats::Verdict ci_verdict = stats::Verdict::kInconclusive;  // from the CI alone
+  stats::Verdict verdict = stats::Verdict::kInconclusive;     // after Holm
+  int seeds_needed = 0;  // paired: seeds to detect the margin-or-observed effect
+  std::string note;      // why the verdict is what it is, when not obvious
+};
+
+/// Per-arm summary of its paired replicates (and its search trials, where it has them).
+struct ArmSummary {
+  std::string name;
+  std::string metric;
+  int replicates = 0;
+  double mean = 0.0;
+  double sd = 0.0;
+  int diverged = 0;
+  std::optional<double> source_value;
+  int trials = 0;
+  double best_trial = 0.0;
+};
+
+/// The source's own statistic: percentile bootstrap CI of max of a resample of k trial values.
+struct SourceMaxResult {
+  std::string arm;
+  int k = 0;
+  double observed_max = 0.0;
+  stats::BootstrapCi ci{};
+};
+
+/// Everything decided about one claim under one profile.
+struct ClaimAnalysis {
+  std::string claim;
+  std::string title;
+  std::string profile;
+  std::string spec_hash;
+  double alpha = 0.05;
+  std::vector<HypothesisResult> hypotheses;
+  std::vector<ArmSummary> arms;
+  std::vector<SourceMaxResult> source_max;
+  std::map<std::string, nlohmann::json> runs;  // key -> {arm, role, index, config, metrics}
+  double train_seconds = 0.0;                  // sum of the runs' wall times
+  nlohmann::json fingerprint;                  // of the runs (the first run's)
+};
+
+/// Analyzes `runs` (from plan()) using their records in `records_by_key`. Throws
+/// std::runtime_error naming the missing runs when the store lacks any.
+ClaimAnalysis analyze(const ClaimSpec& spec, const std::string& profile,
+                      const std::vector<RunSpec>& runs,
+                      const std::map<std::string, nlohmann::json>& records_by_key);
+
+/// As JSON (the report's and the baseline's body).
+nlohmann::json to_json(const ClaimAnalysis& analysis);
+
+}  // namespace claimcheck::claims

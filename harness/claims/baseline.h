@@ -1,0 +1,64 @@
+// Baselines: the stored evidence of a claim under a profile (baselines/<claim>/<profile>.json),
+// the comparison of a new analysis with it, and bless (the only writer).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace claimcheck::claims {
+
+/// The outcome of a claim test.
+enum class Outcome { kPass, kRegressed, kImproved, kStale, kNoBaseline, kSkipped };
+
+/// "pass", "regressed", "improved", "stale", "no-baseline", "skipped".
+std::string to_string(Outcome outcome);
+
+/// How one hypothesis moved against its baseline.
+struct HypothesisComparison {
+  std::string id;
+  std::string baseline_verdict;
+  std::string verdict;
+  double baseline_estimate = 0.0;
+  double estimate = 0.0;
+  double z = 0.0;          // (estimate − baseline) / combined standard error (from the CIs)
+  bool compatible = true;  // statistically compatible with the baseline (|z| <= kCompatibleZ)
+  bool exact = true;       // per-unit values identical to the baseline's
+  Outcome outcome = Outcome::kPass;
+  std::string change;  // what moved, in words; empty when nothing did
+};
+
+/// The comparison of a whole claim.
+struct Comparison {
+  Outcome outcome = Outcome::kPass;
+  bool same_environment = false;  // LibTorch, device, CPU model and BLAS equal the baseline's
+  std::vector<HypothesisComparison> hypotheses;
+  std::vector<std::string> messages;  // one line per thing that moved
+};
+
+/// As JSON for report.json.
+nlohmann::json to_json(const Comparison& comparison);
+
+/// |z| above this (two-sided p < 0.001 under normality) makes an estimate incompatible.
+inline constexpr double kCompatibleZ = 3.29;
+
+/// baselines/<claim>/<profile>.json under `dir`.
+std::filesystem::path baseline_path(const std::filesystem::path& dir, const std::string& claim,
+                                    const std::string& profile);
+
+/// Compares an analysis (to_json(ClaimAnalysis)) with a baseline of the same shape.
+/// Verdicts must be equal, estimates compatible, the spec hash unchanged; in the same
+/// environment the per-unit values must also reproduce exactly (same spec + seed + device ⇒
+/// same numbers).
+Comparison compare_with_baseline(const nlohmann::json& analysis, const nlohmann::json& baseline);
+
+/// Reads a baseline; throws std::runtime_error naming the file when it is not valid JSON.
+nlohmann::json read_baseline(const std::filesystem::path& file);
+
+/// Writes `analysis` as the new baseline (atomically: temp file + rename, so a crash never
+/// leaves a half-written baseline). Refuses (std::runtime_error) when the CI variable is set.
+void write_baseline(const std::filesystem::path& file, const nlohmann::json& analysis);
+
+}  // namespace claimcheck::claims

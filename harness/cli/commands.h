@@ -1,0 +1,44 @@
+// The subcommands behind the CLI: list, run, analyze, bless, report. Each returns an exit code
+// (cli.h) and throws on spec, data or environment errors (main turns those into exit 2).
+#pragma once
+
+#include <filesystem>
+#include <iosfwd>
+#include <string>
+
+namespace claimcheck::cli {
+
+/// Where things live; defaults are the source tree's claims/ and baselines/, and ./runs.
+struct Paths {
+  std::filesystem::path claims;
+  std::filesystem::path baselines;
+  std::filesystem::path store = "runs";
+  std::filesystem::path report_dir;  // empty: <store>/reports/<claim>/<profile>
+};
+
+/// Options of `run`.
+struct RunOptions {
+  std::string claim;  // empty with all = true
+  bool all = false;
+  std::string profile;
+  std::string device;  // empty: the profile's
+  int seeds = 0;       // 0: the profile's replicates
+  std::string shard;   // "I/N" or empty
+};
+
+/// `claimcheck list`: claims, hypotheses, profiles.
+int command_list(const Paths& paths, std::ostream& out);
+/// `claimcheck run`: plan, train what is missing, analyze, compare, report.
+int command_run(const Paths& paths, const RunOptions& options, std::ostream& out,
+                std::ostream& err);
+/// `claimcheck analyze`: the same without training (every run must be in the store).
+int command_analyze(const Paths& paths, const std::string& claim, const std::string& profile,
+                    std::ostream& out, std::ostream& err);
+/// `claimcheck bless`: shows old vs new, then writes the baseline (refused when CI is set).
+int command_bless(const Paths& paths, const std::string& claim, const std::string& profile,
+                  std::ostream& out, std::ostream& err);
+/// `claimcheck report`: one report over every claim whose runs for `profile` are in the store(s).
+int command_report(const Paths& paths, const std::string& profile, const std::string& format,
+                   std::ostream& out, std::ostream& err);
+
+}  // namespace claimcheck::cli
