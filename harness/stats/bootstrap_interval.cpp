@@ -79,7 +79,9 @@ BootstrapCi interval_from_distribution(const BootstrapDistribution& dist, CiMeth
   std::sort(sorted.begin(), sorted.end());
   const double theta = dist.estimate;
   const double alpha = (1.0 - confidence) / 2.0;
-  BootstrapCi ci{theta, 0.0, 0.0, method, static_cast<int>(sorted.size()), confidence, false, ""};
+  BootstrapCi ci{
+      theta, 0.0, 0.0, method, static_cast<int>(sorted.size()), confidence, /*degenerate=*/false,
+      ""};
 
   // Replicates within kTieTolerance (relative) of each other or of theta-hat are ties: the same
   // value in exact arithmetic, apart only by summation order or FMA contraction. Comparing them
