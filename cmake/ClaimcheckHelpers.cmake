@@ -15,6 +15,7 @@ function(claimcheck_add_test name)
     CLAIMCHECK_TEST_TMPDIR="${CMAKE_CURRENT_BINARY_DIR}/tmp")
   gtest_discover_tests(${name}
     DISCOVERY_MODE PRE_TEST
+    TEST_PREFIX "${name}."
     PROPERTIES LABELS unit TIMEOUT 120)
 endfunction()
 

@@ -13,6 +13,9 @@ namespace {
 
 constexpr const char* kFn = "interval_from_distribution";
 
+// Relative tolerance under which two statistic values count as tied (see below).
+constexpr double kTieTolerance = 1e-12;
+
 double phi(double z) {
   return boost::math::cdf(boost::math::normal_distribution<>(), z);
 }
@@ -76,9 +79,17 @@ BootstrapCi interval_from_distribution(const BootstrapDistribution& dist, CiMeth
   std::sort(sorted.begin(), sorted.end());
   const double theta = dist.estimate;
   const double alpha = (1.0 - confidence) / 2.0;
-  BootstrapCi ci{theta, 0.0, 0.0, method, static_cast<int>(sorted.size()), confidence, false, ""};
+  BootstrapCi ci{
+      theta, 0.0, 0.0, method, static_cast<int>(sorted.size()), confidence, /*degenerate=*/false,
+      ""};
 
-  if (sorted.front() == sorted.back()) {
+  // Replicates within kTieTolerance (relative) of each other or of theta-hat are ties: the same
+  // value in exact arithmetic, apart only by summation order or FMA contraction. Comparing them
+  // exactly would let rounding flip z0 (and the verdict) between compilers and platforms.
+  const double scale =
+      std::max({std::abs(theta), std::abs(sorted.front()), std::abs(sorted.back())});
+  const double tie = kTieTolerance * scale;
+  if (sorted.back() - sorted.front() <= tie) {
     // Every resample gives the same value (e.g. constant data, or a max over few tied values):
     // the bootstrap says nothing about spread. STATISTICS.md: report it, use exact methods.
     const double v = sorted.front();
@@ -122,8 +133,11 @@ BootstrapCi interval_from_distribution(const BootstrapDistribution& dist, CiMeth
   };
   // Bias correction, tie-robust (scipy _percentile_of_score, 'mean' kind):
   // z0 = Phi^-1((#{theta* < theta} + #{theta* <= theta}) / (2B)).
-  const auto less = std::lower_bound(sorted.begin(), sorted.end(), theta) - sorted.begin();
-  const auto less_equal = std::upper_bound(sorted.begin(), sorted.end(), theta) - sorted.begin();
+  // Ties are counted within the tolerance above (scipy compares exactly; identical unless a
+  // replicate lies within 1e-12 relative of theta-hat).
+  const auto less = std::lower_bound(sorted.begin(), sorted.end(), theta - tie) - sorted.begin();
+  const auto less_equal =
+      std::upper_bound(sorted.begin(), sorted.end(), theta + tie) - sorted.begin();
   const double p0 =
       static_cast<double>(less + less_equal) / (2.0 * static_cast<double>(sorted.size()));
   if (!(p0 > 0.0 && p0 < 1.0)) {

@@ -39,8 +39,9 @@ struct BootstrapDistribution {
 };
 
 /// Reads a `confidence` two-sided interval off `dist` with `method`. Degenerate cases are
-/// reported, not thrown: all replicates equal (point interval at that value), or BCa's z0 or
+/// reported, not thrown: all replicates equal (point interval at the smallest), or BCa's z0 or
 /// adjusted levels undefined (falls back to percentile); a constant jackknife sets a = 0.
+/// Values within 1e-12 (relative) count as equal, so rounding cannot flip z0's tie counts.
 BootstrapCi interval_from_distribution(const BootstrapDistribution& dist, CiMethod method,
                                        double confidence);
 

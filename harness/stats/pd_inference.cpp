@@ -138,7 +138,8 @@ PermutationResult pd_permutation_test(const PairwiseDifferences& pooled, std::si
     do {
       tally(statistic());
     } while (std::prev_permutation(in_a.begin(), in_a.end()));
-    return {observed, permutation_p(less, greater, total, true, opt.alternative), true, total};
+    return {observed, permutation_p(less, greater, total, /*exact=*/true, opt.alternative),
+            /*exact=*/true, total};
   }
   Rng rng(opt.seed);
   std::vector<std::size_t> order(m);
@@ -152,8 +153,8 @@ PermutationResult pd_permutation_test(const PairwiseDifferences& pooled, std::si
       in_a[order[i]] = 1;
     tally(statistic());
   }
-  return {observed, permutation_p(less, greater, opt.resamples, false, opt.alternative), false,
-          opt.resamples};
+  return {observed, permutation_p(less, greater, opt.resamples, /*exact=*/false, opt.alternative),
+          /*exact=*/false, opt.resamples};
 }
 
 PermutationResult pd_permutation_test(const std::vector<ProbMatrix>& group_a,

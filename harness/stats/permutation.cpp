@@ -69,7 +69,8 @@ PermutationResult paired_permutation_test(const std::vector<double>& a,
     for (long long mask = 0; mask < total; ++mask) {
       tally(statistic([mask](std::size_t i) { return ((mask >> i) & 1LL) != 0; }));
     }
-    return {observed, permutation_p(less, greater, total, true, opt.alternative), true, total};
+    return {observed, permutation_p(less, greater, total, /*exact=*/true, opt.alternative),
+            /*exact=*/true, total};
   }
   Rng rng(opt.seed);
   std::vector<std::uint64_t> words((n + 63) / 64);
@@ -78,8 +79,8 @@ PermutationResult paired_permutation_test(const std::vector<double>& a,
       w = rng.next_u64();
     tally(statistic([&words](std::size_t i) { return ((words[i / 64] >> (i % 64)) & 1U) != 0; }));
   }
-  return {observed, permutation_p(less, greater, opt.resamples, false, opt.alternative), false,
-          opt.resamples};
+  return {observed, permutation_p(less, greater, opt.resamples, /*exact=*/false, opt.alternative),
+          /*exact=*/false, opt.resamples};
 }
 
 }  // namespace claimcheck::stats

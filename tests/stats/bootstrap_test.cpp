@@ -257,3 +257,27 @@ TEST(Bootstrap, IntervalFromDistributionByHand) {
 
 }  // namespace
 }  // namespace claimcheck::stats
+
+namespace claimcheck::stats {
+namespace {
+
+TEST(Bootstrap, RoundingLevelTiesCountAsTies) {
+  // theta* = 0.3 computed as 0.1 + 0.2 (= 0.30000000000000004) ties with theta-hat 0.3: z0 and
+  // the BCa interval are the same as with an exact tie, so summation order cannot change them.
+  const std::vector<std::vector<double>> jack = {{0.1, 0.25, 0.3, 0.5, 0.35}};
+  const BootstrapDistribution exact{0.3, {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7}, jack};
+  BootstrapDistribution rounded = exact;
+  rounded.replicates[2] = 0.1 + 0.2;
+  ASSERT_NE(rounded.replicates[2], 0.3);
+  const BootstrapCi a = interval_from_distribution(exact, CiMethod::kBca, 0.9);
+  const BootstrapCi b = interval_from_distribution(rounded, CiMethod::kBca, 0.9);
+  EXPECT_NEAR(a.lo, b.lo, 1e-15);
+  EXPECT_NEAR(a.hi, b.hi, 1e-15);
+  // Replicates that differ only by rounding are a point distribution.
+  const BootstrapCi point =
+      interval_from_distribution({0.3, {0.3, 0.1 + 0.2, 0.3}, jack}, CiMethod::kBca, 0.9);
+  EXPECT_TRUE(point.degenerate);
+}
+
+}  // namespace
+}  // namespace claimcheck::stats

@@ -99,7 +99,15 @@ def rng_reference():
 
 # ---------------------------------------------------------------- bootstrap, exact indices
 def scipy_interval(data, stat, theta_b, method, confidence, paired):
-    """scipy.stats.bootstrap's interval for a given bootstrap distribution theta_b."""
+    """scipy.stats.bootstrap's interval for a given bootstrap distribution theta_b.
+
+    scipy compares theta* with theta-hat exactly when counting z0's ties; the C++ side treats
+    values within 1e-12 (relative) as ties so that rounding cannot flip the count. The two agree
+    unless some theta* lies within 1e-12 of theta-hat without being equal: refuse such data."""
+    theta_hat = stat(*data)
+    gaps = np.abs(np.asarray(theta_b) - theta_hat)
+    scale = max(abs(theta_hat), float(np.max(np.abs(theta_b))))
+    assert not np.any((gaps > 0) & (gaps <= 1e-12 * scale)), "near-tie: pick other data"
     prior = BootstrapResult(confidence_interval=None, bootstrap_distribution=np.asarray(theta_b),
                             standard_error=None)
     res = st.bootstrap(data, stat, n_resamples=0, bootstrap_result=prior, method=method,
@@ -265,7 +273,7 @@ def expected_max_cases():
         out["dodge"].append(d)
         out["tang"].append(t)
     # Paired difference, exact indices: trials of both arms share hyperparameter draw i.
-    rng = np.random.default_rng(3)
+    rng = np.random.default_rng(8)  # seeds 3-7 gave a theta* ~1e-16 off theta-hat: scipy_interval
     N, k, B = 8, 3, 200
     a = np.round(rng.uniform(0.5, 0.9, N), 4)
     b = np.round(a - 0.02 + rng.normal(0, 0.03, N), 4)

@@ -1,0 +1,89 @@
+// Paired sign-flip permutation test against scipy 1.10.1 permutation_test(permutation_type=
+// 'samples', n_resamples=inf), i.e. the exact test over all 2^n sign vectors.
+#include "harness/stats/permutation.h"
+
+#include <cmath>
+#include <stdexcept>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tests/stats/test_support.h"
+
+namespace claimcheck::stats {
+namespace {
+
+using testing::Near;
+using testing::numbers;
+using testing::reference;
+
+TEST(Permutation, ExactMatchesScipy) {
+  // Exact p are counts / 2^n: only the summation order differs, so 1e-12 is generous.
+  for (const auto& c : reference()["permutation"]) {
+    const int n = c["n"];
+    for (const char* alt : {"two-sided", "greater", "less"}) {
+      PermutationOptions opt;
+      opt.alternative = alternative_from_string(alt);
+      opt.resamples = 1 << 16;  // 2^16 >= 2^n for every case: exact even at n = 16
+      const PermutationResult r = paired_permutation_test(numbers(c["a"]), numbers(c["b"]), opt);
+      EXPECT_TRUE(r.exact) << n;
+      EXPECT_EQ(r.arrangements, 1LL << n);
+      EXPECT_TRUE(Near(r.p, c["p"][alt].get<double>(), 1e-12, 1e-12)) << "n " << n << " " << alt;
+      EXPECT_TRUE(Near(r.statistic, c["statistic"].get<double>(), 1e-12, 1e-12));
+    }
+  }
+}
+
+TEST(Permutation, DefaultIsExactUpToThirteenPairs) {
+  const auto& cases = reference()["permutation"];
+  for (const auto& c : cases) {
+    const int n = c["n"];
+    const PermutationResult r = paired_permutation_test(numbers(c["a"]), numbers(c["b"]));
+    EXPECT_EQ(r.exact, n <= 13) << n;
+    EXPECT_EQ(r.arrangements, n <= 13 ? (1LL << n) : 9999) << n;
+  }
+}
+
+TEST(Permutation, SampledMatchesExactWithinMonteCarloError) {
+  // n = 16: 65,536 arrangements > 9,999, so B = 9,999 random sign vectors and p = (b+1)/(B+1).
+  // Reference: scipy's exact p. Tolerance 5 binomial SEs sqrt(p(1-p)/B) plus the +1 bias
+  // 1/(B+1); flake budget ~6e-7 under another seed.
+  const auto& c = reference()["permutation"][3];
+  ASSERT_EQ(c["n"].get<int>(), 16);
+  for (const char* alt : {"two-sided", "greater", "less"}) {
+    PermutationOptions opt;
+    opt.alternative = alternative_from_string(alt);
+    opt.seed = 17;
+    const PermutationResult r = paired_permutation_test(numbers(c["a"]), numbers(c["b"]), opt);
+    const double p = c["p"][alt];
+    const double se = std::sqrt(p * (1 - p) / 9999.0) * (alt == std::string("two-sided") ? 2 : 1);
+    EXPECT_FALSE(r.exact);
+    EXPECT_TRUE(Near(r.p, p, 5 * se + 2.0 / 10000.0, 0.0)) << alt;
+    EXPECT_GT(r.p, 0.0);  // Phipson & Smyth: never 0
+    EXPECT_EQ(r.p, paired_permutation_test(numbers(c["a"]), numbers(c["b"]), opt).p);
+  }
+}
+
+TEST(Permutation, ByHandSmallestP) {
+  // All 4 differences positive: only the identity reaches the observed mean, p_greater = 1/16,
+  // p_less = 1, two-sided = 2/16.
+  const std::vector<double> a = {1.1, 2.2, 3.3, 4.4}, b = {1.0, 2.0, 3.0, 4.0};
+  PermutationOptions opt;
+  EXPECT_DOUBLE_EQ(paired_permutation_test(a, b, opt).p, 2.0 / 16.0);
+  opt.alternative = Alternative::kGreater;
+  EXPECT_DOUBLE_EQ(paired_permutation_test(a, b, opt).p, 1.0 / 16.0);
+  opt.alternative = Alternative::kLess;
+  EXPECT_DOUBLE_EQ(paired_permutation_test(a, b, opt).p, 1.0);
+}
+
+TEST(Permutation, RejectsBadInput) {
+  EXPECT_THROW(paired_permutation_test({}, {}), std::invalid_argument);
+  EXPECT_THROW(paired_permutation_test({1, 2}, {1}), std::invalid_argument);
+  EXPECT_THROW(paired_permutation_test({1, NAN}, {1, 2}), std::invalid_argument);
+  PermutationOptions opt;
+  opt.resamples = 0;
+  EXPECT_THROW(paired_permutation_test({1, 2}, {0, 1}, opt), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace claimcheck::stats
