@@ -4,7 +4,7 @@
 #
 # Idempotent: every step checks before it acts, so re-running is cheap and safe.
 #
-#   bash ci/setup.sh              everything, then the main job
+#   bash ci/setup.sh              everything, then the main job (every smoke claim, Markdown report)
 #   bash ci/setup.sh --no-run     everything but the main job
 #
 # Environment:
@@ -135,6 +135,7 @@ cmake --build "$build" --parallel "$(nproc)"
 
 # --- 4. The main job --------------------------------------------------------------------------
 if ((run_main_job)); then
-  say "main job: claimcheck env"
+  say "main job: claimcheck env, then every smoke claim (store: $root/runs)"
   CLAIMCHECK_DATA="$data" "$build/claimcheck" env
+  CLAIMCHECK_DATA="$data" "$build/claimcheck" run --all --profile smoke --store "$root/runs"
 fi
