@@ -173,6 +173,14 @@ ClaimAnalysis analyze(const ClaimSpec& spec, const std::string& profile_name,
                 stats::to_string(r.ci_verdict) + ") but Holm-adjusted p " +
                 std::to_string(r.holm_p) + " >= alpha";
     }
+    // Power (STATISTICS.md, Guenther): an undecided paired hypothesis whose seed budget could not
+    // detect the margin (or, with margin 0, an effect of the observed size) says so.
+    if (r.verdict == stats::Verdict::kInconclusive && r.seeds_needed > r.n) {
+      r.note += (r.note.empty() ? "" : "; ") + std::string("underpowered: ~") +
+                std::to_string(r.seeds_needed) + " seeds needed to detect an effect of " +
+                (r.spec.margin > 0 ? "the margin's size" : "the observed size") +
+                " at 80% power, " + std::to_string(r.n) + " used";
+    }
   }
 
   for (const auto& a : spec.arms) {

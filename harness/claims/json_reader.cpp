@@ -31,7 +31,8 @@ void ObjectReader::finish() const {
   for (const auto& item : object_.items()) {
     if (known_.count(item.key()) == 0) {
       std::string valid;
-      for (const auto& k : known_) valid += (valid.empty() ? "" : ", ") + k;
+      for (const auto& k : known_)
+        valid += (valid.empty() ? "" : ", ") + k;
       fail(item.key(), "unknown key (a typo? valid keys here: " + valid +
                            "; the schema is in claims/README.md)");
     }

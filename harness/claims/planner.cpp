@@ -9,12 +9,17 @@
 
 namespace claimcheck::claims {
 
-std::string to_string(RunRole role) { return role == RunRole::kReplicate ? "replicate" : "trial"; }
+std::string to_string(RunRole role) {
+  return role == RunRole::kReplicate ? "replicate" : "trial";
+}
 
 nlohmann::json RunSpec::config() const {
   return {{"model", {{"type", model.type}, {"options", model.options}}},
-          {"task", {{"type", task.type}, {"dataset", task.dataset}, {"optimizer", task.optimizer},
-                    {"epochs", task.epochs}}},
+          {"task",
+           {{"type", task.type},
+            {"dataset", task.dataset},
+            {"optimizer", task.optimizer},
+            {"epochs", task.epochs}}},
           {"batch", batch},
           {"lr", lr},
           {"data_seed", data_seed},
@@ -77,7 +82,8 @@ std::vector<RunSpec> plan(const ClaimSpec& spec, const std::string& profile_name
   for (const auto& h : spec.hypotheses) {
     for (const auto& arm : {h.treatment, h.control}) {
       if (h.design == Design::kPaired) {
-        for (int i = 0; i < replicates; ++i) add(arm, RunRole::kReplicate, i, spec.defaults.batch, spec.defaults.lr);
+        for (int i = 0; i < replicates; ++i)
+          add(arm, RunRole::kReplicate, i, spec.defaults.batch, spec.defaults.lr);
       } else {
         for (int j = 0; j < profile.search_trials; ++j) {
           const TrialDraw d = draw_trial(spec, j);
@@ -96,7 +102,8 @@ std::vector<RunSpec> plan(const ClaimSpec& spec, const std::string& profile_name
   }
   if (shard.count == 1) return runs;
   std::vector<RunSpec> mine;
-  for (std::size_t i = static_cast<std::size_t>(shard.index); i < runs.size(); i += static_cast<std::size_t>(shard.count)) {
+  for (std::size_t i = static_cast<std::size_t>(shard.index); i < runs.size();
+       i += static_cast<std::size_t>(shard.count)) {
     mine.push_back(runs[i]);
   }
   return mine;

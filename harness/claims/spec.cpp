@@ -17,7 +17,8 @@ namespace {
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
-  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
+  for (const auto& s : items)
+    out += (out.empty() ? "" : ", ") + s;
   return out;
 }
 
@@ -82,20 +83,24 @@ HypothesisSpec parse_hypothesis(ObjectReader r, const ClaimSpec& spec) {
   h.design = parse_design(r);
   h.treatment = r.get<std::string>("treatment");
   h.control = r.get<std::string>("control");
-  for (const auto& [key, arm] : {std::pair{"treatment", h.treatment}, std::pair{"control", h.control}}) {
+  for (const auto& [key, arm] :
+       {std::pair{"treatment", h.treatment}, std::pair{"control", h.control}}) {
     const bool found = std::any_of(spec.arms.begin(), spec.arms.end(),
                                    [&](const ArmSpec& a) { return a.name == arm; });
     if (!found) {
       std::vector<std::string> names;
-      for (const auto& a : spec.arms) names.push_back(a.name);
+      for (const auto& a : spec.arms)
+        names.push_back(a.name);
       r.fail(key, "arm '" + arm + "' is not defined (arms: " + join(names) + ")");
     }
   }
   if (h.treatment == h.control) r.fail("control", "is the same arm as treatment");
   h.metric = r.optional<std::string>("metric", h.metric);
   require_one_of(r, "metric", h.metric, task_metrics(spec.task.type));
-  h.kind = parse_enum<stats::HypothesisKind>(r, "kind", "superiority", stats::hypothesis_kind_from_string);
-  h.direction = parse_enum<stats::Direction>(r, "direction", "greater", stats::direction_from_string);
+  h.kind = parse_enum<stats::HypothesisKind>(r, "kind", "superiority",
+                                             stats::hypothesis_kind_from_string);
+  h.direction =
+      parse_enum<stats::Direction>(r, "direction", "greater", stats::direction_from_string);
   h.margin = r.optional<double>("margin", 0.0);
   if (!std::isfinite(h.margin) || h.margin < 0) r.fail("margin", "must be a finite number >= 0");
   if (h.kind != stats::HypothesisKind::kSuperiority && h.margin <= 0) {
@@ -119,13 +124,16 @@ ProfileSpec parse_profile(ObjectReader r, const ClaimSpec& spec) {
   if (p.replicates < 2) r.fail("replicates", "must be >= 2 (a paired CI needs two seeds)");
   p.search_trials = r.optional<int>("search_trials", p.search_trials);
   int max_k = 0;
-  for (const auto& h : spec.hypotheses) max_k = std::max(max_k, h.k);
+  for (const auto& h : spec.hypotheses)
+    max_k = std::max(max_k, h.k);
   if (spec.source_bootstrap_of_max) {
-    for (int k : spec.source_bootstrap_of_max->k) max_k = std::max(max_k, k);
+    for (int k : spec.source_bootstrap_of_max->k)
+      max_k = std::max(max_k, k);
   }
   if (p.search_trials < max_k) {
     r.fail("search_trials", std::to_string(p.search_trials) + " is less than the largest k (" +
-                                std::to_string(max_k) + "); the expected best of k needs k <= trials");
+                                std::to_string(max_k) +
+                                "); the expected best of k needs k <= trials");
   }
   p.device = r.optional<std::string>("device", p.device);
   require_one_of(r, "device", p.device, {"auto", "cpu", "cuda"});
@@ -145,7 +153,8 @@ std::string to_string(Design design) {
 }
 
 std::vector<std::string> task_metrics(const std::string& task_type) {
-  if (task_type == "image-classification") return {"final_train_loss", "test_accuracy", "test_loss"};
+  if (task_type == "image-classification")
+    return {"final_train_loss", "test_accuracy", "test_loss"};
   return {};
 }
 
@@ -160,7 +169,8 @@ const ProfileSpec& ClaimSpec::profile(const std::string& name) const {
   const auto it = profiles.find(name);
   if (it == profiles.end()) {
     std::vector<std::string> names;
-    for (const auto& p : profiles) names.push_back(p.first);
+    for (const auto& p : profiles)
+      names.push_back(p.first);
     throw SpecError(file + ": profiles: no profile '" + name + "' (defined: " + join(names) + ")");
   }
   return it->second;
@@ -204,9 +214,12 @@ ClaimSpec parse_claim(const nlohmann::json& json, const std::string& file) {
   if (r.has("search")) {
     ObjectReader s = r.child("search");
     SearchSpace space{s.get<std::vector<std::int64_t>>("batch"), s.get<std::vector<double>>("lr")};
-    if (space.batch.empty() || space.lr.empty()) s.fail("batch", "batch and lr need >= 1 value each");
-    for (auto b : space.batch) if (b < 1) s.fail("batch", "values must be >= 1");
-    for (auto lr : space.lr) if (!(lr > 0)) s.fail("lr", "values must be > 0");
+    if (space.batch.empty() || space.lr.empty())
+      s.fail("batch", "batch and lr need >= 1 value each");
+    for (auto b : space.batch)
+      if (b < 1) s.fail("batch", "values must be >= 1");
+    for (auto lr : space.lr)
+      if (!(lr > 0)) s.fail("lr", "values must be > 0");
     s.finish();
     spec.search = space;
   }
@@ -214,9 +227,11 @@ ClaimSpec parse_claim(const nlohmann::json& json, const std::string& file) {
   if (!hyps.is_array() || hyps.empty()) r.fail("hypotheses", "must be a non-empty array");
   std::set<std::string> ids;
   for (std::size_t i = 0; i < hyps.size(); ++i) {
-    HypothesisSpec h = parse_hypothesis(ObjectReader(hyps[i], file, "hypotheses[" + std::to_string(i) + "]"), spec);
+    HypothesisSpec h = parse_hypothesis(
+        ObjectReader(hyps[i], file, "hypotheses[" + std::to_string(i) + "]"), spec);
     if (!ids.insert(h.id).second) {
-      throw SpecError(file + ": hypotheses[" + std::to_string(i) + "].id: duplicate id '" + h.id + "'");
+      throw SpecError(file + ": hypotheses[" + std::to_string(i) + "].id: duplicate id '" + h.id +
+                      "'");
     }
     spec.hypotheses.push_back(h);
   }
@@ -228,7 +243,8 @@ ClaimSpec parse_claim(const nlohmann::json& json, const std::string& file) {
       if (!names.count(a)) s.fail("arms", "arm '" + a + "' is not defined");
     }
     b.k = s.get<std::vector<int>>("k");
-    for (int k : b.k) if (k < 1) s.fail("k", "values must be >= 1");
+    for (int k : b.k)
+      if (k < 1) s.fail("k", "values must be >= 1");
     b.metric = s.optional<std::string>("metric", b.metric);
     require_one_of(s, "metric", b.metric, task_metrics(spec.task.type));
     b.resamples = s.optional<int>("resamples", b.resamples);
@@ -274,7 +290,8 @@ std::vector<ClaimSpec> load_all_claims(const fs::path& dir) {
   }
   std::sort(files.begin(), files.end());
   std::vector<ClaimSpec> specs;
-  for (const auto& f : files) specs.push_back(load_claim(f));
+  for (const auto& f : files)
+    specs.push_back(load_claim(f));
   return specs;
 }
 
@@ -283,21 +300,29 @@ nlohmann::json to_json(const ClaimSpec& spec) {
   j["id"] = spec.id;
   j["title"] = spec.title;
   j["source"] = spec.source;
-  j["task"] = {{"type", spec.task.type}, {"dataset", spec.task.dataset},
-               {"optimizer", spec.task.optimizer}, {"epochs", spec.task.epochs}};
+  j["task"] = {{"type", spec.task.type},
+               {"dataset", spec.task.dataset},
+               {"optimizer", spec.task.optimizer},
+               {"epochs", spec.task.epochs}};
   j["defaults"] = {{"batch", spec.defaults.batch}, {"lr", spec.defaults.lr}};
   j["arms"] = nlohmann::json::array();
   for (const auto& a : spec.arms) {
-    nlohmann::json arm = {{"name", a.name}, {"model", {{"type", a.model.type}, {"options", a.model.options}}}};
+    nlohmann::json arm = {{"name", a.name},
+                          {"model", {{"type", a.model.type}, {"options", a.model.options}}}};
     if (a.source_value) arm["source_value"] = *a.source_value;
     j["arms"].push_back(arm);
   }
   if (spec.search) j["search"] = {{"batch", spec.search->batch}, {"lr", spec.search->lr}};
   j["hypotheses"] = nlohmann::json::array();
   for (const auto& h : spec.hypotheses) {
-    nlohmann::json hj = {{"id", h.id}, {"statement", h.statement}, {"design", to_string(h.design)},
-                         {"treatment", h.treatment}, {"control", h.control}, {"metric", h.metric},
-                         {"kind", stats::to_string(h.kind)}, {"direction", stats::to_string(h.direction)},
+    nlohmann::json hj = {{"id", h.id},
+                         {"statement", h.statement},
+                         {"design", to_string(h.design)},
+                         {"treatment", h.treatment},
+                         {"control", h.control},
+                         {"metric", h.metric},
+                         {"kind", stats::to_string(h.kind)},
+                         {"direction", stats::to_string(h.direction)},
                          {"margin", h.margin}};
     if (h.design == Design::kRandomSearch) hj["k"] = h.k;
     if (h.source_effect) hj["source_effect"] = *h.source_effect;
@@ -305,13 +330,16 @@ nlohmann::json to_json(const ClaimSpec& spec) {
   }
   if (spec.source_bootstrap_of_max) {
     const auto& b = *spec.source_bootstrap_of_max;
-    j["source_bootstrap_of_max"] = {{"arms", b.arms}, {"k", b.k}, {"metric", b.metric},
-                                    {"resamples", b.resamples}, {"confidence", b.confidence}};
+    j["source_bootstrap_of_max"] = {{"arms", b.arms},
+                                    {"k", b.k},
+                                    {"metric", b.metric},
+                                    {"resamples", b.resamples},
+                                    {"confidence", b.confidence}};
   }
   for (const auto& [name, p] : spec.profiles) {
     j["profiles"][name] = {{"replicates", p.replicates}, {"search_trials", p.search_trials},
-                           {"device", p.device}, {"gpu", p.gpu}, {"alpha", p.alpha},
-                           {"resamples", p.resamples}};
+                           {"device", p.device},         {"gpu", p.gpu},
+                           {"alpha", p.alpha},           {"resamples", p.resamples}};
   }
   return j;
 }
@@ -320,7 +348,8 @@ std::string spec_hash(const ClaimSpec& spec, const std::string& profile) {
   nlohmann::json j = to_json(spec);
   j.erase("title");
   j.erase("source");
-  for (auto& arm : j["arms"]) arm.erase("source_value");
+  for (auto& arm : j["arms"])
+    arm.erase("source_value");
   for (auto& h : j["hypotheses"]) {
     h.erase("source_effect");
     h.erase("statement");

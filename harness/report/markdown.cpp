@@ -38,8 +38,8 @@ std::string markdown_report(const nlohmann::json& report) {
                                a.at("title").get<std::string>());
 
   md += fmt::format(
-      "| hypothesis | design | effect (treatment − control) | {:g}% CI (BCa) | Holm p | verdict | "
-      "baseline | outcome |\n|---|---|---|---|---|---|---|---|\n",
+      "| hypothesis | design | effect (treatment − control) | {:g}% CI (BCa) | source | Holm p | "
+      "verdict | baseline | outcome |\n|---|---|---|---|---|---|---|---|---|\n",
       100.0 * (1.0 - a.at("alpha").get<double>()));
   const nlohmann::json& per = cmp.at("hypotheses");
   for (std::size_t i = 0; i < a.at("hypotheses").size(); ++i) {
@@ -58,11 +58,13 @@ std::string markdown_report(const nlohmann::json& report) {
     }
     std::string verdict = h.at("verdict");
     if (!h.at("note").get<std::string>().empty()) verdict += "*";
-    md += fmt::format("| `{}`: {} {} {} {} | {} | {} | [{}, {}] | {} | **{}** | {} | {} |\n",
+    const std::string source =
+        h.contains("source_effect") ? signed_num(h.at("source_effect")) : "—";
+    md += fmt::format("| `{}`: {} {} {} {} | {} | {} | [{}, {}] | {} | {} | **{}** | {} | {} |\n",
                       h.at("id").get<std::string>(), h.at("treatment").get<std::string>(),
                       relation(h), h.at("control").get<std::string>(),
                       h.at("metric").get<std::string>(), design, signed_num(h.at("estimate")),
-                      signed_num(h.at("ci").at("lo")), signed_num(h.at("ci").at("hi")),
+                      signed_num(h.at("ci").at("lo")), signed_num(h.at("ci").at("hi")), source,
                       p_text(h.at("holm_p")), verdict, baseline, hyp_outcome);
   }
   std::string notes;
