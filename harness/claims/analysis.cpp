@@ -234,41 +234,30 @@ nlohmann::json to_json(const ClaimAnalysis& a) {
   nlohmann::json hyps = nlohmann::json::array();
   for (const auto& r : a.hypotheses) {
     const HypothesisSpec& h = r.spec;
-    nlohmann::json j = {{"id", h.id},
-                        {"statement", h.statement},
-                        {"design", to_string(h.design)},
-                        {"treatment", h.treatment},
-                        {"control", h.control},
-                        {"metric", h.metric},
-                        {"kind", stats::to_string(h.kind)},
-                        {"direction", stats::to_string(h.direction)},
-                        {"margin", h.margin},
-                        {"n", r.n},
-                        {"treatment_value", r.treatment_value},
-                        {"control_value", r.control_value},
-                        {"estimate", r.ci.estimate},
-                        {"ci",
-                         {{"lo", r.ci.lo},
-                          {"hi", r.ci.hi},
-                          {"method", stats::to_string(r.ci.method)},
-                          {"confidence", r.ci.confidence},
-                          {"resamples", r.ci.resamples},
-                          {"degenerate", r.ci.degenerate}}},
-                        {"p_value", r.p_value},
-                        {"holm_p", r.holm_p},
-                        {"win_rate", r.win_rate},
-                        {"ci_verdict", stats::to_string(r.ci_verdict)},
-                        {"verdict", stats::to_string(r.verdict)},
-                        {"treatment_units", r.treatment_units},
-                        {"control_units", r.control_units},
-                        {"note", r.note}};
+    nlohmann::json j = to_json(h);
+    j.update({{"n", r.n},
+              {"treatment_value", r.treatment_value},
+              {"control_value", r.control_value},
+              {"estimate", r.ci.estimate},
+              {"ci",
+               {{"lo", r.ci.lo},
+                {"hi", r.ci.hi},
+                {"method", stats::to_string(r.ci.method)},
+                {"confidence", r.ci.confidence},
+                {"resamples", r.ci.resamples},
+                {"degenerate", r.ci.degenerate}}},
+              {"p_value", r.p_value},
+              {"holm_p", r.holm_p},
+              {"win_rate", r.win_rate},
+              {"ci_verdict", stats::to_string(r.ci_verdict)},
+              {"verdict", stats::to_string(r.verdict)},
+              {"treatment_units", r.treatment_units},
+              {"control_units", r.control_units},
+              {"note", r.note}});
     if (h.design == Design::kPaired) {
       j["t_interval"] = {{"lo", r.t_lo}, {"hi", r.t_hi}};
       j["seeds_needed"] = r.seeds_needed;
-    } else {
-      j["k"] = h.k;
     }
-    if (h.source_effect) j["source_effect"] = *h.source_effect;
     hyps.push_back(j);
   }
   nlohmann::json arms = nlohmann::json::array();

@@ -20,14 +20,14 @@ struct RunSpec {
   std::string claim;
   std::string arm;
   RunRole role = RunRole::kReplicate;
-  int index = 0;                 // replicate or trial number, from 0
+  int index = 0;  // replicate or trial number, from 0
   ModelSpec model;
   TaskSpec task;
   std::int64_t batch = 64;
   double lr = 1e-3;
-  std::uint64_t data_seed = 0;   // drives the data order (stats::Rng)
-  std::uint64_t init_seed = 0;   // torch::manual_seed before the model is built
-  std::string device_type;       // "cpu" or "cuda": part of the key (results differ by device)
+  std::uint64_t data_seed = 0;  // drives the data order (stats::Rng)
+  std::uint64_t init_seed = 0;  // torch::manual_seed before the model is built
+  std::string device_type;      // "cpu" or "cuda": part of the key (results differ by device)
 
   /// What determines the result, as canonical JSON (the RunKey is its hash).
   nlohmann::json config() const;

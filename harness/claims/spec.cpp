@@ -295,6 +295,21 @@ std::vector<ClaimSpec> load_all_claims(const fs::path& dir) {
   return specs;
 }
 
+nlohmann::json to_json(const HypothesisSpec& h) {
+  nlohmann::json j = {{"id", h.id},
+                      {"statement", h.statement},
+                      {"design", to_string(h.design)},
+                      {"treatment", h.treatment},
+                      {"control", h.control},
+                      {"metric", h.metric},
+                      {"kind", stats::to_string(h.kind)},
+                      {"direction", stats::to_string(h.direction)},
+                      {"margin", h.margin}};
+  if (h.design == Design::kRandomSearch) j["k"] = h.k;
+  if (h.source_effect) j["source_effect"] = *h.source_effect;
+  return j;
+}
+
 nlohmann::json to_json(const ClaimSpec& spec) {
   nlohmann::json j;
   j["id"] = spec.id;
@@ -314,20 +329,8 @@ nlohmann::json to_json(const ClaimSpec& spec) {
   }
   if (spec.search) j["search"] = {{"batch", spec.search->batch}, {"lr", spec.search->lr}};
   j["hypotheses"] = nlohmann::json::array();
-  for (const auto& h : spec.hypotheses) {
-    nlohmann::json hj = {{"id", h.id},
-                         {"statement", h.statement},
-                         {"design", to_string(h.design)},
-                         {"treatment", h.treatment},
-                         {"control", h.control},
-                         {"metric", h.metric},
-                         {"kind", stats::to_string(h.kind)},
-                         {"direction", stats::to_string(h.direction)},
-                         {"margin", h.margin}};
-    if (h.design == Design::kRandomSearch) hj["k"] = h.k;
-    if (h.source_effect) hj["source_effect"] = *h.source_effect;
-    j["hypotheses"].push_back(hj);
-  }
+  for (const auto& h : spec.hypotheses)
+    j["hypotheses"].push_back(to_json(h));
   if (spec.source_bootstrap_of_max) {
     const auto& b = *spec.source_bootstrap_of_max;
     j["source_bootstrap_of_max"] = {{"arms", b.arms},

@@ -50,8 +50,9 @@ struct SearchSpace {
 
 /// How a hypothesis's runs are laid out and compared.
 enum class Design {
-  kPaired,        // replicate i of both arms shares data order and init seed; mean paired difference
-  kRandomSearch,  // trial j of both arms shares one (batch, lr) draw; difference of expected best of k
+  kPaired,  // replicate i of both arms shares data order and init seed; mean paired difference
+  kRandomSearch,  // trial j of both arms shares one (batch, lr) draw; difference of expected best
+                  // of k
 };
 
 /// One decided hypothesis: effect = metric(treatment) − metric(control).
@@ -81,8 +82,8 @@ struct SourceBootstrapOfMax {
 
 /// Size and place of one profile.
 struct ProfileSpec {
-  int replicates = 5;     // seeds per arm for paired designs
-  int search_trials = 0;  // trials per arm for random-search designs
+  int replicates = 5;           // seeds per arm for paired designs
+  int search_trials = 0;        // trials per arm for random-search designs
   std::string device = "auto";  // auto | cpu | cuda
   bool gpu = false;             // CTest labels it gpu and gives it RESOURCE_GROUPS gpus:1
   double alpha = 0.05;          // two-sided level of CIs and of the Holm family
@@ -118,6 +119,8 @@ ClaimSpec parse_claim(const nlohmann::json& json, const std::string& file);
 ClaimSpec load_claim(const std::filesystem::path& file);
 /// Every claims/*.json in `dir`, sorted by id.
 std::vector<ClaimSpec> load_all_claims(const std::filesystem::path& dir);
+/// One hypothesis as JSON (the spec's form).
+nlohmann::json to_json(const HypothesisSpec& hypothesis);
 /// The spec as JSON (round-trips through parse_claim).
 nlohmann::json to_json(const ClaimSpec& spec);
 /// A hash of what determines a profile's results (everything but title, source, source values
