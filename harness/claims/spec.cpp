@@ -214,8 +214,8 @@ ClaimSpec parse_claim(const nlohmann::json& json, const std::string& file) {
   if (r.has("search")) {
     ObjectReader s = r.child("search");
     SearchSpace space{s.get<std::vector<std::int64_t>>("batch"), s.get<std::vector<double>>("lr")};
-    if (space.batch.empty() || space.lr.empty())
-      s.fail("batch", "batch and lr need >= 1 value each");
+    if (space.batch.empty()) s.fail("batch", "needs >= 1 value");
+    if (space.lr.empty()) s.fail("lr", "needs >= 1 value");
     for (auto b : space.batch)
       if (b < 1) s.fail("batch", "values must be >= 1");
     for (auto lr : space.lr)

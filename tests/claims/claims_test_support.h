@@ -1,0 +1,151 @@
+// Shared helpers of the claim-engine tests: scratch directories, the real claim's JSON, a tiny
+// claim that trains in about a second on MNIST, the CLI in-process, and an error-message matcher.
+// Header-only: every test file of claims_test includes it.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "harness/cli/cli.h"
+
+namespace claimcheck::claims::test {
+namespace fs = std::filesystem;
+
+/// A fresh, empty directory per test under the build tree (names are unique per test, so
+/// `ctest -j` never shares one).
+inline fs::path scratch_dir(const std::string& name) {
+  const fs::path dir = fs::path(CLAIMCHECK_TEST_TMPDIR) / ("claims_" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+inline std::string read_text(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+inline void write_text(const fs::path& file, const std::string& text) {
+  std::ofstream(file, std::ios::binary) << text;
+}
+
+inline nlohmann::json read_json(const fs::path& file) {
+  return nlohmann::json::parse(read_text(file));
+}
+
+inline void write_json(const fs::path& file, const nlohmann::json& json) {
+  write_text(file, json.dump(2) + "\n");
+}
+
+/// The real spec claims/geglu-vs-relu-mnist.json, parsed; malformed specs are it with one defect.
+inline nlohmann::json real_claim_json() {
+  return read_json(fs::path(CLAIMCHECK_SOURCE_DIR) / "claims" / "geglu-vs-relu-mnist.json");
+}
+
+/// A claim that trains in ~1 s on CPU: ReLU(h=2) vs GeGLU(h=2) on MNIST, one epoch, 3 seeds each
+/// (6 runs). Two hypotheses on different metrics, so a test can tamper with one and check that
+/// only that one is named.
+inline nlohmann::json tiny_claim_json() {
+  return nlohmann::json::parse(R"({
+    "id": "tiny",
+    "title": "Tiny: GeGLU(2) vs ReLU(2) on MNIST",
+    "task": {"type": "image-classification", "dataset": "mnist", "epochs": 1},
+    "arms": [
+      {"name": "relu", "model": {"type": "ffn-relu", "options": {"hidden": 2}}},
+      {"name": "geglu", "model": {"type": "ffn-geglu", "options": {"hidden": 2}}}
+    ],
+    "hypotheses": [
+      {"id": "geglu-more-accurate", "treatment": "geglu", "control": "relu",
+       "metric": "test_accuracy", "direction": "greater"},
+      {"id": "geglu-lower-loss", "treatment": "geglu", "control": "relu",
+       "metric": "test_loss", "direction": "less"}
+    ],
+    "profiles": {"smoke": {"replicates": 3, "device": "cpu", "resamples": 999}}
+  })");
+}
+
+/// The result of one in-process CLI call.
+struct CliResult {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+inline CliResult run_cli(const std::vector<std::string>& args) {
+  std::ostringstream out;
+  std::ostringstream err;
+  const int code = cli::run_cli(args, out, err);
+  return {code, out.str(), err.str()};
+}
+
+/// Whether `text` contains every fragment; the failure message names the first missing one.
+inline ::testing::AssertionResult ContainsAll(const std::string& text,
+                                              const std::vector<std::string>& fragments) {
+  for (const auto& fragment : fragments) {
+    if (text.find(fragment) == std::string::npos) {
+      return ::testing::AssertionFailure() << "lacks '" << fragment << "' in:\n" << text;
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+/// Whether `f` throws an `E` whose message contains every fragment.
+template <typename E, typename F>
+::testing::AssertionResult ThrowsWith(F f, const std::vector<std::string>& fragments) {
+  try {
+    f();
+  } catch (const E& e) {
+    return ContainsAll(e.what(), fragments);
+  } catch (const std::exception& e) {
+    return ::testing::AssertionFailure() << "threw the wrong exception type: " << e.what();
+  }
+  return ::testing::AssertionFailure() << "nothing thrown";
+}
+
+/// Sets (or with nullptr unsets) an environment variable for one scope, then restores it. CI
+/// runners set CI=true themselves, so every bless test pins it explicitly.
+class ScopedEnv {
+ public:
+  ScopedEnv(std::string name, const char* value) : name_(std::move(name)) {
+    if (const char* old = std::getenv(name_.c_str())) old_ = old;
+    if (value != nullptr) {
+      setenv(name_.c_str(), value, /*overwrite=*/1);
+    } else {
+      unsetenv(name_.c_str());
+    }
+  }
+  ~ScopedEnv() {
+    if (old_) {
+      setenv(name_.c_str(), old_->c_str(), /*overwrite=*/1);
+    } else {
+      unsetenv(name_.c_str());
+    }
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  std::string name_;
+  std::optional<std::string> old_;
+};
+
+/// Lines of a text file, without their newlines (a last line without one is kept).
+inline std::vector<std::string> lines_of(const fs::path& file) {
+  std::vector<std::string> lines;
+  std::istringstream in(read_text(file));
+  for (std::string line; std::getline(in, line);)
+    lines.push_back(line);
+  return lines;
+}
+
+}  // namespace claimcheck::claims::test

@@ -1,0 +1,229 @@
+// The run store on crafted files: round trip, a torn last line (a crash mid-write), a corrupt
+// middle line, duplicates, concurrent writers (threads and processes), and merging shards.
+#include "harness/claims/run_store.h"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "claims_test_support.h"
+
+namespace claimcheck::claims {
+namespace {
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+
+json record(const std::string& key, double accuracy, const std::string& padding = "") {
+  json r = {{"key", key}, {"arm", "relu"}, {"metrics", {{"test_accuracy", accuracy}}}};
+  if (!padding.empty()) r["padding"] = padding;
+  return r;
+}
+
+TEST(RunStore, MissingFileIsAnEmptyStoreAndParentsAreCreated) {
+  const fs::path file = test::scratch_dir("store_missing") / "a" / "b" / "claim.jsonl";
+  const RunStore store(file);
+  EXPECT_TRUE(store.records().empty());
+  EXPECT_TRUE(store.warnings().empty());
+  EXPECT_TRUE(fs::is_directory(file.parent_path()));
+  EXPECT_FALSE(store.contains("k1"));
+  EXPECT_TRUE(test::ThrowsWith<std::out_of_range>([&] { store.at("k1"); },
+                                                  {file.string(), "no run with key k1"}));
+}
+
+TEST(RunStore, AppendThenReloadRoundTripsInFileOrderAndNeedsAKey) {
+  const fs::path file = test::scratch_dir("store_roundtrip") / "claim.jsonl";
+  // 0.1 + 0.2 has no short decimal form: the line must keep all 17 digits to reload exactly.
+  const std::vector<json> written = {record("k1", 0.1 + 0.2), record("k2", 0.5),
+                                     record("k3", 1.0 / 3.0)};
+  {
+    RunStore store(file);
+    for (const auto& r : written)
+      store.append(r);
+    EXPECT_EQ(store.records(), written);
+    EXPECT_TRUE(store.contains("k2"));
+  }
+  const std::vector<std::string> lines = test::lines_of(file);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[1], written[1].dump());
+  const RunStore reloaded(file);
+  EXPECT_EQ(reloaded.records(), written);
+  EXPECT_EQ(reloaded.at("k3"), written[2]);
+  EXPECT_TRUE(reloaded.warnings().empty());
+
+  RunStore rejecting(file.parent_path() / "other.jsonl");
+  EXPECT_THROW(rejecting.append({{"arm", "relu"}}), std::invalid_argument);
+  EXPECT_FALSE(fs::exists(rejecting.file())) << "nothing written for a record without a key";
+}
+
+TEST(RunStore, TornLastLineIsSkippedAndTheNextAppendStartsAFreshLine) {
+  const fs::path file = test::scratch_dir("store_torn") / "claim.jsonl";
+  const std::string torn = R"({"key":"k3","arm":"relu","metr)";  // a crash mid-write
+  test::write_text(file, record("k1", 0.1).dump() + "\n" + record("k2", 0.2).dump() + "\n" + torn);
+
+  RunStore store(file);
+  ASSERT_EQ(store.records().size(), 2u);
+  ASSERT_EQ(store.warnings().size(), 1u);
+  EXPECT_TRUE(test::ContainsAll(store.warnings()[0], {file.string() + ":3: torn last line"}));
+
+  store.append(record("k3", 0.3));
+  const std::vector<std::string> lines = test::lines_of(file);
+  ASSERT_EQ(lines.size(), 4u) << test::read_text(file);
+  EXPECT_EQ(lines[0], record("k1", 0.1).dump());
+  EXPECT_EQ(lines[1], record("k2", 0.2).dump());
+  EXPECT_EQ(lines[2], torn) << "the fragment stays a line of its own, unaltered";
+  EXPECT_EQ(lines[3], record("k3", 0.3).dump());
+  EXPECT_EQ(test::read_text(file).back(), '\n');
+
+  const RunStore reloaded(file);
+  EXPECT_EQ(reloaded.records(),
+            (std::vector<json>{record("k1", 0.1), record("k2", 0.2), record("k3", 0.3)}));
+  ASSERT_EQ(reloaded.warnings().size(), 1u);
+  EXPECT_TRUE(test::ContainsAll(reloaded.warnings()[0], {file.string() + ":3: not valid JSON"}));
+}
+
+TEST(RunStore, CorruptMiddleLinesAreSkippedWithTheirLineNumbers) {
+  const fs::path file = test::scratch_dir("store_corrupt") / "claim.jsonl";
+  test::write_text(file, record("k1", 0.1).dump() + "\n" + "<<<<<<< HEAD\n" + "\n" +
+                             R"({"arm":"relu"})" + "\n" + R"({"key":5})" + "\n" + "[1,2]\n" +
+                             record("k2", 0.2).dump() + "\n");
+  const RunStore store(file);
+  EXPECT_EQ(store.records(), (std::vector<json>{record("k1", 0.1), record("k2", 0.2)}));
+  ASSERT_EQ(store.warnings().size(), 4u) << "the empty line 3 is not a warning";
+  EXPECT_TRUE(test::ContainsAll(store.warnings()[0], {file.string() + ":2: not valid JSON"}));
+  EXPECT_TRUE(test::ContainsAll(store.warnings()[1], {":4: record without a \"key\""}));
+  EXPECT_TRUE(test::ContainsAll(store.warnings()[2], {":5: record without a \"key\""}));
+  EXPECT_TRUE(test::ContainsAll(store.warnings()[3], {":6: record without a \"key\""}));
+}
+
+TEST(RunStore, DuplicateKeysKeepTheFirstRecordAndReloadSeesOtherWriters) {
+  const fs::path file = test::scratch_dir("store_duplicates") / "claim.jsonl";
+  test::write_text(file, record("k1", 0.1).dump() + "\n" + record("k2", 0.2).dump() + "\n" +
+                             record("k1", 0.9).dump() + "\n");
+  RunStore store(file);
+  EXPECT_EQ(store.records(), (std::vector<json>{record("k1", 0.1), record("k2", 0.2)}));
+  store.append(record("k2", 0.8));  // a second writer raced: its line is kept but not used
+  EXPECT_EQ(store.at("k2"), record("k2", 0.2));
+  EXPECT_EQ(test::lines_of(file).size(), 4u);
+  EXPECT_EQ(RunStore(file).records(), store.records());
+
+  // Another store object's append is seen after reload() (e.g. another process's runs).
+  RunStore writer(file);
+  writer.append(record("k3", 0.3));
+  EXPECT_FALSE(store.contains("k3"));
+  store.reload();
+  EXPECT_TRUE(store.contains("k3"));
+}
+
+// Checks that `file` holds exactly `expected` lines, each a whole record, all keys distinct.
+::testing::AssertionResult HoldsWholeDistinctLines(const fs::path& file, std::size_t expected) {
+  const std::string text = test::read_text(file);
+  if (text.empty() || text.back() != '\n') {
+    return ::testing::AssertionFailure() << "the file does not end with a newline";
+  }
+  const std::vector<std::string> lines = test::lines_of(file);
+  if (lines.size() != expected) {
+    return ::testing::AssertionFailure() << lines.size() << " lines, expected " << expected;
+  }
+  std::set<std::string> keys;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const json r = json::parse(lines[i], nullptr, /*allow_exceptions=*/false);
+    if (r.is_discarded() || !r.contains("key")) {
+      return ::testing::AssertionFailure()
+             << "line " << i + 1 << " is not a whole record: " << lines[i].substr(0, 80);
+    }
+    keys.insert(r["key"].get<std::string>());
+  }
+  if (keys.size() != expected) {
+    return ::testing::AssertionFailure() << keys.size() << " distinct keys, expected " << expected;
+  }
+  const RunStore store(file);
+  if (store.records().size() != expected || !store.warnings().empty()) {
+    return ::testing::AssertionFailure() << "reload: " << store.records().size() << " records, "
+                                         << store.warnings().size() << " warnings";
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// Records of 64 KiB: far above PIPE_BUF (4 KiB) and a page, so a write that is not under the
+// lock would be split and interleave with another writer's.
+const std::string kPadding(64 * 1024, 'x');
+
+TEST(RunStore, ConcurrentThreadAppendsNeverInterleave) {
+  const fs::path file = test::scratch_dir("store_threads") / "claim.jsonl";
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 25;
+  RunStore shared(file);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      // Half the threads share one store object, half have their own (as separate ctest
+      // processes would): both must serialise.
+      RunStore own(file);
+      RunStore& store = t % 2 == 0 ? shared : own;
+      for (int i = 0; i < kPerThread; ++i) {
+        store.append(record("t" + std::to_string(t) + "-" + std::to_string(i), i, kPadding));
+      }
+    });
+  }
+  for (auto& t : threads)
+    t.join();
+  EXPECT_TRUE(HoldsWholeDistinctLines(file, kThreads * kPerThread));
+  EXPECT_EQ(shared.records().size(), static_cast<std::size_t>(kThreads / 2 * kPerThread))
+      << "a store object knows what it appended itself";
+}
+
+TEST(RunStore, ConcurrentProcessAppendsNeverInterleave) {
+  const fs::path file = test::scratch_dir("store_processes") / "claim.jsonl";
+  constexpr int kProcesses = 3;
+  constexpr int kPerProcess = 40;
+  std::vector<pid_t> children;
+  for (int p = 0; p < kProcesses; ++p) {
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0) << "fork failed";
+    if (pid == 0) {
+      int status = 0;
+      try {
+        RunStore store(file);
+        for (int i = 0; i < kPerProcess; ++i) {
+          store.append(record("p" + std::to_string(p) + "-" + std::to_string(i), i, kPadding));
+        }
+      } catch (...) {
+        status = 1;
+      }
+      _exit(status);  // no gtest teardown in the child
+    }
+    children.push_back(pid);
+  }
+  for (const pid_t pid : children) {
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "a child failed to append";
+  }
+  EXPECT_TRUE(HoldsWholeDistinctLines(file, kProcesses * kPerProcess));
+}
+
+TEST(MergeStores, ConcatenatesShardsAndKeepsTheFirstRecordPerKey) {
+  const fs::path dir = test::scratch_dir("store_merge");
+  {
+    RunStore s0(dir / "shard0.jsonl");
+    s0.append(record("k1", 0.1));
+    s0.append(record("k2", 0.2));
+    RunStore s1(dir / "shard1.jsonl");
+    s1.append(record("k2", 0.7));  // the same run, trained twice (e.g. a shard re-run)
+    s1.append(record("k3", 0.3));
+  }
+  test::write_text(dir / "shard2.jsonl", "not json\n" + record("k4", 0.4).dump() + "\n");
+  const std::vector<json> merged =
+      merge_stores({dir / "shard0.jsonl", dir / "shard1.jsonl", dir / "shard2.jsonl"});
+  EXPECT_EQ(merged, (std::vector<json>{record("k1", 0.1), record("k2", 0.2), record("k3", 0.3),
+                                       record("k4", 0.4)}));
+  EXPECT_TRUE(merge_stores({}).empty());
+}
+
+}  // namespace
+}  // namespace claimcheck::claims
