@@ -60,7 +60,17 @@ double swap_permutation_p(const std::vector<double>& a, const std::vector<double
 }
 
 double metric_of(const nlohmann::json& record, const std::string& metric) {
-  return record.at("metrics").at(metric).get<double>();
+  const nlohmann::json& value = record.at("metrics").at(metric);
+  if (!value.is_number()) {
+    // JSON has no NaN/inf: the store holds them as null. Only a diverged run produces them.
+    throw std::runtime_error(
+        "run " + record.value("arm", std::string("?")) + " " +
+        record.value("role", std::string("?")) + " " + std::to_string(record.value("index", -1)) +
+        ": metric '" + metric +
+        "' is not finite (the run diverged); a hypothesis on this metric cannot be decided. Use a "
+        "metric a diverged run still has (test_accuracy) or narrow the learning-rate range");
+  }
+  return value.get<double>();
 }
 
 }  // namespace
@@ -281,17 +291,11 @@ nlohmann::json to_json(const ClaimAnalysis& a) {
                           {"ci", {{"lo", m.ci.lo}, {"hi", m.ci.hi}, {"method", "percentile"}}},
                           {"degenerate", m.ci.degenerate}});
   }
-  return {{"claim", a.claim},
-          {"title", a.title},
-          {"profile", a.profile},
-          {"spec_hash", a.spec_hash},
-          {"alpha", a.alpha},
-          {"hypotheses", hyps},
-          {"arms", arms},
-          {"source_bootstrap_of_max", source_max},
-          {"runs", a.runs},
-          {"train_seconds", a.train_seconds},
-          {"fingerprint", a.fingerprint}};
+  return {{"claim", a.claim},     {"title", a.title},
+          {"profile", a.profile}, {"spec_hash", a.spec_hash},
+          {"alpha", a.alpha},     {"hypotheses", hyps},
+          {"arms", arms},         {"source_bootstrap_of_max", source_max},
+          {"runs", a.runs},       {"fingerprint", a.fingerprint}};
 }
 
 }  // namespace claimcheck::claims

@@ -67,7 +67,7 @@ struct ClaimAnalysis {
   std::vector<ArmSummary> arms;
   std::vector<SourceMaxResult> source_max;
   std::map<std::string, nlohmann::json> runs;  // key -> {arm, role, index, config, metrics}
-  double train_seconds = 0.0;                  // sum of the runs' wall times
+  double train_seconds = 0.0;  // sum of the runs' wall times (report only: not a result)
   nlohmann::json fingerprint;                  // of the runs (the first run's)
 };
 
@@ -77,7 +77,8 @@ ClaimAnalysis analyze(const ClaimSpec& spec, const std::string& profile,
                       const std::vector<RunSpec>& runs,
                       const std::map<std::string, nlohmann::json>& records_by_key);
 
-/// As JSON (the report's and the baseline's body).
+/// As JSON (the report's and the baseline's body): a function of the runs' results alone, so
+/// a resumed or re-analyzed claim gives byte-identical JSON (wall time is not in it).
 nlohmann::json to_json(const ClaimAnalysis& analysis);
 
 }  // namespace claimcheck::claims

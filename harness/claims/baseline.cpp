@@ -92,6 +92,17 @@ Comparison compare_with_baseline(const nlohmann::json& analysis, const nlohmann:
       c.hypotheses.push_back(hc);
       continue;
     }
+    if (h.value("n", 0) != b->value("n", 0)) {
+      hc.outcome = Outcome::kStale;
+      hc.change = fmt::format(
+          "n = {} here, {} in the baseline (was --seeds used?); run with the "
+          "profile's seeds to compare",
+          h.value("n", 0), b->value("n", 0));
+      c.messages.push_back(hc.id + ": " + hc.change);
+      c.outcome = Outcome::kStale;
+      c.hypotheses.push_back(hc);
+      continue;
+    }
     hc.baseline_verdict = b->at("verdict").get<std::string>();
     hc.baseline_estimate = b->at("estimate").get<double>();
     const double se = std::hypot(implied_se(h), implied_se(*b));
@@ -106,7 +117,10 @@ Comparison compare_with_baseline(const nlohmann::json& analysis, const nlohmann:
       hc.outcome = moved < 0 ? Outcome::kRegressed : Outcome::kImproved;
       hc.change = fmt::format("verdict {} -> {}", hc.baseline_verdict, hc.verdict);
     } else if (!hc.compatible) {
-      const bool toward_claim = (diff > 0) == claimed_greater;
+      // Toward the claim: in its direction, or for equivalence, closer to zero.
+      const bool toward_claim = h.at("kind") == "equivalence"
+                                    ? std::abs(hc.estimate) < std::abs(hc.baseline_estimate)
+                                    : (diff > 0) == claimed_greater;
       hc.outcome = toward_claim ? Outcome::kImproved : Outcome::kRegressed;
       hc.change =
           fmt::format("estimate {:.6g} -> {:.6g} (z = {:.2f}, incompatible with the baseline)",

@@ -78,6 +78,7 @@ int finish_claim(const Paths& paths, const claims::ClaimSpec& spec, const std::s
                                    {"trained", execution.trained},
                                    {"wall_seconds", execution.wall_seconds}}},
                                  {"diverged_runs", diverged},
+                                 {"train_seconds", analysis.train_seconds},
                                  {"store", store_file(paths, spec.id).string()}};
   const fs::path dir = report_dir(paths, spec.id, profile);
   fs::create_directories(dir);

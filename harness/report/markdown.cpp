@@ -127,7 +127,7 @@ std::string markdown_report(const nlohmann::json& report) {
       "s "
       "(sum over runs); this invocation {:.1f} s wall.\n",
       a.at("runs").size(), ex.at("trained").get<std::size_t>(), ex.at("cached").get<std::size_t>(),
-      report.value("diverged_runs", 0), a.at("train_seconds").get<double>(),
+      report.value("diverged_runs", 0), report.value("train_seconds", 0.0),
       ex.at("wall_seconds").get<double>());
   md += "\n<details><summary>Environment fingerprint</summary>\n\n```json\n" +
         a.at("fingerprint").dump(2) + "\n```\n</details>\n";

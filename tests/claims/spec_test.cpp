@@ -104,11 +104,11 @@ const std::vector<MalformedCase>& malformed_cases() {
        [](json& j) { j["hypotheses"][0]["k"] = 2; },
        {": hypotheses[0].k: only random-search hypotheses take k"}},
       {"RandomSearchWithoutK",
-       [](json& j) { j["hypotheses"][7].erase("k"); },
-       {": hypotheses[7].k: random-search hypotheses need k >= 1"}},
+       [](json& j) { j["hypotheses"][8].erase("k"); },
+       {": hypotheses[8].k: random-search hypotheses need k >= 1"}},
       {"RandomSearchWithoutSearchSpace",
        [](json& j) { j.erase("search"); },
-       {": hypotheses[7].design: random-search needs a top-level \"search\" space"}},
+       {": hypotheses[8].design: random-search needs a top-level \"search\" space"}},
       {"EmptySearchList",
        [](json& j) { j["search"]["lr"] = json::array(); },
        {": search.lr: needs >= 1 value"}},
@@ -192,9 +192,9 @@ TEST(LoadClaim, RealClaimLoads) {
       load_claim(test::fs::path(CLAIMCHECK_SOURCE_DIR) / "claims" / "geglu-vs-relu-mnist.json");
   EXPECT_EQ(spec.id, "geglu-vs-relu-mnist");
   EXPECT_EQ(spec.arms.size(), 8u);
-  ASSERT_EQ(spec.hypotheses.size(), 10u);
-  EXPECT_EQ(spec.hypotheses[7].design, Design::kRandomSearch);
-  EXPECT_EQ(spec.hypotheses[7].k, 2);
+  ASSERT_EQ(spec.hypotheses.size(), 11u);
+  EXPECT_EQ(spec.hypotheses[8].design, Design::kRandomSearch);
+  EXPECT_EQ(spec.hypotheses[8].k, 2);
   EXPECT_EQ(spec.profile("smoke").replicates, 16);
   EXPECT_EQ(spec.profile("nightly").search_trials, 64);
   // Defaults not written in the spec: alpha 0.05 and 9999 resamples (DESIGN.md, Statistics).
@@ -279,7 +279,7 @@ TEST(SpecRoundTrip, ToJsonParsesBackToTheSameJsonAndKeepsWhatTheSpecSaid) {
   // What the real spec said survives (to_json adds defaults, so compare key by key).
   const json j = to_json(real_spec());
   EXPECT_EQ(j["arms"][3]["source_value"], 0.915);
-  EXPECT_EQ(j["hypotheses"][9]["k"], 8);
+  EXPECT_EQ(j["hypotheses"][10]["k"], 8);
   EXPECT_FALSE(j["hypotheses"][0].contains("k")) << "paired hypotheses take no k";
   EXPECT_EQ(j["hypotheses"][4]["source_effect"], -0.31);
   EXPECT_EQ(j["search"]["lr"], json({0.1, 0.01, 0.001, 0.0001}));
