@@ -25,7 +25,7 @@ for arg in "$@"; do
   esac
 done
 
-say() { printf '\n== %s\n' "$*" >&2; }
+say() { printf '\n== [%4ss] %s\n' "$SECONDS" "$*" >&2; }
 die() { printf 'setup.sh: error: %s\n' "$*" >&2; exit 2; }
 
 # --- 1. Debian packages -----------------------------------------------------------------------

@@ -156,7 +156,13 @@ ClaimAnalysis analyze(const ClaimSpec& spec, const std::string& profile_name,
         d[i] = r.treatment_units[i] - r.control_units[i];
       const double sd = stats::sd(d);
       const double target = h.margin > 0 ? h.margin : std::abs(r.ci.estimate);
-      if (sd > 0 && target > 0) r.seeds_needed = stats::seeds_needed(target, sd).seeds;
+      if (sd > 0 && target > 0) {
+        try {
+          r.seeds_needed = stats::seeds_needed(target, sd).seeds;
+        } catch (const std::invalid_argument&) {
+          r.note = "the observed effect is ~0 relative to its spread (over 1e9 seeds to detect)";
+        }
+      }
     } else {
       r.treatment_value = stats::expected_max_tang(r.treatment_units, h.k);
       r.control_value = stats::expected_max_tang(r.control_units, h.k);
@@ -185,9 +191,9 @@ ClaimAnalysis analyze(const ClaimSpec& spec, const std::string& profile_name,
     }
     // Power (STATISTICS.md, Guenther): an undecided paired hypothesis whose seed budget could not
     // detect the margin (or, with margin 0, an effect of the observed size) says so.
-    if (r.verdict == stats::Verdict::kInconclusive && r.seeds_needed > r.n) {
+    if (r.verdict == stats::Verdict::kInconclusive && r.seeds_needed && *r.seeds_needed > r.n) {
       r.note += (r.note.empty() ? "" : "; ") + std::string("underpowered: ~") +
-                std::to_string(r.seeds_needed) + " seeds needed to detect an effect of " +
+                std::to_string(*r.seeds_needed) + " seeds needed to detect an effect of " +
                 (r.spec.margin > 0 ? "the margin's size" : "the observed size") +
                 " at 80% power, " + std::to_string(r.n) + " used";
     }
@@ -266,7 +272,7 @@ nlohmann::json to_json(const ClaimAnalysis& a) {
               {"note", r.note}});
     if (h.design == Design::kPaired) {
       j["t_interval"] = {{"lo", r.t_lo}, {"hi", r.t_hi}};
-      j["seeds_needed"] = r.seeds_needed;
+      j["seeds_needed"] = r.seeds_needed ? nlohmann::json(*r.seeds_needed) : nlohmann::json();
     }
     hyps.push_back(j);
   }

@@ -31,8 +31,10 @@ struct HypothesisResult {
   double win_rate = 0.0;          // paired P(treatment > control) per unit
   stats::Verdict ci_verdict = stats::Verdict::kInconclusive;  // from the CI alone
   stats::Verdict verdict = stats::Verdict::kInconclusive;     // after Holm
-  int seeds_needed = 0;  // paired: seeds to detect the margin-or-observed effect
-  std::string note;      // why the verdict is what it is, when not obvious
+  // Paired: seeds to detect the margin (or, with margin 0, the observed effect) at 80% power;
+  // absent when not computable (zero spread, zero effect, or beyond 1e9 seeds).
+  std::optional<int> seeds_needed;
+  std::string note;  // why the verdict is what it is, when not obvious
 };
 
 /// Per-arm summary of its paired replicates (and its search trials, where it has them).
@@ -68,7 +70,7 @@ struct ClaimAnalysis {
   std::vector<SourceMaxResult> source_max;
   std::map<std::string, nlohmann::json> runs;  // key -> {arm, role, index, config, metrics}
   double train_seconds = 0.0;  // sum of the runs' wall times (report only: not a result)
-  nlohmann::json fingerprint;                  // of the runs (the first run's)
+  nlohmann::json fingerprint;  // of the runs (the first run's)
 };
 
 /// Analyzes `runs` (from plan()) using their records in `records_by_key`. Throws
