@@ -97,8 +97,10 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   bless->add_option("--profile", opt.profile, "Profile: smoke or nightly")->required();
   bless->add_option("--store", store, "Run-store directory holding the runs (default ./runs)");
   auto* report = app.add_subcommand("report", "One report over many claims or shards");
+  std::vector<std::string> report_stores;
   report
-      ->add_option("--store", store, "Run-store directory: every *.jsonl in it (shards) is merged")
+      ->add_option("--store", report_stores,
+                   "Run-store directories (one per shard): every *.jsonl in them is merged")
       ->required();
   report->add_option("--profile", opt.profile, "Profile (default smoke)");
   report->add_option("--format", opt.format, "md, html or json")
@@ -139,8 +141,9 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (command == "analyze") return command_analyze(paths, opt.claim, opt.profile, out, err);
     if (command == "bless") return command_bless(paths, opt.claim, opt.profile, out, err);
     if (command == "report")
-      return command_report(paths, opt.profile.empty() ? "smoke" : opt.profile, opt.format, out,
-                            err);
+      paths.store = report_stores.front();  // reports are written under the first store
+    return command_report(paths, {report_stores.begin(), report_stores.end()},
+                          opt.profile.empty() ? "smoke" : opt.profile, opt.format, out, err);
     return kExitUsage;
   } catch (const claims::SpecError& e) {
     err << "claimcheck: spec error: " << e.what() << "\n";

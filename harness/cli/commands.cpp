@@ -229,15 +229,23 @@ int command_bless(const Paths& paths, const std::string& claim, const std::strin
   return kExitOk;
 }
 
-int command_report(const Paths& paths, const std::string& profile, const std::string& format,
-                   std::ostream& out, std::ostream& err) {
+int command_report(const Paths& paths, const std::vector<fs::path>& store_dirs,
+                   const std::string& profile, const std::string& format, std::ostream& out,
+                   std::ostream& err) {
   if (format == "html") {
     err << "claimcheck report --format html: not implemented yet (use md or json)\n";
     return kExitUsage;
   }
   std::vector<fs::path> stores;
-  for (const auto& entry : fs::directory_iterator(paths.store)) {
-    if (entry.path().extension() == ".jsonl") stores.push_back(entry.path());
+  for (const auto& dir : store_dirs) {
+    if (!fs::is_directory(dir))
+      throw std::runtime_error("--store " + dir.string() + ": not a directory");
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      if (entry.path().extension() == ".jsonl") files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());  // directory order is unspecified: merge in name order
+    stores.insert(stores.end(), files.begin(), files.end());
   }
   const auto records = by_key(claims::merge_stores(stores));
   nlohmann::json all = nlohmann::json::array();

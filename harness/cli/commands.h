@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 namespace claimcheck::cli {
 
@@ -37,8 +38,10 @@ int command_analyze(const Paths& paths, const std::string& claim, const std::str
 /// `claimcheck bless`: shows old vs new, then writes the baseline (refused when CI is set).
 int command_bless(const Paths& paths, const std::string& claim, const std::string& profile,
                   std::ostream& out, std::ostream& err);
-/// `claimcheck report`: one report over every claim whose runs for `profile` are in the store(s).
-int command_report(const Paths& paths, const std::string& profile, const std::string& format,
-                   std::ostream& out, std::ostream& err);
+/// `claimcheck report`: one report over every claim whose runs for `profile` are in the stores
+/// (shards: every *.jsonl in every directory of `stores`, first record per run key wins).
+int command_report(const Paths& paths, const std::vector<std::filesystem::path>& stores,
+                   const std::string& profile, const std::string& format, std::ostream& out,
+                   std::ostream& err);
 
 }  // namespace claimcheck::cli

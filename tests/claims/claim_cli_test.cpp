@@ -195,6 +195,18 @@ TEST_F(TinyClaimCli, FreshStoresAndShardsGiveIdenticalMetrics) {
   ASSERT_EQ(cli({"analyze", "tiny", "--profile", "smoke", "--store", sharded.string()}).code,
             cli::kExitMismatch);
   EXPECT_EQ(report(sharded)["analysis"]["hypotheses"], report(whole)["analysis"]["hypotheses"]);
+
+  // Shards on separate machines write separate stores; `report` merges them.
+  const fs::path p0 = dir_ / "p0";
+  const fs::path p1 = dir_ / "p1";
+  ASSERT_EQ(run(p0, {"--shard", "0/2"}).code, cli::kExitOk);
+  ASSERT_EQ(run(p1, {"--shard", "1/2"}).code, cli::kExitOk);
+  const test::CliResult merged =
+      cli({"report", "--store", p0.string(), "--store", p1.string(), "--format", "json"});
+  ASSERT_EQ(merged.code, cli::kExitMismatch) << merged.err;  // no baseline yet
+  const json reports = json::parse(merged.out);
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0]["analysis"], report(whole)["analysis"]);
 }
 
 }  // namespace
