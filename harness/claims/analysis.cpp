@@ -32,33 +32,6 @@ std::vector<double> shifted(const std::vector<double>& v, double by) {
   return out;
 }
 
-// Within-trial swap permutation test of tang(a,k) − tang(b,k) = 0: under H0 the two arms of each
-// trial are exchangeable, so swapping them at random gives the null distribution. B random
-// arrangements from our Rng; p = (b+1)/(B+1) per side, two-sided = min(1, 2·min(sides))
-// (Phipson & Smyth 2010), via stats::permutation_p.
-double swap_permutation_p(const std::vector<double>& a, const std::vector<double>& b, int k,
-                          int resamples, std::uint64_t seed) {
-  const double observed = stats::expected_max_tang(a, k) - stats::expected_max_tang(b, k);
-  const double tol = stats::permutation_tolerance(observed);
-  stats::Rng rng(seed);
-  long long less = 0;
-  long long greater = 0;
-  std::vector<double> x(a.size());
-  std::vector<double> y(b.size());
-  for (int r = 0; r < resamples; ++r) {
-    for (std::size_t i = 0; i < a.size(); ++i) {
-      const bool swap = rng.uniform_int(2) == 1;
-      x[i] = swap ? b[i] : a[i];
-      y[i] = swap ? a[i] : b[i];
-    }
-    const double s = stats::expected_max_tang(x, k) - stats::expected_max_tang(y, k);
-    if (s <= observed + tol) ++less;
-    if (s >= observed - tol) ++greater;
-  }
-  return stats::permutation_p(less, greater, resamples, /*exact=*/false,
-                              stats::Alternative::kTwoSided);
-}
-
 double metric_of(const nlohmann::json& record, const std::string& metric) {
   const nlohmann::json& value = record.at("metrics").at(metric);
   if (!value.is_number()) {
@@ -167,8 +140,19 @@ ClaimAnalysis analyze(const ClaimSpec& spec, const std::string& profile_name,
       r.treatment_value = stats::expected_max_tang(r.treatment_units, h.k);
       r.control_value = stats::expected_max_tang(r.control_units, h.k);
       r.ci = stats::paired_expected_max_difference(r.treatment_units, r.control_units, h.k, opt);
-      r.p_value = swap_permutation_p(r.treatment_units, r.control_units, h.k, profile.resamples,
-                                     env::derive_seed(spec.id, "permutation:" + h.id, 0));
+      // Within-trial swap test of the expected-max difference: under H0 the two arms of a
+      // trial (which share its hyperparameter draw) are exchangeable.
+      stats::PermutationOptions perm;
+      perm.resamples = profile.resamples;
+      perm.seed = env::derive_seed(spec.id, "permutation:" + h.id, 0);
+      const int k = h.k;
+      r.p_value = stats::paired_swap_permutation_test(
+                      r.treatment_units, r.control_units,
+                      [k](const std::vector<double>& a, const std::vector<double>& c) {
+                        return stats::expected_max_tang(a, k) - stats::expected_max_tang(c, k);
+                      },
+                      perm)
+                      .p;
     }
     r.win_rate = stats::paired_win_rate(r.treatment_units, r.control_units);
     r.ci_verdict = stats::decide({r.ci.lo, r.ci.hi}, h.kind, h.direction, h.margin);

@@ -124,21 +124,15 @@ PermutationResult pd_permutation_test(const PairwiseDifferences& pooled, std::si
     return group_mean(pooled, in_a, 1) - group_mean(pooled, in_a, 0);
   };
   const double observed = statistic();
-  const double gamma = permutation_tolerance(observed);
-  long long less = 0;
-  long long greater = 0;
-  const auto tally = [&](double s) {
-    if (s <= observed + gamma) ++less;
-    if (s >= observed - gamma) ++greater;
-  };
+  PermutationTally tally(observed);
   const long long limit = std::max<long long>(kExactArrangements, opt.resamples);
   const long long total = choose_capped(m, models_a, limit);
   if (total <= limit) {
     // Every split, in std::prev_permutation order of the membership flags (observed first).
     do {
-      tally(statistic());
+      tally.add(statistic());
     } while (std::prev_permutation(in_a.begin(), in_a.end()));
-    return {observed, permutation_p(less, greater, total, /*exact=*/true, opt.alternative),
+    return {observed, tally.p(total, /*exact=*/true, opt.alternative),
             /*exact=*/true, total};
   }
   Rng rng(opt.seed);
@@ -151,9 +145,9 @@ PermutationResult pd_permutation_test(const PairwiseDifferences& pooled, std::si
     std::fill(in_a.begin(), in_a.end(), 0);
     for (std::size_t i = 0; i < models_a; ++i)
       in_a[order[i]] = 1;
-    tally(statistic());
+    tally.add(statistic());
   }
-  return {observed, permutation_p(less, greater, opt.resamples, /*exact=*/false, opt.alternative),
+  return {observed, tally.p(opt.resamples, /*exact=*/false, opt.alternative),
           /*exact=*/false, opt.resamples};
 }
 

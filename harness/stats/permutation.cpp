@@ -34,6 +34,18 @@ double permutation_p(long long count_less, long long count_greater, long long to
   detail::fail("permutation_p", "argument 'alternative' is not an Alternative");
 }
 
+PermutationTally::PermutationTally(double observed)
+    : observed_(observed), tolerance_(permutation_tolerance(observed)) {}
+
+void PermutationTally::add(double statistic) {
+  if (statistic <= observed_ + tolerance_) ++less_;
+  if (statistic >= observed_ - tolerance_) ++greater_;
+}
+
+double PermutationTally::p(long long total, bool exact, Alternative alternative) const {
+  return permutation_p(less_, greater_, total, exact, alternative);
+}
+
 PermutationResult paired_permutation_test(const std::vector<double>& a,
                                           const std::vector<double>& b,
                                           const PermutationOptions& opt) {
@@ -54,33 +66,67 @@ PermutationResult paired_permutation_test(const std::vector<double>& a,
     return s * inv_n;
   };
   const double observed = statistic([](std::size_t) { return false; });
-  const double gamma = permutation_tolerance(observed);
-  long long less = 0;
-  long long greater = 0;
-  const auto tally = [&](double s) {
-    if (s <= observed + gamma) ++less;
-    if (s >= observed - gamma) ++greater;
-  };
+  PermutationTally tally(observed);
 
   const long long limit = std::max<long long>(kExactArrangements, opt.resamples);
   const bool exact = n < 62 && (1LL << n) <= limit;
   if (exact) {
     const long long total = 1LL << n;
     for (long long mask = 0; mask < total; ++mask) {
-      tally(statistic([mask](std::size_t i) { return ((mask >> i) & 1LL) != 0; }));
+      tally.add(statistic([mask](std::size_t i) { return ((mask >> i) & 1LL) != 0; }));
     }
-    return {observed, permutation_p(less, greater, total, /*exact=*/true, opt.alternative),
-            /*exact=*/true, total};
+    return {observed, tally.p(total, /*exact=*/true, opt.alternative), /*exact=*/true, total};
   }
   Rng rng(opt.seed);
   std::vector<std::uint64_t> words((n + 63) / 64);
   for (int r = 0; r < opt.resamples; ++r) {
     for (auto& w : words)
       w = rng.next_u64();
-    tally(statistic([&words](std::size_t i) { return ((words[i / 64] >> (i % 64)) & 1U) != 0; }));
+    tally.add(
+        statistic([&words](std::size_t i) { return ((words[i / 64] >> (i % 64)) & 1U) != 0; }));
   }
-  return {observed, permutation_p(less, greater, opt.resamples, /*exact=*/false, opt.alternative),
-          /*exact=*/false, opt.resamples};
+  return {observed, tally.p(opt.resamples, /*exact=*/false, opt.alternative), /*exact=*/false,
+          opt.resamples};
+}
+
+PermutationResult paired_swap_permutation_test(const std::vector<double>& a,
+                                               const std::vector<double>& b,
+                                               const PairedStatistic& stat,
+                                               const PermutationOptions& opt) {
+  constexpr const char* kFn = "paired_swap_permutation_test";
+  detail::require_sample(a, kFn, "a");
+  detail::require_sample(b, kFn, "b");
+  detail::require_same_length(a, b, kFn);
+  detail::require_resamples(opt.resamples, kFn);
+  const std::size_t n = a.size();
+  std::vector<double> x(n);
+  std::vector<double> y(n);
+  const auto statistic = [&](auto swapped) {
+    for (std::size_t i = 0; i < n; ++i) {
+      x[i] = swapped(i) ? b[i] : a[i];
+      y[i] = swapped(i) ? a[i] : b[i];
+    }
+    return stat(x, y);
+  };
+  const double observed = stat(a, b);
+  PermutationTally tally(observed);
+  const long long limit = std::max<long long>(kExactArrangements, opt.resamples);
+  if (n < 62 && (1LL << n) <= limit) {
+    const long long total = 1LL << n;
+    for (long long mask = 0; mask < total; ++mask) {
+      tally.add(statistic([mask](std::size_t i) { return ((mask >> i) & 1LL) != 0; }));
+    }
+    return {observed, tally.p(total, /*exact=*/true, opt.alternative), /*exact=*/true, total};
+  }
+  Rng rng(opt.seed);
+  std::vector<bool> swap(n);
+  for (int r = 0; r < opt.resamples; ++r) {
+    for (std::size_t i = 0; i < n; ++i)
+      swap[i] = rng.uniform_int(2) == 1;
+    tally.add(statistic([&swap](std::size_t i) { return swap[i]; }));
+  }
+  return {observed, tally.p(opt.resamples, /*exact=*/false, opt.alternative), /*exact=*/false,
+          opt.resamples};
 }
 
 }  // namespace claimcheck::stats

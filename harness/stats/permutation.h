@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "harness/stats/bootstrap.h"
 #include "harness/stats/ttest.h"
 
 namespace claimcheck::stats {
@@ -35,6 +36,33 @@ inline constexpr long long kExactArrangements = 8192;
 PermutationResult paired_permutation_test(const std::vector<double>& a,
                                           const std::vector<double>& b,
                                           const PermutationOptions& opt = {});
+
+/// Paired swap test of any statistic stat(a, b): under H0 the two values of each pair are
+/// exchangeable, so each pair is swapped or not. Exact over all 2^n swap patterns when
+/// 2^n <= max(8192, resamples); else B random patterns (one Rng::uniform_int(2) per pair, in
+/// order). For stat = mean(a) − mean(b) this is the sign-flip test above.
+PermutationResult paired_swap_permutation_test(const std::vector<double>& a,
+                                               const std::vector<double>& b,
+                                               const PairedStatistic& stat,
+                                               const PermutationOptions& opt = {});
+
+/// Counts arrangements whose statistic is <= / >= the observed one, within scipy's tie
+/// tolerance, and turns the counts into a p-value: the one tally every permutation test uses.
+class PermutationTally {
+ public:
+  /// Starts counting against `observed`.
+  explicit PermutationTally(double observed);
+  /// Counts one arrangement's statistic.
+  void add(double statistic);
+  /// The p-value after `total` arrangements (exact: observed included; else Phipson & Smyth).
+  double p(long long total, bool exact, Alternative alternative) const;
+
+ private:
+  double observed_;
+  double tolerance_;
+  long long less_ = 0;
+  long long greater_ = 0;
+};
 
 /// Tail counts to p (shared with other permutation tests): counts of arrangements with a
 /// statistic <= / >= the observed one (tolerance applied by the caller) out of `total`.

@@ -46,7 +46,8 @@ ClassifierMetrics train_classifier(models::ClassifierImpl& model, const Classifi
     for (std::int64_t start = 0; start < n; start += config.batch) {
       const torch::Tensor idx = order.slice(0, start, std::min(start + config.batch, n));
       const torch::Tensor logits = model.forward(data.train_x.index_select(0, idx));  // (B, 10)
-      const torch::Tensor loss = torch::nn::functional::cross_entropy(logits, data.train_y.index_select(0, idx));
+      const torch::Tensor loss =
+          torch::nn::functional::cross_entropy(logits, data.train_y.index_select(0, idx));
       optimizer.zero_grad();
       loss.backward();
       optimizer.step();
@@ -63,7 +64,8 @@ ClassifierMetrics train_classifier(models::ClassifierImpl& model, const Classifi
   model.eval();
   const torch::Tensor logits = model.forward(data.test_x);  // (N_test, 10)
   metrics.test_loss = torch::nn::functional::cross_entropy(logits, data.test_y).item<double>();
-  metrics.test_accuracy = logits.argmax(1).eq(data.test_y).to(torch::kFloat64).mean().item<double>();
+  metrics.test_accuracy =
+      logits.argmax(1).eq(data.test_y).to(torch::kFloat64).mean().item<double>();
   return metrics;
 }
 

@@ -35,8 +35,11 @@ class ClassifierDataCache {
     const auto dir = env::require_dataset(dataset);
     const data::MnistSplit train = data::load_mnist(dir, data::MnistPart::kTrain);
     const data::MnistSplit test = data::load_mnist(dir, data::MnistPart::kTest);
-    auto flat = [&](const torch::Tensor& images) { return images.reshape({images.size(0), -1}).to(device_); };
-    ClassifierData d{flat(train.images), train.labels.to(device_), flat(test.images), test.labels.to(device_)};
+    auto flat = [&](const torch::Tensor& images) {
+      return images.reshape({images.size(0), -1}).to(device_);
+    };
+    ClassifierData d{flat(train.images), train.labels.to(device_), flat(test.images),
+                     test.labels.to(device_)};
     return cache_.emplace(dataset, d).first->second;
   }
 
@@ -51,7 +54,8 @@ std::mutex& init_mutex() {
   return m;
 }
 
-nlohmann::json train_one(const claims::RunSpec& run, ClassifierDataCache& cache, torch::Device device) {
+nlohmann::json train_one(const claims::RunSpec& run, ClassifierDataCache& cache,
+                         torch::Device device) {
   if (run.task.type != "image-classification") {
     throw std::invalid_argument("task type '" + run.task.type + "' has no trainer yet");
   }
@@ -59,7 +63,8 @@ nlohmann::json train_one(const claims::RunSpec& run, ClassifierDataCache& cache,
   std::shared_ptr<models::ClassifierImpl> model;
   {
     std::lock_guard<std::mutex> guard(init_mutex());
-    torch::manual_seed(run.init_seed);  // weights are drawn on the CPU, then moved: same init on every device
+    torch::manual_seed(
+        run.init_seed);  // weights are drawn on the CPU, then moved: same init on every device
     model = models::make_classifier(run.model.type, run.model.options);
   }
   model->to(device);
@@ -95,8 +100,9 @@ ExecuteSummary execute_runs(const std::vector<claims::RunSpec>& runs, claims::Ru
 
   const nlohmann::json fingerprint = env::fingerprint();
   ClassifierDataCache cache(options.device);
-  int workers = options.workers > 0 ? options.workers
-                                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int workers = options.workers > 0
+                    ? options.workers
+                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (options.device.is_cuda()) workers = 1;
   workers = std::min<int>(workers, static_cast<int>(todo.size()));
 
@@ -104,7 +110,8 @@ ExecuteSummary execute_runs(const std::vector<claims::RunSpec>& runs, claims::Ru
   std::mutex report_mutex;
   std::exception_ptr failure;
   auto worker = [&] {
-    torch::set_num_threads(1);  // small models: per-op overhead dominates; parallelism is across runs
+    torch::set_num_threads(
+        1);  // small models: per-op overhead dominates; parallelism is across runs
     while (true) {
       const std::size_t i = next.fetch_add(1);
       if (i >= todo.size()) return;
@@ -117,11 +124,11 @@ ExecuteSummary execute_runs(const std::vector<claims::RunSpec>& runs, claims::Ru
         const Clock::time_point t0 = Clock::now();
         const nlohmann::json metrics = train_one(run, cache, options.device);
         const double wall = seconds_since(t0);
-        nlohmann::json record = {{"key", run.key()}, {"claim", run.claim}, {"arm", run.arm},
-                                 {"role", claims::to_string(run.role)}, {"index", run.index},
-                                 {"config", run.config()}, {"metrics", metrics},
-                                 {"diverged", metrics.at("diverged")}, {"wall_seconds", wall},
-                                 {"fingerprint", fingerprint}};
+        nlohmann::json record = {{"key", run.key()},     {"claim", run.claim},
+                                 {"arm", run.arm},       {"role", claims::to_string(run.role)},
+                                 {"index", run.index},   {"config", run.config()},
+                                 {"metrics", metrics},   {"diverged", metrics.at("diverged")},
+                                 {"wall_seconds", wall}, {"fingerprint", fingerprint}};
         store.append(record);
         std::lock_guard<std::mutex> guard(report_mutex);
         ++summary.trained;
@@ -131,9 +138,10 @@ ExecuteSummary execute_runs(const std::vector<claims::RunSpec>& runs, claims::Ru
           const double eta = elapsed / static_cast<double>(summary.trained) *
                              static_cast<double>(todo.size() - summary.trained);
           *options.progress << fmt::format(
-              "[{:>4}/{}] {:<10} {} {:>3} (batch {}, lr {:g}): test_accuracy {:.4f}{} {:5.2f} s  ETA {:.0f} s\n",
-              summary.trained, todo.size(), run.arm, claims::to_string(run.role), run.index, run.batch,
-              run.lr, metrics.at("test_accuracy").get<double>(),
+              "[{:>4}/{}] {:<10} {} {:>3} (batch {}, lr {:g}): test_accuracy {:.4f}{} {:5.2f} s  "
+              "ETA {:.0f} s\n",
+              summary.trained, todo.size(), run.arm, claims::to_string(run.role), run.index,
+              run.batch, run.lr, metrics.at("test_accuracy").get<double>(),
               metrics.at("diverged").get<bool>() ? " DIVERGED" : "", wall, eta);
           options.progress->flush();
         }
@@ -145,8 +153,10 @@ ExecuteSummary execute_runs(const std::vector<claims::RunSpec>& runs, claims::Ru
     }
   };
   std::vector<std::thread> pool;
-  for (int w = 0; w < workers; ++w) pool.emplace_back(worker);
-  for (auto& t : pool) t.join();
+  for (int w = 0; w < workers; ++w)
+    pool.emplace_back(worker);
+  for (auto& t : pool)
+    t.join();
   if (failure) std::rethrow_exception(failure);
   summary.wall_seconds = seconds_since(start);
   return summary;

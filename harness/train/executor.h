@@ -17,7 +17,7 @@ namespace claimcheck::train {
 /// How to execute.
 struct ExecuteOptions {
   torch::Device device = torch::kCPU;
-  int workers = 0;                  // parallel runs on CPU; 0 = one per hardware thread
+  int workers = 0;                   // parallel runs on CPU; 0 = one per hardware thread
   std::ostream* progress = nullptr;  // one line per finished run (runs done/total, ETA)
 };
 

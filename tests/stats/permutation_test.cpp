@@ -2,6 +2,7 @@
 // 'samples', n_resamples=inf), i.e. the exact test over all 2^n sign vectors.
 #include "harness/stats/permutation.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <vector>
@@ -74,6 +75,59 @@ TEST(Permutation, ByHandSmallestP) {
   EXPECT_DOUBLE_EQ(paired_permutation_test(a, b, opt).p, 1.0 / 16.0);
   opt.alternative = Alternative::kLess;
   EXPECT_DOUBLE_EQ(paired_permutation_test(a, b, opt).p, 1.0);
+}
+
+TEST(SwapPermutation, MeanDifferenceEqualsScipysSignFlipTest) {
+  // Swapping a_i and b_i negates d_i: for stat = mean(a) − mean(b) the exact swap test is the
+  // exact sign-flip test, so scipy's exact p (reference.json) is a known answer here too.
+  const PairedStatistic mean_difference = [](const std::vector<double>& x,
+                                             const std::vector<double>& y) {
+    double s = 0.0;
+    for (std::size_t i = 0; i < x.size(); ++i)
+      s += x[i] - y[i];
+    return s / static_cast<double>(x.size());
+  };
+  for (const auto& c : reference()["permutation"]) {
+    const int n = c["n"];
+    for (const char* alt : {"two-sided", "greater", "less"}) {
+      PermutationOptions opt;
+      opt.alternative = alternative_from_string(alt);
+      opt.resamples = 1 << 16;  // exact for every reference case
+      const PermutationResult r =
+          paired_swap_permutation_test(numbers(c["a"]), numbers(c["b"]), mean_difference, opt);
+      EXPECT_TRUE(r.exact);
+      EXPECT_TRUE(Near(r.p, c["p"][alt].get<double>(), 1e-12, 1e-12)) << "n " << n << " " << alt;
+    }
+  }
+}
+
+TEST(SwapPermutation, SampledIsSeededAndNeverZero) {
+  // 20 pairs: 2^20 > 9,999, so B = 9,999 random swap patterns; a statistic other than the mean
+  // (difference of maxima), all pairs favouring a: p_greater must be small but (b+1)/(B+1) > 0.
+  std::vector<double> a(20);
+  std::vector<double> b(20);
+  for (int i = 0; i < 20; ++i) {
+    a[static_cast<std::size_t>(i)] = 1.0 + 0.1 * i;
+    b[static_cast<std::size_t>(i)] = 0.5 + 0.1 * i;
+  }
+  const PairedStatistic max_difference = [](const std::vector<double>& x,
+                                            const std::vector<double>& y) {
+    return *std::max_element(x.begin(), x.end()) - *std::max_element(y.begin(), y.end());
+  };
+  PermutationOptions opt;
+  opt.alternative = Alternative::kGreater;
+  opt.seed = 5;
+  const PermutationResult r = paired_swap_permutation_test(a, b, max_difference, opt);
+  EXPECT_FALSE(r.exact);
+  EXPECT_EQ(r.arrangements, 9999);
+  // By hand: a statistic >= the observed 2.9 − 2.4 needs pair 19 unswapped (else a_19 = 2.9 is
+  // on the b side) and pairs 15-18 unswapped (else some a_j > 2.4 raises max(y)): P = 2^-5.
+  // Tolerance: 5 binomial SEs sqrt(p(1-p)/B) plus the (b+1)/(B+1) bias; flake ~6e-7 per seed.
+  const double p = 1.0 / 32.0;
+  EXPECT_NEAR(r.p, p, 5.0 * std::sqrt(p * (1.0 - p) / 9999.0) + 1.0 / 10000.0);
+  EXPECT_GT(r.p, 0.0);
+  EXPECT_EQ(r.p, paired_swap_permutation_test(a, b, max_difference, opt).p);
+  EXPECT_THROW(paired_swap_permutation_test(a, {1.0}, max_difference), std::invalid_argument);
 }
 
 TEST(Permutation, RejectsBadInput) {
