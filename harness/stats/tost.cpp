@@ -8,6 +8,7 @@
 
 #include "harness/stats/check.h"
 #include "harness/stats/descriptives.h"
+#include "harness/stats/ttest.h"
 
 namespace claimcheck::stats {
 namespace {
@@ -60,17 +61,9 @@ TostResult paired_tost(const std::vector<double>& a, const std::vector<double>& 
 TostResult welch_tost(const std::vector<double>& a, const std::vector<double>& b, double margin,
                       double alpha) {
   constexpr const char* kFn = "welch_tost";
-  detail::require_sample(a, kFn, "a", 2);
-  detail::require_sample(b, kFn, "b", 2);
+  const WelchParts w = welch_parts(a, b, kFn);
   check_args(margin, alpha, kFn);
-  const double n1 = static_cast<double>(a.size());
-  const double n2 = static_cast<double>(b.size());
-  const double v1 = variance(a) / n1;
-  const double v2 = variance(b) / n2;
-  if (!(v1 + v2 > 0.0)) detail::fail(kFn, "both arms 'a' and 'b' are constant (zero variance)");
-  // Welch-Satterthwaite df, as in welch_t.
-  const double df = (v1 + v2) * (v1 + v2) / (v1 * v1 / (n1 - 1.0) + v2 * v2 / (n2 - 1.0));
-  return tost_from(mean(a) - mean(b), std::sqrt(v1 + v2), df, margin, alpha);
+  return tost_from(w.estimate, w.standard_error, w.df, margin, alpha);
 }
 
 }  // namespace claimcheck::stats

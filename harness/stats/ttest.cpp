@@ -85,19 +85,23 @@ TTestResult paired_t(const std::vector<double>& a, const std::vector<double>& b,
   return t_from_estimate(mean(d), s / std::sqrt(n), n - 1.0, alt, confidence);
 }
 
-TTestResult welch_t(const std::vector<double>& a, const std::vector<double>& b, Alternative alt,
-                    double confidence) {
-  constexpr const char* kFn = "welch_t";
-  detail::require_sample(a, kFn, "a", 2);
-  detail::require_sample(b, kFn, "b", 2);
+WelchParts welch_parts(const std::vector<double>& a, const std::vector<double>& b, const char* fn) {
+  detail::require_sample(a, fn, "a", 2);
+  detail::require_sample(b, fn, "b", 2);
   const double n1 = static_cast<double>(a.size());
   const double n2 = static_cast<double>(b.size());
   const double v1 = variance(a) / n1;
   const double v2 = variance(b) / n2;
-  if (!(v1 + v2 > 0.0)) detail::fail(kFn, "both arms 'a' and 'b' are constant (zero variance)");
+  if (!(v1 + v2 > 0.0)) detail::fail(fn, "both arms 'a' and 'b' are constant (zero variance)");
   // Welch-Satterthwaite: df = (v1 + v2)^2 / (v1^2/(n1-1) + v2^2/(n2-1)).
   const double df = (v1 + v2) * (v1 + v2) / (v1 * v1 / (n1 - 1.0) + v2 * v2 / (n2 - 1.0));
-  return t_from_estimate(mean(a) - mean(b), std::sqrt(v1 + v2), df, alt, confidence);
+  return {mean(a) - mean(b), std::sqrt(v1 + v2), df};
+}
+
+TTestResult welch_t(const std::vector<double>& a, const std::vector<double>& b, Alternative alt,
+                    double confidence) {
+  const WelchParts w = welch_parts(a, b, "welch_t");
+  return t_from_estimate(w.estimate, w.standard_error, w.df, alt, confidence);
 }
 
 }  // namespace claimcheck::stats

@@ -37,6 +37,16 @@ TTestResult paired_t(const std::vector<double>& a, const std::vector<double>& b,
 TTestResult welch_t(const std::vector<double>& a, const std::vector<double>& b,
                     Alternative alt = Alternative::kTwoSided, double confidence = 0.95);
 
+/// mean(a) − mean(b), its Welch standard error and Welch-Satterthwaite df (shared by Welch's t
+/// and TOST); `fn` names the caller in errors (each arm >= 2 values, not both constant).
+struct WelchParts {
+  double estimate;        ///< mean(a) − mean(b)
+  double standard_error;  ///< sqrt(s1²/n1 + s2²/n2)
+  double df;              ///< (v1 + v2)² / (v1²/(n1−1) + v2²/(n2−1)), v = s²/n
+};
+/// Computes WelchParts of a and b; throws std::invalid_argument naming `fn` on bad input.
+WelchParts welch_parts(const std::vector<double>& a, const std::vector<double>& b, const char* fn);
+
 /// The t test shared by both: estimate, standard error and df in, CI and p out.
 TTestResult t_from_estimate(double estimate, double standard_error, double df, Alternative alt,
                             double confidence);
