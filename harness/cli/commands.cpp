@@ -52,11 +52,49 @@ void warn_store(const claims::RunStore& store, std::ostream& err) {
     err << "warning: " << w << "\n";
 }
 
-// Analyze + compare + write report.json/report.md; prints the Markdown; returns the exit code.
-int finish_claim(const Paths& paths, const claims::ClaimSpec& spec, const std::string& profile,
-                 const std::vector<claims::RunSpec>& runs,
-                 const std::map<std::string, nlohmann::json>& records,
-                 const train::ExecuteSummary& execution, std::ostream& out, std::ostream& err) {
+// The planned runs whose results are in `records`. The device type is part of every run's key:
+// take the device whose runs are all stored (CUDA first); with neither complete, the CPU plan,
+// so the analysis can name the missing runs.
+struct StoredPlan {
+  std::vector<claims::RunSpec> runs;
+  bool complete = false;
+};
+StoredPlan stored_plan(const claims::ClaimSpec& spec, const std::string& profile,
+                       const std::map<std::string, nlohmann::json>& records) {
+  for (const char* device_type : {"cuda", "cpu"}) {
+    std::vector<claims::RunSpec> runs = claims::plan(spec, profile, device_type);
+    if (std::all_of(runs.begin(), runs.end(),
+                    [&](const claims::RunSpec& r) { return records.count(r.key()) != 0; })) {
+      return {std::move(runs), true};
+    }
+  }
+  return {claims::plan(spec, profile, "cpu"), false};
+}
+
+// Writes a report file whole; a failed write is an error, not a silently missing report.
+void write_text(const fs::path& file, const std::string& text) {
+  std::ofstream stream(file);
+  stream << text;
+  if (!stream.flush()) throw std::runtime_error(file.string() + ": cannot write the report");
+}
+
+// The execution summary of an analysis that trained nothing.
+train::ExecuteSummary all_from_store(std::size_t runs) {
+  return {runs, runs, 0, 0, 0.0};
+}
+
+// What finish_claim decided: the exit code and the report written to report.json.
+struct ClaimResult {
+  int exit_code;
+  nlohmann::json report;
+};
+
+// Analyze + compare + write report.json/report.md; prints the Markdown.
+ClaimResult finish_claim(const Paths& paths, const claims::ClaimSpec& spec,
+                         const std::string& profile, const std::vector<claims::RunSpec>& runs,
+                         const std::map<std::string, nlohmann::json>& records,
+                         const train::ExecuteSummary& execution, std::ostream& out,
+                         std::ostream& err) {
   const claims::ClaimAnalysis analysis = claims::analyze(spec, profile, runs, records);
   const nlohmann::json analysis_json = claims::to_json(analysis);
   const fs::path baseline_file = claims::baseline_path(paths.baselines, spec.id, profile);
@@ -83,12 +121,12 @@ int finish_claim(const Paths& paths, const claims::ClaimSpec& spec, const std::s
   const fs::path dir = report_dir(paths, spec.id, profile);
   fs::create_directories(dir);
   const std::string md = report::markdown_report(report);
-  std::ofstream(dir / "report.json") << report.dump(1) << "\n";
-  std::ofstream(dir / "report.md") << md;
+  write_text(dir / "report.json", report.dump(1) + "\n");
+  write_text(dir / "report.md", md);
   out << md << "\n";
   err << fmt::format("{} ({}): {}; report in {}\n", spec.id, profile,
                      claims::to_string(comparison.outcome), dir.string());
-  return exit_code(comparison.outcome);
+  return {exit_code(comparison.outcome), report};
 }
 
 }  // namespace
@@ -151,8 +189,9 @@ int command_run(const Paths& paths, const RunOptions& options, std::ostream& out
           shard.index, shard.count, summary.trained, summary.cached);
       continue;
     }
-    const int code = finish_claim(paths, spec, options.profile, runs, by_key(store.records()),
-                                  summary, out, err);
+    const int code =
+        finish_claim(paths, spec, options.profile, runs, by_key(store.records()), summary, out, err)
+            .exit_code;
     worst = code == kExitOk ? worst : std::max(worst, code == kExitSkipped ? worst : code);
   }
   return worst == kExitSkipped && specs.size() > 1 ? kExitOk : worst;
@@ -163,19 +202,11 @@ int command_analyze(const Paths& paths, const std::string& claim, const std::str
   const claims::ClaimSpec spec = claims::load_claim(paths.claims / (claim + ".json"));
   claims::RunStore store(store_file(paths, spec.id));
   warn_store(store, err);
-  // The device type is part of each run's key: analyze whichever device's runs are complete.
   const auto records = by_key(store.records());
-  for (const std::string device_type : {"cuda", "cpu"}) {
-    const auto runs = claims::plan(spec, profile, device_type);
-    const bool complete = std::all_of(runs.begin(), runs.end(), [&](const claims::RunSpec& r) {
-      return records.count(r.key()) != 0;
-    });
-    if (complete || device_type == std::string("cpu")) {
-      return finish_claim(paths, spec, profile, runs, records,
-                          {runs.size(), runs.size(), 0, 0, 0.0}, out, err);
-    }
-  }
-  return kExitUsage;
+  const StoredPlan stored = stored_plan(spec, profile, records);
+  return finish_claim(paths, spec, profile, stored.runs, records,
+                      all_from_store(stored.runs.size()), out, err)
+      .exit_code;
 }
 
 int command_bless(const Paths& paths, const std::string& claim, const std::string& profile,
@@ -190,12 +221,9 @@ int command_bless(const Paths& paths, const std::string& claim, const std::strin
   claims::RunStore store(store_file(paths, spec.id));
   warn_store(store, err);
   const auto records = by_key(store.records());
-  std::vector<claims::RunSpec> runs = claims::plan(spec, profile, "cuda");
-  if (!std::all_of(runs.begin(), runs.end(),
-                   [&](const claims::RunSpec& r) { return records.count(r.key()) != 0; })) {
-    runs = claims::plan(spec, profile, "cpu");
-  }
-  const nlohmann::json analysis = claims::to_json(claims::analyze(spec, profile, runs, records));
+  const StoredPlan stored = stored_plan(spec, profile, records);
+  const nlohmann::json analysis =
+      claims::to_json(claims::analyze(spec, profile, stored.runs, records));
   const fs::path file = claims::baseline_path(paths.baselines, spec.id, profile);
   if (fs::exists(file)) {
     const nlohmann::json old = claims::read_baseline(file);
@@ -252,22 +280,14 @@ int command_report(const Paths& paths, const std::vector<fs::path>& store_dirs,
   int worst = kExitOk;
   for (const auto& spec : claims::load_all_claims(paths.claims)) {
     if (spec.profiles.count(profile) == 0) continue;
-    for (const std::string device_type : {"cpu", "cuda"}) {
-      const auto runs = claims::plan(spec, profile, device_type);
-      if (!std::all_of(runs.begin(), runs.end(),
-                       [&](const claims::RunSpec& r) { return records.count(r.key()) != 0; })) {
-        continue;
-      }
-      std::ostringstream md;
-      const int code =
-          finish_claim(paths, spec, profile, runs, records, {runs.size(), runs.size(), 0, 0, 0.0},
-                       format == "md" ? out : md, err);
-      worst = std::max(worst, code);
-      if (format == "json") {
-        std::ifstream in(report_dir(paths, spec.id, profile) / "report.json");
-        all.push_back(nlohmann::json::parse(in));
-      }
-    }
+    const StoredPlan stored = stored_plan(spec, profile, records);
+    if (!stored.complete) continue;
+    std::ostringstream discarded;  // json: the Markdown is still written to report.md
+    const ClaimResult result =
+        finish_claim(paths, spec, profile, stored.runs, records, all_from_store(stored.runs.size()),
+                     format == "md" ? out : discarded, err);
+    worst = std::max(worst, result.exit_code);
+    if (format == "json") all.push_back(result.report);
   }
   if (format == "json") out << all.dump(1) << "\n";
   return worst;

@@ -34,6 +34,19 @@ double permutation_p(long long count_less, long long count_greater, long long to
   detail::fail("permutation_p", "argument 'alternative' is not an Alternative");
 }
 
+namespace {
+
+// The input contract of both paired tests: two equal-length finite samples, resamples >= 1.
+void check_paired(const std::vector<double>& a, const std::vector<double>& b,
+                  const PermutationOptions& opt, const char* fn) {
+  detail::require_sample(a, fn, "a");
+  detail::require_sample(b, fn, "b");
+  detail::require_same_length(a, b, fn);
+  detail::require_resamples(opt.resamples, fn);
+}
+
+}  // namespace
+
 PermutationTally::PermutationTally(double observed)
     : observed_(observed), tolerance_(permutation_tolerance(observed)) {}
 
@@ -50,10 +63,7 @@ PermutationResult paired_permutation_test(const std::vector<double>& a,
                                           const std::vector<double>& b,
                                           const PermutationOptions& opt) {
   constexpr const char* kFn = "paired_permutation_test";
-  detail::require_sample(a, kFn, "a");
-  detail::require_sample(b, kFn, "b");
-  detail::require_same_length(a, b, kFn);
-  detail::require_resamples(opt.resamples, kFn);
+  check_paired(a, b, opt, kFn);
   const std::size_t n = a.size();
   std::vector<double> d(n);
   for (std::size_t i = 0; i < n; ++i)
@@ -94,10 +104,7 @@ PermutationResult paired_swap_permutation_test(const std::vector<double>& a,
                                                const PairedStatistic& stat,
                                                const PermutationOptions& opt) {
   constexpr const char* kFn = "paired_swap_permutation_test";
-  detail::require_sample(a, kFn, "a");
-  detail::require_sample(b, kFn, "b");
-  detail::require_same_length(a, b, kFn);
-  detail::require_resamples(opt.resamples, kFn);
+  check_paired(a, b, opt, kFn);
   const std::size_t n = a.size();
   std::vector<double> x(n);
   std::vector<double> y(n);
