@@ -1,12 +1,15 @@
 # One helper per kind of target.
 
-# claimcheck_add_test(<name> [TORCH] SOURCES <files...> LIBS <targets...>)
+# claimcheck_add_test(<name> [TORCH] [PCH_FROM <target>] SOURCES <files...> LIBS <targets...>)
 # A GoogleTest executable whose tests are discovered before each run and labelled `unit`.
-# TORCH: reuse the harness's precompiled LibTorch header (saves ~30 s per target).
+# TORCH: reuse the harness's precompiled LibTorch header (saves ~30 s per target); PCH_FROM
+# reuses another target's (claimcheck_models for tests that must not wait for the harness).
 function(claimcheck_add_test name)
-  cmake_parse_arguments(ARG "TORCH" "" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "TORCH" "PCH_FROM" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
-  if(ARG_TORCH)
+  if(ARG_PCH_FROM)
+    target_precompile_headers(${name} REUSE_FROM ${ARG_PCH_FROM})
+  elseif(ARG_TORCH)
     target_precompile_headers(${name} REUSE_FROM claimcheck_harness)
   endif()
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest_main)

@@ -1,93 +1,90 @@
 #include "models/registry.h"
 
 #include <algorithm>
-#include <functional>
-#include <map>
+#include <mutex>
 #include <stdexcept>
 
+#include "models/charlm/family.h"
 #include "models/ffn.h"
+#include "models/gpt.h"
+#include "models/gpt2.h"
 
 namespace claimcheck::models {
 namespace {
 
-// Reads a positive integer option with a default; `allowed` collects the keys this type reads.
-std::int64_t positive_option(const nlohmann::json& options, const std::string& key,
-                             std::int64_t fallback) {
-  if (!options.contains(key)) return fallback;
-  const auto& value = options.at(key);
-  if (!value.is_number_integer() || value.get<std::int64_t>() < 1) {
-    throw std::invalid_argument("model option '" + key + "' must be a positive integer, got " +
-                                value.dump());
-  }
-  return value.get<std::int64_t>();
+std::mutex& registry_mutex() {
+  static std::mutex m;
+  return m;
 }
 
-void reject_unknown(const std::string& type, const nlohmann::json& options,
-                    const std::vector<std::string>& allowed) {
-  if (!options.is_object()) {
-    throw std::invalid_argument("model '" + type + "': options must be a JSON object, got " +
-                                options.dump());
-  }
-  for (const auto& item : options.items()) {
-    if (std::find(allowed.begin(), allowed.end(), item.key()) == allowed.end()) {
-      std::string valid;
-      for (const auto& key : allowed)
-        valid += (valid.empty() ? "" : ", ") + key;
-      throw std::invalid_argument("model '" + type + "': unknown option '" + item.key() +
-                                  "' (valid: " + valid + ")");
+// Every model family contributes its types here (one line per family). Entries are never
+// removed, so references into the map stay valid.
+std::map<std::string, ModelType>& registry() {
+  static std::map<std::string, ModelType> kRegistry = [] {
+    std::map<std::string, ModelType> all;
+    for (const auto& family :
+         {ffn_model_types(), charlm_family_model_types(), gpt_model_types(), gpt2_model_types()}) {
+      for (const auto& type : family) {
+        if (!all.emplace(type.name, type).second) {
+          throw std::logic_error("model type '" + type.name + "' is registered twice");
+        }
+      }
     }
-  }
-}
-
-using Factory = std::function<std::shared_ptr<ClassifierImpl>(const nlohmann::json&)>;
-
-template <typename Ffn>
-Factory ffn_factory(const std::string& type) {
-  return [type](const nlohmann::json& options) -> std::shared_ptr<ClassifierImpl> {
-    reject_unknown(type, options, {"hidden", "inputs", "classes"});
-    if (!options.contains("hidden")) {
-      throw std::invalid_argument("model '" + type + "': option 'hidden' is required");
-    }
-    return std::make_shared<Ffn>(positive_option(options, "inputs", 784),
-                                 positive_option(options, "hidden", 0),
-                                 positive_option(options, "classes", 10));
-  };
-}
-
-const std::map<std::string, Factory>& factories() {
-  static const std::map<std::string, Factory> kFactories = {
-      {"ffn-relu", ffn_factory<FfnReluImpl>("ffn-relu")},
-      {"ffn-geglu", ffn_factory<FfnGegluImpl>("ffn-geglu")},
-  };
-  return kFactories;
+    return all;
+  }();
+  return kRegistry;
 }
 
 }  // namespace
 
-std::vector<std::string> classifier_types() {
+std::string to_string(ModelFamily family) {
+  return family == ModelFamily::kClassifier ? "classifier" : "language-model";
+}
+
+void register_model_type(const ModelType& type) {
+  std::lock_guard<std::mutex> guard(registry_mutex());
+  if (!registry().emplace(type.name, type).second) {
+    throw std::invalid_argument("model type '" + type.name + "' is already registered");
+  }
+}
+
+std::vector<std::string> model_types() {
+  std::lock_guard<std::mutex> guard(registry_mutex());
   std::vector<std::string> names;
-  for (const auto& entry : factories())
+  for (const auto& entry : registry())
     names.push_back(entry.first);
   return names;
 }
 
-std::shared_ptr<ClassifierImpl> make_classifier(const std::string& type,
-                                                const nlohmann::json& options) {
-  const auto it = factories().find(type);
-  if (it == factories().end()) {
+const ModelType& model_type(const std::string& name) {
+  std::unique_lock<std::mutex> guard(registry_mutex());
+  const auto it = registry().find(name);
+  if (it == registry().end()) {
+    guard.unlock();
     std::string valid;
-    for (const auto& name : classifier_types())
-      valid += (valid.empty() ? "" : ", ") + name;
-    throw std::invalid_argument("unknown model type '" + type + "' (valid: " + valid + ")");
+    for (const auto& n : model_types())
+      valid += (valid.empty() ? "" : ", ") + n;
+    throw std::invalid_argument("unknown model type '" + name + "' (valid: " + valid + ")");
   }
-  return it->second(options);
+  return it->second;
 }
 
-std::int64_t parameter_count(const torch::nn::Module& module) {
-  std::int64_t count = 0;
-  for (const auto& p : module.parameters())
-    count += p.numel();
-  return count;
+void validate_model_options(const std::string& type, const nlohmann::json& options) {
+  model_type(type).validate(options);
+}
+
+ParameterCount count_parameters(const std::string& type, const nlohmann::json& options,
+                                const ModelDims& dims) {
+  const ModelType& t = model_type(type);
+  t.validate(options);
+  return t.count(options, dims);
+}
+
+std::shared_ptr<Model> make_model(const std::string& type, const nlohmann::json& options,
+                                  const ModelDims& dims, at::Generator& init) {
+  const ModelType& t = model_type(type);
+  t.validate(options);
+  return t.build(options, dims, init);
 }
 
 }  // namespace claimcheck::models

@@ -1,49 +1,80 @@
 #include "harness/claims/analysis.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
+#include "harness/claims/decision.h"
 #include "harness/env/seed.h"
 #include "harness/stats/descriptives.h"
-#include "harness/stats/expected_max.h"
-#include "harness/stats/improvement.h"
 #include "harness/stats/multiplicity.h"
-#include "harness/stats/permutation.h"
-#include "harness/stats/power.h"
-#include "harness/stats/rng.h"
-#include "harness/stats/tost.h"
-#include "harness/stats/ttest.h"
 
 namespace claimcheck::claims {
 namespace {
 
-// The effect value at which the hypothesis flips: the margin on the claimed side (superiority),
-// the margin on the other side (non-inferiority). Equivalence uses TOST against ±margin.
-double boundary(const HypothesisSpec& h) {
-  const double sign = h.direction == stats::Direction::kGreater ? 1.0 : -1.0;
-  return h.kind == stats::HypothesisKind::kSuperiority ? sign * h.margin : -sign * h.margin;
-}
-
-std::vector<double> shifted(const std::vector<double>& v, double by) {
-  std::vector<double> out(v);
-  for (double& x : out)
-    x += by;
-  return out;
+std::string run_name(const nlohmann::json& record) {
+  return record.value("arm", std::string("?")) + " " + record.value("role", std::string("?")) +
+         " " + std::to_string(record.value("index", -1));
 }
 
 double metric_of(const nlohmann::json& record, const std::string& metric) {
-  const nlohmann::json& value = record.at("metrics").at(metric);
+  const nlohmann::json& metrics = record.at("metrics");
+  if (!metrics.contains(metric)) {
+    throw std::runtime_error("run " + run_name(record) + " (key " +
+                             record.value("key", std::string("?")) + ") has no metric '" + metric +
+                             "'; the store was written by another version: retrain it");
+  }
+  const nlohmann::json& value = metrics.at(metric);
   if (!value.is_number()) {
     // JSON has no NaN/inf: the store holds them as null. Only a diverged run produces them.
     throw std::runtime_error(
-        "run " + record.value("arm", std::string("?")) + " " +
-        record.value("role", std::string("?")) + " " + std::to_string(record.value("index", -1)) +
-        ": metric '" + metric +
+        "run " + run_name(record) + ": metric '" + metric +
         "' is not finite (the run diverged); a hypothesis on this metric cannot be decided. Use a "
-        "metric a diverged run still has (test_accuracy) or narrow the learning-rate range");
+        "metric a diverged run still has (an accuracy) or narrow the learning-rate range");
   }
   return value.get<double>();
+}
+
+using UnitIndex = std::map<std::pair<std::string, RunRole>, std::map<int, const nlohmann::json*>>;
+
+std::vector<double> values(const UnitIndex& units, const std::string& arm, RunRole role,
+                           const std::string& metric) {
+  std::vector<double> v;
+  const auto it = units.find({arm, role});
+  if (it == units.end()) return v;
+  for (const auto& [index, record] : it->second)
+    v.push_back(metric_of(*record, metric));
+  return v;
+}
+
+std::vector<SourceMaxResult> source_bootstrap_of_max(const ClaimSpec& spec,
+                                                     const UnitIndex& units) {
+  std::vector<SourceMaxResult> out;
+  const auto& src = *spec.source_bootstrap_of_max;
+  for (const auto& arm : src.arms) {
+    const std::vector<double> trials = values(units, arm, RunRole::kTrial, src.metric);
+    for (int k : src.k) {
+      // The source had only k trials: take our first k and bootstrap the max of resamples.
+      const std::vector<double> first(trials.begin(),
+                                      trials.begin() + std::min<std::size_t>(k, trials.size()));
+      stats::BootstrapOptions opt;
+      opt.resamples = src.resamples;
+      opt.confidence = src.confidence;
+      opt.method = stats::CiMethod::kPercentile;
+      opt.seed = env::derive_seed(spec.id, "source-max:" + arm, k);
+      SourceMaxResult m;
+      m.arm = arm;
+      m.k = k;
+      m.observed_max = *std::max_element(first.begin(), first.end());
+      m.ci = stats::bootstrap_ci(
+          first, [](const std::vector<double>& v) { return *std::max_element(v.begin(), v.end()); },
+          opt);
+      out.push_back(m);
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -58,9 +89,10 @@ ClaimAnalysis analyze(const ClaimSpec& spec, const std::string& profile_name,
   out.profile = profile_name;
   out.spec_hash = spec_hash(spec, profile_name);
   out.alpha = profile.alpha;
+  out.checks = profile.check_results;
 
   // Units of each arm, by role and index, from the store.
-  std::map<std::pair<std::string, RunRole>, std::map<int, const nlohmann::json*>> units;
+  UnitIndex units;
   std::vector<std::string> missing;
   for (const auto& run : runs) {
     const auto it = records_by_key.find(run.key());
@@ -69,12 +101,12 @@ ClaimAnalysis analyze(const ClaimSpec& spec, const std::string& profile_name,
       continue;
     }
     units[{run.arm, run.role}][run.index] = &it->second;
-    nlohmann::json entry = {{"arm", run.arm},
-                            {"role", to_string(run.role)},
-                            {"index", run.index},
-                            {"config", run.config()},
-                            {"metrics", it->second.at("metrics")}};
-    out.runs[run.key()] = entry;
+    out.runs[run.key()] = {{"arm", run.arm},
+                           {"role", to_string(run.role)},
+                           {"index", run.index},
+                           {"config", run.config()},
+                           {"metrics", it->second.at("metrics")},
+                           {"diverged", it->second.value("diverged", false)}};
     out.train_seconds += it->second.value("wall_seconds", 0.0);
     if (out.fingerprint.is_null())
       out.fingerprint = it->second.value("fingerprint", nlohmann::json());
@@ -85,80 +117,21 @@ ClaimAnalysis analyze(const ClaimSpec& spec, const std::string& profile_name,
         " runs are not in the store (first: " + missing.front() + "); run `claimcheck run " +
         spec.id + " --profile " + profile_name + "` to train them");
   }
-  auto values = [&](const std::string& arm, RunRole role, const std::string& metric) {
-    std::vector<double> v;
-    for (const auto& [index, record] : units[{arm, role}])
-      v.push_back(metric_of(*record, metric));
-    return v;
-  };
 
   std::vector<double> p_values;
   for (const auto& h : spec.hypotheses) {
-    HypothesisResult r;
-    r.spec = h;
     const RunRole role = h.design == Design::kPaired ? RunRole::kReplicate : RunRole::kTrial;
-    r.treatment_units = values(h.treatment, role, h.metric);
-    r.control_units = values(h.control, role, h.metric);
-    r.n = static_cast<int>(r.treatment_units.size());
+    std::vector<TermUnits> terms;
+    for (const auto& term : h.contrast)
+      terms.push_back({term.arm, term.weight, values(units, term.arm, role, h.metric)});
     // Every resample draws from a generator seeded from the claim and hypothesis ids.
-    stats::BootstrapOptions opt;
-    opt.resamples = profile.resamples;
-    opt.confidence = 1.0 - profile.alpha;
-    opt.seed = env::derive_seed(spec.id, "bootstrap:" + h.id, 0);
-    const double b = boundary(h);
-    if (h.design == Design::kPaired) {
-      r.treatment_value = stats::mean(r.treatment_units);
-      r.control_value = stats::mean(r.control_units);
-      r.ci = stats::paired_bootstrap_ci(
-          r.treatment_units, r.control_units,
-          [](const std::vector<double>& a, const std::vector<double>& c) {
-            return stats::mean(a) - stats::mean(c);
-          },
-          opt);
-      const stats::TTestResult t = stats::paired_t(r.treatment_units, r.control_units,
-                                                   stats::Alternative::kTwoSided, opt.confidence);
-      r.t_lo = t.lo;
-      r.t_hi = t.hi;
-      if (h.kind == stats::HypothesisKind::kEquivalence) {
-        r.p_value = stats::paired_tost(r.treatment_units, r.control_units, h.margin).p;
-      } else {
-        r.p_value = stats::paired_t(r.treatment_units, shifted(r.control_units, b)).p;
-      }
-      std::vector<double> d(r.treatment_units.size());
-      for (std::size_t i = 0; i < d.size(); ++i)
-        d[i] = r.treatment_units[i] - r.control_units[i];
-      const double sd = stats::sd(d);
-      const double target = h.margin > 0 ? h.margin : std::abs(r.ci.estimate);
-      if (sd > 0 && target > 0) {
-        try {
-          r.seeds_needed = stats::seeds_needed(target, sd).seeds;
-        } catch (const std::invalid_argument&) {
-          r.note = "the observed effect is ~0 relative to its spread (over 1e9 seeds to detect)";
-        }
-      }
-    } else {
-      r.treatment_value = stats::expected_max_tang(r.treatment_units, h.k);
-      r.control_value = stats::expected_max_tang(r.control_units, h.k);
-      r.ci = stats::paired_expected_max_difference(r.treatment_units, r.control_units, h.k, opt);
-      // Within-trial swap test of the expected-max difference: under H0 the two arms of a
-      // trial (which share its hyperparameter draw) are exchangeable.
-      stats::PermutationOptions perm;
-      perm.resamples = profile.resamples;
-      perm.seed = env::derive_seed(spec.id, "permutation:" + h.id, 0);
-      const int k = h.k;
-      r.p_value = stats::paired_swap_permutation_test(
-                      r.treatment_units, r.control_units,
-                      [k](const std::vector<double>& a, const std::vector<double>& c) {
-                        return stats::expected_max_tang(a, k) - stats::expected_max_tang(c, k);
-                      },
-                      perm)
-                      .p;
-    }
-    r.win_rate = stats::paired_win_rate(r.treatment_units, r.control_units);
-    r.ci_verdict = stats::decide({r.ci.lo, r.ci.hi}, h.kind, h.direction, h.margin);
-    if (r.ci.degenerate) r.note = r.ci.note;
-    p_values.push_back(r.p_value);
-    out.hypotheses.push_back(r);
+    TestSettings settings;
+    settings.alpha = profile.alpha;
+    settings.resamples = profile.resamples;
+    settings.bootstrap_seed = env::derive_seed(spec.id, "bootstrap:" + h.id, 0);
+    settings.permutation_seed = env::derive_seed(spec.id, "permutation:" + h.id, 0);
+    out.hypotheses.push_back(test_hypothesis(h, std::move(terms), settings));
+    p_values.push_back(out.hypotheses.back().p_value);
   }
   // Holm across the claim's hypotheses: a verdict the CI decides stands only if its adjusted p
   // is below alpha too; otherwise it is inconclusive (never a silent pass).
@@ -167,77 +140,62 @@ ClaimAnalysis analyze(const ClaimSpec& spec, const std::string& profile_name,
     HypothesisResult& r = out.hypotheses[i];
     r.holm_p = holm[i];
     r.verdict = r.ci_verdict;
+    auto add_note = [&r](const std::string& text) {
+      r.note += (r.note.empty() ? "" : "; ") + text;
+    };
     if (r.ci_verdict != stats::Verdict::kInconclusive && r.holm_p >= profile.alpha) {
       r.verdict = stats::Verdict::kInconclusive;
-      r.note += (r.note.empty() ? "" : "; ") + std::string("the CI decides (") +
-                stats::to_string(r.ci_verdict) + ") but Holm-adjusted p " +
-                std::to_string(r.holm_p) + " >= alpha";
+      add_note(fmt::format("the CI decides ({}) but Holm-adjusted p {:.4g} >= alpha",
+                           stats::to_string(r.ci_verdict), r.holm_p));
     }
-    // Power (STATISTICS.md, Guenther): an undecided paired hypothesis whose seed budget could not
-    // detect the margin (or, with margin 0, an effect of the observed size) says so.
-    if (r.verdict == stats::Verdict::kInconclusive && r.seeds_needed && *r.seeds_needed > r.n) {
-      r.note += (r.note.empty() ? "" : "; ") + std::string("underpowered: ~") +
-                std::to_string(*r.seeds_needed) + " seeds needed to detect an effect of " +
-                (r.spec.margin > 0 ? "the margin's size" : "the observed size") +
-                " at 80% power, " + std::to_string(r.n) + " used";
+    // Power at the smallest effect of interest (STATISTICS.md, Power): an undecided hypothesis
+    // whose design could not detect that effect says so.
+    if (r.verdict == stats::Verdict::kInconclusive && r.power && *r.power < 0.8) {
+      add_note(fmt::format(
+          "underpowered: power {:.2f} to detect an effect of {:g} (paired t approximation with "
+          "the observed sd); ~{} seeds needed for 80%, {} used",
+          *r.power, *r.spec.effect_of_interest(), r.seeds_needed.value_or(0), r.n));
     }
   }
 
-  for (const auto& a : spec.arms) {
+  const std::string arm_metric = spec.hypotheses.front().metric;
+  for (const auto& a : profile.arms) {
     ArmSummary s;
     s.name = a.name;
-    s.metric = spec.hypotheses.front().metric;
+    s.metric = arm_metric;
     s.source_value = a.source_value;
-    const std::vector<double> reps = values(a.name, RunRole::kReplicate, s.metric);
+    s.parameters = a.parameters.total;
+    const std::vector<double> reps = values(units, a.name, RunRole::kReplicate, s.metric);
     s.replicates = static_cast<int>(reps.size());
     if (!reps.empty()) s.mean = stats::mean(reps);
     if (reps.size() > 1) s.sd = stats::sd(reps);
     for (const auto& role : {RunRole::kReplicate, RunRole::kTrial}) {
-      for (const auto& [index, record] : units[{a.name, role}])
+      const auto it = units.find({a.name, role});
+      if (it == units.end()) continue;
+      for (const auto& [index, record] : it->second)
         s.diverged += record->value("diverged", false) ? 1 : 0;
     }
-    const std::vector<double> trials = values(a.name, RunRole::kTrial, s.metric);
+    const std::vector<double> trials = values(units, a.name, RunRole::kTrial, s.metric);
     s.trials = static_cast<int>(trials.size());
     if (!trials.empty()) s.best_trial = *std::max_element(trials.begin(), trials.end());
     if (s.replicates + s.trials > 0) out.arms.push_back(s);
   }
-
-  if (spec.source_bootstrap_of_max) {
-    const auto& src = *spec.source_bootstrap_of_max;
-    for (const auto& arm : src.arms) {
-      const std::vector<double> trials = values(arm, RunRole::kTrial, src.metric);
-      for (int k : src.k) {
-        // The source had only k trials: take our first k and bootstrap the max of resamples.
-        const std::vector<double> first(trials.begin(),
-                                        trials.begin() + std::min<std::size_t>(k, trials.size()));
-        stats::BootstrapOptions opt;
-        opt.resamples = src.resamples;
-        opt.confidence = src.confidence;
-        opt.method = stats::CiMethod::kPercentile;
-        opt.seed = env::derive_seed(spec.id, "source-max:" + arm, k);
-        SourceMaxResult m;
-        m.arm = arm;
-        m.k = k;
-        m.observed_max = *std::max_element(first.begin(), first.end());
-        m.ci = stats::bootstrap_ci(
-            first,
-            [](const std::vector<double>& v) { return *std::max_element(v.begin(), v.end()); },
-            opt);
-        out.source_max.push_back(m);
-      }
-    }
-  }
+  if (spec.source_bootstrap_of_max) out.source_max = source_bootstrap_of_max(spec, units);
   return out;
 }
 
 nlohmann::json to_json(const ClaimAnalysis& a) {
   nlohmann::json hyps = nlohmann::json::array();
   for (const auto& r : a.hypotheses) {
-    const HypothesisSpec& h = r.spec;
-    nlohmann::json j = to_json(h);
-    j.update({{"n", r.n},
-              {"treatment_value", r.treatment_value},
-              {"control_value", r.control_value},
+    nlohmann::json j = to_json(r.spec);
+    nlohmann::json terms = nlohmann::json::array();
+    for (const auto& t : r.terms) {
+      terms.push_back(
+          {{"arm", t.arm}, {"weight", t.weight}, {"value", t.value}, {"units", t.values}});
+    }
+    j.update({{"formula", r.spec.formula()},
+              {"n", r.n},
+              {"terms", terms},
               {"estimate", r.ci.estimate},
               {"ci",
                {{"lo", r.ci.lo},
@@ -251,11 +209,11 @@ nlohmann::json to_json(const ClaimAnalysis& a) {
               {"win_rate", r.win_rate},
               {"ci_verdict", stats::to_string(r.ci_verdict)},
               {"verdict", stats::to_string(r.verdict)},
-              {"treatment_units", r.treatment_units},
-              {"control_units", r.control_units},
               {"note", r.note}});
-    if (h.design == Design::kPaired) {
+    if (r.spec.design == Design::kPaired) {
+      j["units"] = r.units;
       j["t_interval"] = {{"lo", r.t_lo}, {"hi", r.t_hi}};
+      j["power"] = r.power ? nlohmann::json(*r.power) : nlohmann::json();
       j["seeds_needed"] = r.seeds_needed ? nlohmann::json(*r.seeds_needed) : nlohmann::json();
     }
     hyps.push_back(j);
@@ -269,7 +227,8 @@ nlohmann::json to_json(const ClaimAnalysis& a) {
                         {"sd", s.sd},
                         {"diverged", s.diverged},
                         {"trials", s.trials},
-                        {"best_trial", s.best_trial}};
+                        {"best_trial", s.best_trial},
+                        {"parameters", s.parameters}};
     if (s.source_value) j["source_value"] = *s.source_value;
     arms.push_back(j);
   }
@@ -281,11 +240,21 @@ nlohmann::json to_json(const ClaimAnalysis& a) {
                           {"ci", {{"lo", m.ci.lo}, {"hi", m.ci.hi}, {"method", "percentile"}}},
                           {"degenerate", m.ci.degenerate}});
   }
-  return {{"claim", a.claim},     {"title", a.title},
-          {"profile", a.profile}, {"spec_hash", a.spec_hash},
-          {"alpha", a.alpha},     {"hypotheses", hyps},
-          {"arms", arms},         {"source_bootstrap_of_max", source_max},
-          {"runs", a.runs},       {"fingerprint", a.fingerprint}};
+  nlohmann::json checks = nlohmann::json::array();
+  for (const auto& c : a.checks)
+    checks.push_back(to_json(c));
+  return {{"format", kAnalysisFormat},
+          {"claim", a.claim},
+          {"title", a.title},
+          {"profile", a.profile},
+          {"spec_hash", a.spec_hash},
+          {"alpha", a.alpha},
+          {"hypotheses", hyps},
+          {"arms", arms},
+          {"checks", checks},
+          {"source_bootstrap_of_max", source_max},
+          {"runs", a.runs},
+          {"fingerprint", a.fingerprint}};
 }
 
 }  // namespace claimcheck::claims

@@ -1,5 +1,7 @@
 // Analysis: runs in the store -> one result per hypothesis (estimate, CI, p, Holm, verdict),
 // plus per-arm summaries and the source's own bootstrap-of-max, never decided. Never trains.
+// A hypothesis is read as one generic list of per-unit values: each term of its contrast has one
+// value per replicate (or trial), and the effect is Σ weight · statistic(term).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -16,25 +18,32 @@
 
 namespace claimcheck::claims {
 
+/// One term of a hypothesis's contrast with its data.
+struct TermUnits {
+  std::string arm;
+  double weight = 0.0;
+  std::vector<double> values;  // per replicate (paired) or per trial (random search), by index
+  double value = 0.0;          // mean (paired) or unbiased expected best of k (random search)
+};
+
 /// The decided result of one hypothesis.
 struct HypothesisResult {
   HypothesisSpec spec;
-  int n = 0;                     // replicates (paired) or trials (random search)
-  double treatment_value = 0.0;  // mean metric, or expected best of k (Tang)
-  double control_value = 0.0;
-  std::vector<double> treatment_units;  // per replicate / per trial metric values
-  std::vector<double> control_units;
-  stats::BootstrapCi ci{};        // BCa CI of the effect (treatment − control)
-  double t_lo = 0.0, t_hi = 0.0;  // paired t interval (paired designs; small-n check)
+  int n = 0;  // replicates (paired) or trials (random search)
+  std::vector<TermUnits> terms;
+  std::vector<double> units;  // paired: per-replicate contrast Σ w·x_i; empty for random search
+  stats::BootstrapCi ci{};    // BCa CI of the effect
+  double t_lo = 0.0, t_hi = 0.0;  // t interval of the mean contrast (paired; small-n check)
   double p_value = 1.0;           // two-sided, against the margin boundary (see .cpp)
   double holm_p = 1.0;            // Holm-adjusted across the claim's hypotheses
-  double win_rate = 0.0;          // paired P(treatment > control) per unit
+  double win_rate = 0.0;          // paired: P(contrast > 0) per unit, ties 1/2; search: per trial
   stats::Verdict ci_verdict = stats::Verdict::kInconclusive;  // from the CI alone
   stats::Verdict verdict = stats::Verdict::kInconclusive;     // after Holm
-  // Paired: seeds to detect the margin (or, with margin 0, the observed effect) at 80% power;
-  // absent when not computable (zero spread, zero effect, or beyond 1e9 seeds).
-  std::optional<int> seeds_needed;
-  std::string note;  // why the verdict is what it is, when not obvious
+  // Paired, with a smallest effect of interest: the design's power to detect it (paired t
+  // approximation with the observed sd of the contrast).
+  std::optional<double> power;
+  std::optional<int> seeds_needed;  // for 80% power at the effect of interest
+  std::string note;                 // why the verdict is what it is, when not obvious
 };
 
 /// Per-arm summary of its paired replicates (and its search trials, where it has them).
@@ -48,6 +57,7 @@ struct ArmSummary {
   std::optional<double> source_value;
   int trials = 0;
   double best_trial = 0.0;
+  std::int64_t parameters = 0;  // by formula (the spec's count)
 };
 
 /// The source's own statistic: percentile bootstrap CI of max of a resample of k trial values.
@@ -68,6 +78,7 @@ struct ClaimAnalysis {
   std::vector<HypothesisResult> hypotheses;
   std::vector<ArmSummary> arms;
   std::vector<SourceMaxResult> source_max;
+  std::vector<CheckResult> checks;
   std::map<std::string, nlohmann::json> runs;  // key -> {arm, role, index, config, metrics}
   double train_seconds = 0.0;  // sum of the runs' wall times (report only: not a result)
   nlohmann::json fingerprint;  // of the runs (the first run's)
@@ -78,6 +89,9 @@ struct ClaimAnalysis {
 ClaimAnalysis analyze(const ClaimSpec& spec, const std::string& profile,
                       const std::vector<RunSpec>& runs,
                       const std::map<std::string, nlohmann::json>& records_by_key);
+
+/// The analysis JSON format written by this version.
+inline constexpr int kAnalysisFormat = 2;
 
 /// As JSON (the report's and the baseline's body): a function of the runs' results alone, so
 /// a resumed or re-analyzed claim gives byte-identical JSON (wall time is not in it).

@@ -1,36 +1,57 @@
 #include "harness/claims/baseline.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
+#include <boost/math/distributions/normal.hpp>
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
+
+#include "harness/claims/analysis.h"
+#include "harness/stats/verdict.h"
 
 namespace claimcheck::claims {
 namespace fs = std::filesystem;
 namespace {
 
 int verdict_rank(const std::string& v) {
-  if (v == "refuted") return 0;
-  if (v == "inconclusive") return 1;
-  return 2;  // supported
+  switch (stats::verdict_from_string(v)) {  // checked by read_baseline: never throws here
+    case stats::Verdict::kRefuted:
+      return 0;
+    case stats::Verdict::kInconclusive:
+      return 1;
+    case stats::Verdict::kSupported:
+      return 2;
+  }
+  return 1;
 }
 
-// Standard error implied by a two-sided CI at `confidence` (normal approximation).
+// Standard error implied by a two-sided CI at its own confidence level (normal approximation).
 double implied_se(const nlohmann::json& h) {
   const double lo = h.at("ci").at("lo").get<double>();
   const double hi = h.at("ci").at("hi").get<double>();
-  return std::max(0.0, hi - lo) / (2.0 * 1.959964);
+  const double confidence = h.at("ci").at("confidence").get<double>();
+  const double z =
+      boost::math::quantile(boost::math::normal_distribution<double>(), 0.5 + confidence / 2.0);
+  return std::max(0.0, hi - lo) / (2.0 * z);
 }
 
 nlohmann::json environment_of(const nlohmann::json& fingerprint) {
   if (!fingerprint.is_object()) return nullptr;
   return {{"libtorch", fingerprint.value("libtorch", "")},
-          {"cuda", fingerprint.contains("cuda") ? fingerprint["cuda"].value("device_name", "none")
-                                                : "none"},
+          {"cuda", fingerprint.contains("cuda") && fingerprint["cuda"].is_object()
+                       ? fingerprint["cuda"].value("device_name", "none")
+                       : "none"},
           {"cpu", fingerprint.value("cpu", "")},
-          {"blas", fingerprint.contains("blas") ? fingerprint["blas"].value("loaded", "") : ""}};
+          {"blas", fingerprint.contains("blas") && fingerprint["blas"].is_object()
+                       ? fingerprint["blas"].value("loaded", "")
+                       : ""}};
 }
 
 const nlohmann::json* find_hypothesis(const nlohmann::json& analysis, const std::string& id) {
@@ -38,6 +59,56 @@ const nlohmann::json* find_hypothesis(const nlohmann::json& analysis, const std:
     if (h.at("id") == id) return &h;
   }
   return nullptr;
+}
+
+bool same_units(const nlohmann::json& a, const nlohmann::json& b) {
+  if (a.at("terms").size() != b.at("terms").size()) return false;
+  for (std::size_t i = 0; i < a.at("terms").size(); ++i) {
+    if (a["terms"][i].at("arm") != b["terms"][i].at("arm") ||
+        a["terms"][i].at("units") != b["terms"][i].at("units")) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// A strict reader's error: file, key path, what, and how to fix it.
+[[noreturn]] void bad(const std::string& file, const std::string& path, const std::string& what) {
+  throw std::runtime_error(file + ": " + path + ": " + what +
+                           ". Restore the file with git, or re-bless it (`claimcheck bless <claim> "
+                           "--profile <profile>`)");
+}
+
+const nlohmann::json& member(const nlohmann::json& object, const std::string& key,
+                             const std::string& file, const std::string& path) {
+  if (!object.is_object() || !object.contains(key)) bad(file, path + key, "missing");
+  return object.at(key);
+}
+
+double finite_number(const nlohmann::json& object, const std::string& key, const std::string& file,
+                     const std::string& path) {
+  const nlohmann::json& v = member(object, key, file, path);
+  if (!v.is_number() || !std::isfinite(v.get<double>())) {
+    bad(file, path + key, "must be a finite number, got " + v.dump());
+  }
+  return v.get<double>();
+}
+
+std::string string_member(const nlohmann::json& object, const std::string& key,
+                          const std::string& file, const std::string& path) {
+  const nlohmann::json& v = member(object, key, file, path);
+  if (!v.is_string()) bad(file, path + key, "must be a string, got " + v.dump());
+  return v.get<std::string>();
+}
+
+void fsync_path(const fs::path& path, int flags) {
+  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) {
+    throw std::runtime_error(path.string() + ": cannot open to sync: " + std::strerror(errno));
+  }
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) throw std::runtime_error(path.string() + ": fsync failed: " + std::strerror(errno));
 }
 
 }  // namespace
@@ -60,8 +131,87 @@ std::string to_string(Outcome outcome) {
   return "unknown";
 }
 
+Outcome outcome_from_string(const std::string& name) {
+  for (Outcome o : {Outcome::kPass, Outcome::kRegressed, Outcome::kImproved, Outcome::kStale,
+                    Outcome::kNoBaseline, Outcome::kSkipped}) {
+    if (to_string(o) == name) return o;
+  }
+  throw std::invalid_argument("'" + name +
+                              "' is not an outcome (valid: pass, regressed, improved, stale, "
+                              "no-baseline, skipped)");
+}
+
 fs::path baseline_path(const fs::path& dir, const std::string& claim, const std::string& profile) {
   return dir / claim / (profile + ".json");
+}
+
+void check_baseline_json(const nlohmann::json& b, const std::string& file) {
+  if (!b.is_object())
+    bad(file, "the baseline", "must be a JSON object, got " + b.dump().substr(0, 40));
+  const nlohmann::json& format = member(b, "format", file, "");
+  if (!format.is_number_integer() || format.get<int>() != kAnalysisFormat) {
+    bad(file, "format",
+        "is " + format.dump() + ", this claimcheck reads format " +
+            std::to_string(kAnalysisFormat) + " (the file was written by another version)");
+  }
+  string_member(b, "claim", file, "");
+  string_member(b, "profile", file, "");
+  string_member(b, "spec_hash", file, "");
+  const double alpha = finite_number(b, "alpha", file, "");
+  if (!(alpha > 0 && alpha < 0.5)) bad(file, "alpha", "must be in (0, 0.5)");
+  const nlohmann::json& hyps = member(b, "hypotheses", file, "");
+  if (!hyps.is_array()) bad(file, "hypotheses", "must be an array");
+  for (std::size_t i = 0; i < hyps.size(); ++i) {
+    const std::string p = "hypotheses[" + std::to_string(i) + "].";
+    const nlohmann::json& h = hyps[i];
+    string_member(h, "id", file, p);
+    for (const char* key : {"verdict", "ci_verdict"}) {
+      const std::string v = string_member(h, key, file, p);
+      try {
+        stats::verdict_from_string(v);
+      } catch (const std::invalid_argument& e) {
+        bad(file, p + key, e.what());
+      }
+    }
+    for (const char* key : {"estimate", "p_value", "holm_p"})
+      finite_number(h, key, file, p);
+    const nlohmann::json& ci = member(h, "ci", file, p);
+    const double lo = finite_number(ci, "lo", file, p + "ci.");
+    const double hi = finite_number(ci, "hi", file, p + "ci.");
+    if (lo > hi) bad(file, p + "ci", "lo > hi");
+    const double confidence = finite_number(ci, "confidence", file, p + "ci.");
+    if (!(confidence > 0 && confidence < 1)) bad(file, p + "ci.confidence", "must be in (0, 1)");
+    const nlohmann::json& n = member(h, "n", file, p);
+    if (!n.is_number_integer() || n.get<int>() < 2) bad(file, p + "n", "must be an integer >= 2");
+    const nlohmann::json& terms = member(h, "terms", file, p);
+    if (!terms.is_array() || terms.size() < 2) bad(file, p + "terms", "must list >= 2 terms");
+    for (std::size_t t = 0; t < terms.size(); ++t) {
+      const std::string tp = p + "terms[" + std::to_string(t) + "].";
+      string_member(terms[t], "arm", file, tp);
+      const nlohmann::json& u = member(terms[t], "units", file, tp);
+      if (!u.is_array()) bad(file, tp + "units", "must be an array of numbers");
+      for (const auto& x : u) {
+        if (!x.is_number() || !std::isfinite(x.get<double>())) {
+          bad(file, tp + "units", "holds a non-number " + x.dump());
+        }
+      }
+    }
+  }
+}
+
+nlohmann::json read_baseline(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::runtime_error(file.string() + ": cannot open baseline");
+  std::stringstream text;
+  text << in.rdbuf();
+  nlohmann::json b;
+  try {
+    b = nlohmann::json::parse(text.str());
+  } catch (const nlohmann::json::parse_error& e) {
+    bad(file.string(), "the baseline", std::string("is not valid JSON (") + e.what() + ")");
+  }
+  check_baseline_json(b, file.string());
+  return b;
 }
 
 Comparison compare_with_baseline(const nlohmann::json& analysis, const nlohmann::json& baseline) {
@@ -109,8 +259,7 @@ Comparison compare_with_baseline(const nlohmann::json& analysis, const nlohmann:
     const double diff = hc.estimate - hc.baseline_estimate;
     hc.z = se > 0 ? diff / se : (diff == 0 ? 0.0 : std::copysign(INFINITY, diff));
     hc.compatible = std::abs(hc.z) <= kCompatibleZ;
-    hc.exact = h.at("treatment_units") == b->at("treatment_units") &&
-               h.at("control_units") == b->at("control_units") && diff == 0.0;
+    hc.exact = same_units(h, *b) && diff == 0.0;
     const bool claimed_greater = h.at("direction") == "greater";
     const int moved = verdict_rank(hc.verdict) - verdict_rank(hc.baseline_verdict);
     if (moved != 0) {
@@ -172,17 +321,6 @@ nlohmann::json to_json(const Comparison& c) {
           {"messages", c.messages}};
 }
 
-nlohmann::json read_baseline(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) throw std::runtime_error(file.string() + ": cannot open baseline");
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw std::runtime_error(file.string() + ": baseline is not valid JSON (" + e.what() +
-                             "); restore it with git or re-bless");
-  }
-}
-
 void write_baseline(const fs::path& file, const nlohmann::json& analysis) {
   const char* ci = std::getenv("CI");
   if (ci != nullptr && *ci != '\0') {
@@ -190,14 +328,18 @@ void write_baseline(const fs::path& file, const nlohmann::json& analysis) {
         "refusing to bless: the CI environment variable is set (CI never writes baselines); "
         "run `claimcheck bless` on a developer machine and commit the result");
   }
+  check_baseline_json(analysis, file.string() + " (new)");
   fs::create_directories(file.parent_path());
   const fs::path tmp = file.string() + ".tmp";
   {
-    std::ofstream out(tmp);
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out << analysis.dump(1) << "\n";
+    out.flush();
     if (!out) throw std::runtime_error(tmp.string() + ": cannot write baseline");
   }
+  fsync_path(tmp, O_RDONLY);
   fs::rename(tmp, file);
+  fsync_path(file.parent_path(), O_RDONLY | O_DIRECTORY);
 }
 
 }  // namespace claimcheck::claims

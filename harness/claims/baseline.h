@@ -1,5 +1,5 @@
 // Baselines: the stored evidence of a claim under a profile (baselines/<claim>/<profile>.json),
-// the comparison of a new analysis with it, and bless (the only writer).
+// the strict reader, the comparison of a new analysis with it, and bless (the only writer).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -15,6 +15,8 @@ enum class Outcome { kPass, kRegressed, kImproved, kStale, kNoBaseline, kSkipped
 
 /// "pass", "regressed", "improved", "stale", "no-baseline", "skipped".
 std::string to_string(Outcome outcome);
+/// Inverse of to_string(Outcome); throws std::invalid_argument listing the valid names.
+Outcome outcome_from_string(const std::string& name);
 
 /// How one hypothesis moved against its baseline.
 struct HypothesisComparison {
@@ -48,17 +50,22 @@ inline constexpr double kCompatibleZ = 3.29;
 std::filesystem::path baseline_path(const std::filesystem::path& dir, const std::string& claim,
                                     const std::string& profile);
 
-/// Compares an analysis (to_json(ClaimAnalysis)) with a baseline of the same shape.
+/// Compares an analysis (to_json(ClaimAnalysis)) with a baseline read by read_baseline().
 /// Verdicts must be equal, estimates compatible, the spec hash unchanged; in the same
 /// environment the per-unit values must also reproduce exactly (same spec + seed + device ⇒
-/// same numbers).
+/// same numbers). The CIs are turned into standard errors with the z of their own level.
 Comparison compare_with_baseline(const nlohmann::json& analysis, const nlohmann::json& baseline);
 
-/// Reads a baseline; throws std::runtime_error naming the file when it is not valid JSON.
+/// Reads and checks a baseline: format version, keys, types, verdict strings and finiteness.
+/// Throws std::runtime_error naming the file, the key path and how to fix it.
 nlohmann::json read_baseline(const std::filesystem::path& file);
 
-/// Writes `analysis` as the new baseline (atomically: temp file + rename, so a crash never
-/// leaves a half-written baseline). Refuses (std::runtime_error) when the CI variable is set.
+/// Checks an analysis/baseline JSON as read_baseline() does; `file` names it in errors.
+void check_baseline_json(const nlohmann::json& baseline, const std::string& file);
+
+/// Writes `analysis` as the new baseline atomically (temp file, fsync, rename, fsync of the
+/// directory), so a crash leaves the old baseline or the new one, never half of one. Refuses
+/// (std::runtime_error) when the CI variable is set.
 void write_baseline(const std::filesystem::path& file, const nlohmann::json& analysis);
 
 }  // namespace claimcheck::claims

@@ -40,7 +40,12 @@ void ObjectReader::finish() const {
 }
 
 std::string ObjectReader::where(const std::string& key) const {
-  return file_ + ": " + (path_.empty() ? key : path_ + "." + key);
+  return file_ + ": " + key_path(key);
+}
+
+std::string ObjectReader::key_path(const std::string& key) const {
+  if (key.empty()) return path_.empty() ? "the spec" : path_;
+  return path_.empty() ? key : path_ + "." + key;
 }
 
 void ObjectReader::fail(const std::string& key, const std::string& what) const {

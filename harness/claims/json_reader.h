@@ -48,6 +48,8 @@ class ObjectReader {
   [[noreturn]] void fail(const std::string& key, const std::string& what) const;
   /// "file: path.key" as used in messages.
   std::string where(const std::string& key) const;
+  /// "path.key" (the key path without the file), e.g. for a reader over derived JSON.
+  std::string key_path(const std::string& key) const;
 
  private:
   template <typename T>

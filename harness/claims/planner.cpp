@@ -1,5 +1,6 @@
 #include "harness/claims/planner.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <set>
 #include <stdexcept>
@@ -14,16 +15,12 @@ std::string to_string(RunRole role) {
 }
 
 nlohmann::json RunSpec::config() const {
-  return {{"model", {{"type", model.type}, {"options", model.options}}},
-          {"task",
-           {{"type", task.type},
-            {"dataset", task.dataset},
-            {"optimizer", task.optimizer},
-            {"epochs", task.epochs}}},
-          {"batch", batch},
-          {"lr", lr},
-          {"data_seed", data_seed},
-          {"init_seed", init_seed},
+  return {{"model", train::to_json(run.model)},
+          {"task", train::to_json(run.task)},
+          {"training", train::to_json(run.training)},
+          {"data_seed", run.data_seed},
+          {"init_seed", run.init_seed},
+          {"noise_seed", run.noise_seed},
           {"device", device_type}};
 }
 
@@ -60,44 +57,55 @@ std::vector<RunSpec> plan(const ClaimSpec& spec, const std::string& profile_name
                           const std::string& device_type, int replicates_override, Shard shard) {
   const ProfileSpec& profile = spec.profile(profile_name);
   const int replicates = replicates_override > 0 ? replicates_override : profile.replicates;
-  std::vector<RunSpec> runs;
-  std::set<std::string> seen;
-  auto add = [&](const std::string& arm, RunRole role, int index, std::int64_t batch, double lr) {
-    RunSpec run;
-    run.claim = spec.id;
-    run.arm = arm;
-    run.role = role;
-    run.index = index;
-    run.model = spec.arm(arm).model;
-    run.task = spec.task;
-    run.batch = batch;
-    run.lr = lr;
-    // Common random numbers: every arm's replicate i (or trial j) gets the same seeds.
-    const std::string stream = role == RunRole::kReplicate ? "" : "trial-";
-    run.data_seed = env::derive_seed(spec.id, stream + "data", index);
-    run.init_seed = env::derive_seed(spec.id, stream + "init", index);
-    run.device_type = device_type;
-    if (seen.insert(run.key() + arm).second) runs.push_back(run);
+  // Arms in first-use order: paired arms, then random-search arms (incl. the source's statistic).
+  std::vector<std::string> paired_arms;
+  std::vector<std::string> search_arms;
+  auto note = [](std::vector<std::string>& list, const std::string& arm) {
+    if (std::find(list.begin(), list.end(), arm) == list.end()) list.push_back(arm);
   };
   for (const auto& h : spec.hypotheses) {
-    for (const auto& arm : {h.treatment, h.control}) {
-      if (h.design == Design::kPaired) {
-        for (int i = 0; i < replicates; ++i)
-          add(arm, RunRole::kReplicate, i, spec.defaults.batch, spec.defaults.lr);
-      } else {
-        for (int j = 0; j < profile.search_trials; ++j) {
-          const TrialDraw d = draw_trial(spec, j);
-          add(arm, RunRole::kTrial, j, d.batch, d.lr);
-        }
-      }
-    }
+    for (const auto& term : h.contrast)
+      note(h.design == Design::kPaired ? paired_arms : search_arms, term.arm);
   }
   if (spec.source_bootstrap_of_max) {
-    for (const auto& arm : spec.source_bootstrap_of_max->arms) {
-      for (int j = 0; j < profile.search_trials; ++j) {
-        const TrialDraw d = draw_trial(spec, j);
-        add(arm, RunRole::kTrial, j, d.batch, d.lr);
-      }
+    for (const auto& arm : spec.source_bootstrap_of_max->arms)
+      note(search_arms, arm);
+  }
+
+  std::vector<RunSpec> runs;
+  std::set<std::string> seen;
+  auto add = [&](const std::string& arm, RunRole role, int index) {
+    RunSpec r;
+    r.claim = spec.id;
+    r.arm = arm;
+    r.role = role;
+    r.index = index;
+    const ArmSpec& a = profile.arm(arm);
+    r.run.model = a.model;
+    r.run.task = spec.task;
+    r.run.training = a.training;
+    if (role == RunRole::kTrial) {
+      const TrialDraw d = draw_trial(spec, index);
+      r.run.training.batch = d.batch;
+      r.run.training.lr = d.lr;
+    }
+    // Common random numbers: every arm's replicate i (or trial j) gets the same seeds.
+    const std::string stream = role == RunRole::kReplicate ? "" : "trial-";
+    r.run.data_seed = env::derive_seed(spec.id, stream + "data", index);
+    r.run.init_seed = env::derive_seed(spec.id, stream + "init", index);
+    r.run.noise_seed = env::derive_seed(spec.id, stream + "noise", index);
+    r.device_type = device_type;
+    if (seen.insert(r.key() + arm).second) runs.push_back(r);
+  };
+  const int trials = search_arms.empty() ? 0 : profile.search_trials;
+  for (int i = 0; i < std::max(replicates, trials); ++i) {
+    if (i < replicates) {
+      for (const auto& arm : paired_arms)
+        add(arm, RunRole::kReplicate, i);
+    }
+    if (i < trials) {
+      for (const auto& arm : search_arms)
+        add(arm, RunRole::kTrial, i);
     }
   }
   if (shard.count == 1) return runs;

@@ -1,5 +1,7 @@
 // The planner: a claim spec and a profile become the list of training runs, each with a stable
 // RunKey. Paired arms share seeds (common random numbers); random-search trials share draws.
+// The plan is replicate-major (every arm's replicate 0, then replicate 1, ...), so a run that
+// stops early always leaves complete paired groups behind.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "harness/claims/spec.h"
+#include "harness/train/run_config.h"
 
 namespace claimcheck::claims {
 
@@ -20,14 +23,9 @@ struct RunSpec {
   std::string claim;
   std::string arm;
   RunRole role = RunRole::kReplicate;
-  int index = 0;  // replicate or trial number, from 0
-  ModelSpec model;
-  TaskSpec task;
-  std::int64_t batch = 64;
-  double lr = 1e-3;
-  std::uint64_t data_seed = 0;  // drives the data order (stats::Rng)
-  std::uint64_t init_seed = 0;  // torch::manual_seed before the model is built
-  std::string device_type;      // "cpu" or "cuda": part of the key (results differ by device)
+  int index = 0;            // replicate or trial number, from 0
+  train::RunConfig run;     // model, task, training (with a trial's draw applied), seeds
+  std::string device_type;  // "cpu" or "cuda": part of the key (results differ by device)
 
   /// What determines the result, as canonical JSON (the RunKey is its hash).
   nlohmann::json config() const;
@@ -44,7 +42,7 @@ struct Shard {
 /// Parses "I/N" (0 <= I < N); throws std::invalid_argument with the expected form.
 Shard parse_shard(const std::string& text);
 
-/// All runs of `profile` (deduplicated by key, in a stable order), then the shard's share.
+/// All runs of `profile` (deduplicated by key, replicate-major), then the shard's share.
 /// `replicates_override` > 0 replaces the profile's replicates (the --seeds option).
 std::vector<RunSpec> plan(const ClaimSpec& spec, const std::string& profile,
                           const std::string& device_type, int replicates_override = 0,

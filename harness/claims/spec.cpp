@@ -8,8 +8,10 @@
 #include <set>
 
 #include "harness/claims/json_reader.h"
+#include "harness/claims/spec_hypotheses.h"
+#include "harness/claims/spec_training.h"
 #include "harness/env/seed.h"
-#include "models/registry.h"
+#include "harness/train/task.h"
 
 namespace claimcheck::claims {
 namespace fs = std::filesystem;
@@ -22,103 +24,68 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-template <typename T>
-void require_one_of(ObjectReader& r, const std::string& key, const T& value,
-                    const std::vector<std::string>& valid, const std::string& extra = "") {
-  if (std::find(valid.begin(), valid.end(), value) == valid.end()) {
-    r.fail(key, "'" + value + "' is not valid (valid: " + join(valid) + ")" + extra);
-  }
-}
-
-TaskSpec parse_task(ObjectReader r) {
-  TaskSpec t;
-  t.type = r.optional<std::string>("type", t.type);
-  require_one_of(r, "type", t.type, {"image-classification"},
-                 "; char-lm tasks arrive with the later claims");
-  t.dataset = r.optional<std::string>("dataset", t.dataset);
-  require_one_of(r, "dataset", t.dataset, {"mnist", "fashion-mnist"});
-  t.optimizer = r.optional<std::string>("optimizer", t.optimizer);
-  require_one_of(r, "optimizer", t.optimizer, {"adam"});
-  t.epochs = r.optional<std::int64_t>("epochs", t.epochs);
-  if (t.epochs < 1) r.fail("epochs", "must be >= 1");
-  r.finish();
-  return t;
-}
-
-ModelSpec parse_model(ObjectReader r) {
+ModelSpec parse_model(ObjectReader r, const train::Task& task) {
   ModelSpec m;
   m.type = r.get<std::string>("type");
-  require_one_of(r, "type", m.type, models::classifier_types());
   m.options = r.optional<nlohmann::json>("options", nlohmann::json::object());
   r.finish();
   try {
-    models::make_classifier(m.type, m.options);  // validates option names and values
+    const models::ModelType& type = models::model_type(m.type);
+    if (type.family != task.model_family()) {
+      r.fail("type", "'" + m.type + "' is a " + models::to_string(type.family) + "; task " +
+                         task.name() + " needs a " + models::to_string(task.model_family()));
+    }
+    type.validate(m.options);  // parses the options; builds nothing
   } catch (const std::invalid_argument& e) {
-    r.fail("options", e.what());
+    r.fail(std::string(e.what()).rfind("unknown model type", 0) == 0 ? "type" : "options",
+           e.what());
   }
   return m;
 }
 
-Design parse_design(ObjectReader& r) {
-  const std::string name = r.optional<std::string>("design", "paired");
-  if (name == "paired") return Design::kPaired;
-  if (name == "random-search") return Design::kRandomSearch;
-  r.fail("design", "'" + name + "' is not valid (valid: paired, random-search)");
+ArmSpec parse_arm(ObjectReader a, const ClaimSpec& spec, const std::set<std::string>& taken) {
+  ArmSpec arm;
+  arm.name = a.get<std::string>("name");
+  if (!std::regex_match(arm.name, std::regex("[a-z0-9-]+"))) {
+    a.fail("name", "'" + arm.name + "' must match [a-z0-9-]+");
+  }
+  if (taken.count(arm.name) != 0) a.fail("name", "duplicate arm name '" + arm.name + "'");
+  arm.model = parse_model(a.child("model"), train::task(spec.task.type));
+  if (a.has("training")) {
+    a.child("training");  // must be an object
+    arm.training_override = a.raw("training");
+  }
+  if (a.has("source_value")) arm.source_value = a.get<double>("source_value");
+  a.finish();
+  return arm;
 }
 
-template <typename Enum, typename Parse>
-Enum parse_enum(ObjectReader& r, const std::string& key, const std::string& fallback, Parse parse) {
-  const std::string name = r.optional<std::string>(key, fallback);
+// Where a resolved arm's keys came from, for messages: the training block and the model options
+// whose keys were applied last.
+struct ResolveWhere {
+  std::string training;
+  std::string model;
+};
+
+// The arm's training (claim's, then the arm's own, then the profile's keys) and model options
+// (the profile's merged in), validated, with its parameter count.
+ArmSpec resolve_arm(ArmSpec arm, const ClaimSpec& spec, const nlohmann::json& profile_training,
+                    const nlohmann::json& profile_model, const ResolveWhere& where) {
+  const train::Task& task = train::task(spec.task.type);
+  const nlohmann::json merged =
+      merge_training(merge_training(spec.training, arm.training_override), profile_training);
+  arm.training = parse_training(ObjectReader(merged, spec.file, where.training), spec.task);
+  arm.model.options = merge_training(arm.model.options, profile_model);
   try {
-    return parse(name);
+    arm.parameters = models::count_parameters(arm.model.type, arm.model.options,
+                                              task.dims(spec.task, arm.training));
   } catch (const std::invalid_argument& e) {
-    r.fail(key, e.what());
+    throw SpecError(spec.file + ": " + where.model + ": arm '" + arm.name + "': " + e.what());
   }
+  return arm;
 }
 
-HypothesisSpec parse_hypothesis(ObjectReader r, const ClaimSpec& spec) {
-  HypothesisSpec h;
-  h.id = r.get<std::string>("id");
-  h.statement = r.optional<std::string>("statement", "");
-  h.design = parse_design(r);
-  h.treatment = r.get<std::string>("treatment");
-  h.control = r.get<std::string>("control");
-  for (const auto& [key, arm] :
-       {std::pair{"treatment", h.treatment}, std::pair{"control", h.control}}) {
-    const bool found = std::any_of(spec.arms.begin(), spec.arms.end(),
-                                   [&](const ArmSpec& a) { return a.name == arm; });
-    if (!found) {
-      std::vector<std::string> names;
-      for (const auto& a : spec.arms)
-        names.push_back(a.name);
-      r.fail(key, "arm '" + arm + "' is not defined (arms: " + join(names) + ")");
-    }
-  }
-  if (h.treatment == h.control) r.fail("control", "is the same arm as treatment");
-  h.metric = r.optional<std::string>("metric", h.metric);
-  require_one_of(r, "metric", h.metric, task_metrics(spec.task.type));
-  h.kind = parse_enum<stats::HypothesisKind>(r, "kind", "superiority",
-                                             stats::hypothesis_kind_from_string);
-  h.direction =
-      parse_enum<stats::Direction>(r, "direction", "greater", stats::direction_from_string);
-  h.margin = r.optional<double>("margin", 0.0);
-  if (!std::isfinite(h.margin) || h.margin < 0) r.fail("margin", "must be a finite number >= 0");
-  if (h.kind != stats::HypothesisKind::kSuperiority && h.margin <= 0) {
-    r.fail("margin", "must be > 0 for " + stats::to_string(h.kind) + " (the tolerated difference)");
-  }
-  h.k = r.optional<int>("k", 0);
-  if (h.design == Design::kRandomSearch) {
-    if (h.k < 1) r.fail("k", "random-search hypotheses need k >= 1 (trials in the budget)");
-    if (!spec.search) r.fail("design", "random-search needs a top-level \"search\" space");
-  } else if (h.k != 0) {
-    r.fail("k", "only random-search hypotheses take k");
-  }
-  if (r.has("source_effect")) h.source_effect = r.get<double>("source_effect");
-  r.finish();
-  return h;
-}
-
-ProfileSpec parse_profile(ObjectReader r, const ClaimSpec& spec) {
+ProfileSpec parse_profile(ObjectReader r, const ClaimSpec& spec, const std::string& name) {
   ProfileSpec p;
   p.replicates = r.optional<int>("replicates", p.replicates);
   if (p.replicates < 2) r.fail("replicates", "must be >= 2 (a paired CI needs two seeds)");
@@ -136,14 +103,67 @@ ProfileSpec parse_profile(ObjectReader r, const ClaimSpec& spec) {
                                 "); the expected best of k needs k <= trials");
   }
   p.device = r.optional<std::string>("device", p.device);
-  require_one_of(r, "device", p.device, {"auto", "cpu", "cuda"});
+  if (p.device != "auto" && p.device != "cpu" && p.device != "cuda") {
+    r.fail("device", "'" + p.device + "' is not valid (valid: auto, cpu, cuda)");
+  }
   p.gpu = r.optional<bool>("gpu", p.gpu);
   p.alpha = r.optional<double>("alpha", p.alpha);
   if (!(p.alpha > 0 && p.alpha < 0.5)) r.fail("alpha", "must be in (0, 0.5)");
   p.resamples = r.optional<int>("resamples", p.resamples);
   if (p.resamples < 99) r.fail("resamples", "must be >= 99");
+  p.timeout = r.optional<int>("timeout", p.timeout);
+  if (p.timeout < 0) r.fail("timeout", "must be >= 0 seconds (0: CTest's default for claims)");
+  if (r.has("training")) {
+    r.child("training");
+    p.training_override = r.raw("training");
+  }
+  if (r.has("model_options")) {
+    r.child("model_options");
+    p.model_override = r.raw("model_options");
+  }
   r.finish();
+  std::map<std::string, models::ParameterCount> counts;
+  // The base arms were validated already: anything that fails now is the profile's doing.
+  const ResolveWhere where{r.key_path("training"), r.key_path("model_options")};
+  for (const auto& a : spec.arms) {
+    p.arms.push_back(resolve_arm(a, spec, p.training_override, p.model_override, where));
+    counts[a.name] = p.arms.back().parameters;
+  }
+  for (std::size_t i = 0; i < spec.checks.size(); ++i) {
+    const CheckResult result = evaluate_check(spec.checks[i], counts);
+    if (!result.passed) {
+      throw SpecError(spec.file + ": checks[" + std::to_string(i) + "]: in profile " + name + ": " +
+                      result.text +
+                      ". The arms are not matched as the claim says: change the model options or "
+                      "the check's expected ratio / tolerance");
+    }
+    p.check_results.push_back(result);
+  }
   return p;
+}
+
+SourceBootstrapOfMax parse_source_max(ObjectReader s, const ClaimSpec& spec) {
+  SourceBootstrapOfMax b;
+  b.arms = s.get<std::vector<std::string>>("arms");
+  for (const auto& a : b.arms) {
+    if (std::none_of(spec.arms.begin(), spec.arms.end(),
+                     [&](const ArmSpec& arm) { return arm.name == a; })) {
+      s.fail("arms", "arm '" + a + "' is not defined");
+    }
+  }
+  b.k = s.get<std::vector<int>>("k");
+  for (int k : b.k)
+    if (k < 1) s.fail("k", "values must be >= 1");
+  b.metric = s.optional<std::string>("metric", b.metric);
+  const auto metrics = train::metric_names(train::task(spec.task.type));
+  if (std::find(metrics.begin(), metrics.end(), b.metric) == metrics.end()) {
+    s.fail("metric", "'" + b.metric + "' is not valid (valid: " + join(metrics) + ")");
+  }
+  b.resamples = s.optional<int>("resamples", b.resamples);
+  b.confidence = s.optional<double>("confidence", b.confidence);
+  if (!(b.confidence > 0 && b.confidence < 1)) s.fail("confidence", "must be in (0, 1)");
+  s.finish();
+  return b;
 }
 
 }  // namespace
@@ -152,17 +172,18 @@ std::string to_string(Design design) {
   return design == Design::kPaired ? "paired" : "random-search";
 }
 
-std::vector<std::string> task_metrics(const std::string& task_type) {
-  if (task_type == "image-classification")
-    return {"final_train_loss", "test_accuracy", "test_loss"};
-  return {};
-}
-
 const ArmSpec& ClaimSpec::arm(const std::string& name) const {
   for (const auto& a : arms) {
     if (a.name == name) return a;
   }
   throw std::invalid_argument(file + ": no arm '" + name + "'");
+}
+
+const ArmSpec& ProfileSpec::arm(const std::string& name) const {
+  for (const auto& a : arms) {
+    if (a.name == name) return a;
+  }
+  throw std::invalid_argument("no arm '" + name + "' in the profile");
 }
 
 const ProfileSpec& ClaimSpec::profile(const std::string& name) const {
@@ -178,6 +199,12 @@ const ProfileSpec& ClaimSpec::profile(const std::string& name) const {
 
 ClaimSpec parse_claim(const nlohmann::json& json, const std::string& file) {
   ObjectReader r(json, file, "");
+  // Unknown top-level keys first: a typo ("trainng") explains whatever would fail after it.
+  for (const char* key : {"id", "title", "source", "task", "training", "arms", "search",
+                          "hypotheses", "checks", "source_bootstrap_of_max", "profiles"}) {
+    r.has(key);
+  }
+  r.finish();
   ClaimSpec spec;
   spec.file = file;
   spec.id = r.get<std::string>("id");
@@ -186,30 +213,21 @@ ClaimSpec parse_claim(const nlohmann::json& json, const std::string& file) {
   }
   spec.title = r.get<std::string>("title");
   spec.source = r.optional<nlohmann::json>("source", nlohmann::json::object());
-  if (r.has("task")) spec.task = parse_task(r.child("task"));
-  if (r.has("defaults")) {
-    ObjectReader d = r.child("defaults");
-    spec.defaults.batch = d.optional<std::int64_t>("batch", spec.defaults.batch);
-    if (spec.defaults.batch < 1) d.fail("batch", "must be >= 1");
-    spec.defaults.lr = d.optional<double>("lr", spec.defaults.lr);
-    if (!(spec.defaults.lr > 0)) d.fail("lr", "must be > 0");
-    d.finish();
+  spec.task = parse_task(r.child("task"));
+  if (r.has("training")) {
+    r.child("training");  // must be an object; validated per arm, merged with its overrides
+    spec.training = r.raw("training");
   }
   const nlohmann::json& arms = r.raw("arms");
   if (!arms.is_array() || arms.empty()) r.fail("arms", "must be a non-empty array of arms");
   std::set<std::string> names;
   for (std::size_t i = 0; i < arms.size(); ++i) {
-    ObjectReader a(arms[i], file, "arms[" + std::to_string(i) + "]");
-    ArmSpec arm;
-    arm.name = a.get<std::string>("name");
-    if (!std::regex_match(arm.name, std::regex("[a-z0-9-]+"))) {
-      a.fail("name", "'" + arm.name + "' must match [a-z0-9-]+");
-    }
-    if (!names.insert(arm.name).second) a.fail("name", "duplicate arm name '" + arm.name + "'");
-    arm.model = parse_model(a.child("model"));
-    if (a.has("source_value")) arm.source_value = a.get<double>("source_value");
-    a.finish();
-    spec.arms.push_back(arm);
+    const std::string path = "arms[" + std::to_string(i) + "]";
+    ArmSpec arm = parse_arm(ObjectReader(arms[i], file, path), spec, names);
+    names.insert(arm.name);
+    const std::string training = arm.training_override.empty() ? "training" : path + ".training";
+    spec.arms.push_back(resolve_arm(std::move(arm), spec, nlohmann::json::object(),
+                                    nlohmann::json::object(), {training, path + ".model"}));
   }
   if (r.has("search")) {
     ObjectReader s = r.child("search");
@@ -219,7 +237,7 @@ ClaimSpec parse_claim(const nlohmann::json& json, const std::string& file) {
     for (auto b : space.batch)
       if (b < 1) s.fail("batch", "values must be >= 1");
     for (auto lr : space.lr)
-      if (!(lr > 0)) s.fail("lr", "values must be > 0");
+      if (!(lr > 0) || !std::isfinite(lr)) s.fail("lr", "values must be finite and > 0");
     s.finish();
     spec.search = space;
   }
@@ -227,39 +245,39 @@ ClaimSpec parse_claim(const nlohmann::json& json, const std::string& file) {
   if (!hyps.is_array() || hyps.empty()) r.fail("hypotheses", "must be a non-empty array");
   std::set<std::string> ids;
   for (std::size_t i = 0; i < hyps.size(); ++i) {
-    HypothesisSpec h = parse_hypothesis(
-        ObjectReader(hyps[i], file, "hypotheses[" + std::to_string(i) + "]"), spec);
+    const std::string path = "hypotheses[" + std::to_string(i) + "]";
+    HypothesisSpec h = parse_hypothesis(ObjectReader(hyps[i], file, path), spec);
     if (!ids.insert(h.id).second) {
-      throw SpecError(file + ": hypotheses[" + std::to_string(i) + "].id: duplicate id '" + h.id +
-                      "'");
+      throw SpecError(file + ": " + path + ".id: duplicate id '" + h.id + "'");
     }
     spec.hypotheses.push_back(h);
   }
-  if (r.has("source_bootstrap_of_max")) {
-    ObjectReader s = r.child("source_bootstrap_of_max");
-    SourceBootstrapOfMax b;
-    b.arms = s.get<std::vector<std::string>>("arms");
-    for (const auto& a : b.arms) {
-      if (!names.count(a)) s.fail("arms", "arm '" + a + "' is not defined");
+  if (r.has("checks")) {
+    const nlohmann::json& checks = r.raw("checks");
+    if (!checks.is_array()) r.fail("checks", "must be an array of checks");
+    std::map<std::string, models::ParameterCount> counts;
+    for (const auto& a : spec.arms)
+      counts[a.name] = a.parameters;
+    for (std::size_t i = 0; i < checks.size(); ++i) {
+      ObjectReader c(checks[i], file, "checks[" + std::to_string(i) + "]");
+      spec.checks.push_back(parse_check(c, {names.begin(), names.end()}));
+      try {
+        evaluate_check(spec.checks.back(), counts);  // a part the models lack is a spec error
+      } catch (const std::invalid_argument& e) {
+        c.fail("part", e.what());
+      }
     }
-    b.k = s.get<std::vector<int>>("k");
-    for (int k : b.k)
-      if (k < 1) s.fail("k", "values must be >= 1");
-    b.metric = s.optional<std::string>("metric", b.metric);
-    require_one_of(s, "metric", b.metric, task_metrics(spec.task.type));
-    b.resamples = s.optional<int>("resamples", b.resamples);
-    b.confidence = s.optional<double>("confidence", b.confidence);
-    if (!(b.confidence > 0 && b.confidence < 1)) s.fail("confidence", "must be in (0, 1)");
-    s.finish();
+  }
+  if (r.has("source_bootstrap_of_max")) {
+    spec.source_bootstrap_of_max = parse_source_max(r.child("source_bootstrap_of_max"), spec);
     if (!spec.search) r.fail("source_bootstrap_of_max", "needs a top-level \"search\" space");
-    spec.source_bootstrap_of_max = b;
   }
   ObjectReader profiles = r.child("profiles");
   for (const auto& item : json.at("profiles").items()) {
     if (item.key() != "smoke" && item.key() != "nightly") {
       profiles.fail(item.key(), "unknown profile (valid: smoke, nightly)");
     }
-    spec.profiles[item.key()] = parse_profile(profiles.child(item.key()), spec);
+    spec.profiles[item.key()] = parse_profile(profiles.child(item.key()), spec, item.key());
   }
   if (spec.profiles.empty()) r.fail("profiles", "must define smoke and/or nightly");
   r.finish();
@@ -284,6 +302,9 @@ ClaimSpec load_claim(const fs::path& file) {
 }
 
 std::vector<ClaimSpec> load_all_claims(const fs::path& dir) {
+  if (!fs::is_directory(dir)) {
+    throw SpecError(dir.string() + ": not a directory of claim specs (check --claims-dir)");
+  }
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(dir)) {
     if (entry.path().extension() == ".json") files.push_back(entry.path());
@@ -296,16 +317,21 @@ std::vector<ClaimSpec> load_all_claims(const fs::path& dir) {
 }
 
 nlohmann::json to_json(const HypothesisSpec& h) {
-  nlohmann::json j = {{"id", h.id},
-                      {"statement", h.statement},
-                      {"design", to_string(h.design)},
-                      {"treatment", h.treatment},
-                      {"control", h.control},
-                      {"metric", h.metric},
-                      {"kind", stats::to_string(h.kind)},
-                      {"direction", stats::to_string(h.direction)},
-                      {"margin", h.margin}};
+  nlohmann::json j = {{"id", h.id}, {"statement", h.statement}, {"design", to_string(h.design)}};
+  if (h.two_arm) {
+    j["treatment"] = h.treatment();
+    j["control"] = h.control();
+  } else {
+    j["contrast"] = nlohmann::json::array();
+    for (const auto& t : h.contrast)
+      j["contrast"].push_back({{"arm", t.arm}, {"weight", t.weight}});
+  }
+  j.update({{"metric", h.metric},
+            {"kind", stats::to_string(h.kind)},
+            {"direction", stats::to_string(h.direction)},
+            {"margin", h.margin}});
   if (h.design == Design::kRandomSearch) j["k"] = h.k;
+  if (h.min_effect) j["min_effect"] = *h.min_effect;
   if (h.source_effect) j["source_effect"] = *h.source_effect;
   return j;
 }
@@ -315,15 +341,12 @@ nlohmann::json to_json(const ClaimSpec& spec) {
   j["id"] = spec.id;
   j["title"] = spec.title;
   j["source"] = spec.source;
-  j["task"] = {{"type", spec.task.type},
-               {"dataset", spec.task.dataset},
-               {"optimizer", spec.task.optimizer},
-               {"epochs", spec.task.epochs}};
-  j["defaults"] = {{"batch", spec.defaults.batch}, {"lr", spec.defaults.lr}};
+  j["task"] = train::to_json(spec.task);
+  if (!spec.training.empty()) j["training"] = spec.training;
   j["arms"] = nlohmann::json::array();
   for (const auto& a : spec.arms) {
-    nlohmann::json arm = {{"name", a.name},
-                          {"model", {{"type", a.model.type}, {"options", a.model.options}}}};
+    nlohmann::json arm = {{"name", a.name}, {"model", train::to_json(a.model)}};
+    if (!a.training_override.empty()) arm["training"] = a.training_override;
     if (a.source_value) arm["source_value"] = *a.source_value;
     j["arms"].push_back(arm);
   }
@@ -331,6 +354,11 @@ nlohmann::json to_json(const ClaimSpec& spec) {
   j["hypotheses"] = nlohmann::json::array();
   for (const auto& h : spec.hypotheses)
     j["hypotheses"].push_back(to_json(h));
+  if (!spec.checks.empty()) {
+    j["checks"] = nlohmann::json::array();
+    for (const auto& c : spec.checks)
+      j["checks"].push_back(to_json(c));
+  }
   if (spec.source_bootstrap_of_max) {
     const auto& b = *spec.source_bootstrap_of_max;
     j["source_bootstrap_of_max"] = {{"arms", b.arms},
@@ -342,7 +370,10 @@ nlohmann::json to_json(const ClaimSpec& spec) {
   for (const auto& [name, p] : spec.profiles) {
     j["profiles"][name] = {{"replicates", p.replicates}, {"search_trials", p.search_trials},
                            {"device", p.device},         {"gpu", p.gpu},
-                           {"alpha", p.alpha},           {"resamples", p.resamples}};
+                           {"alpha", p.alpha},           {"resamples", p.resamples},
+                           {"timeout", p.timeout}};
+    if (!p.training_override.empty()) j["profiles"][name]["training"] = p.training_override;
+    if (!p.model_override.empty()) j["profiles"][name]["model_options"] = p.model_override;
   }
   return j;
 }
@@ -351,13 +382,23 @@ std::string spec_hash(const ClaimSpec& spec, const std::string& profile) {
   nlohmann::json j = to_json(spec);
   j.erase("title");
   j.erase("source");
-  for (auto& arm : j["arms"])
-    arm.erase("source_value");
+  // What each arm trains, resolved (defaults filled in): the same training written at claim
+  // level or per arm hashes alike.
+  j.erase("training");
+  const ProfileSpec& chosen_profile = spec.profile(profile);
+  for (std::size_t i = 0; i < spec.arms.size(); ++i) {
+    j["arms"][i].erase("source_value");
+    j["arms"][i]["training"] = train::to_json(chosen_profile.arms[i].training);
+    j["arms"][i]["model"] = train::to_json(chosen_profile.arms[i].model);
+  }
   for (auto& h : j["hypotheses"]) {
     h.erase("source_effect");
     h.erase("statement");
   }
-  const nlohmann::json chosen = j["profiles"][profile];
+  nlohmann::json chosen = j["profiles"][profile];
+  chosen.erase("timeout");   // how long CTest waits does not change a result
+  chosen.erase("training");  // resolved into the arms above
+  chosen.erase("model_options");
   j["profiles"] = {{profile, chosen}};
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx",

@@ -1,5 +1,7 @@
 // A claim spec (claims/<id>.json) as plain structs: parsing with validation, and back to JSON.
-// The schema, every key and its default, is documented in claims/README.md.
+// The schema, every key and its default, is documented in claims/README.md. Validation builds
+// no model and loads no data: model options are checked by the registry's parsers and parameter
+// counts come from formulas (models/registry.h).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -11,35 +13,27 @@
 #include <string>
 #include <vector>
 
+#include "harness/claims/checks.h"
 #include "harness/stats/verdict.h"
+#include "harness/train/run_config.h"
+#include "models/registry.h"
 
 namespace claimcheck::claims {
 
-/// A model by registry type, with its options (models/registry.h).
-struct ModelSpec {
-  std::string type;
-  nlohmann::json options = nlohmann::json::object();
-};
+using train::ModelSpec;
+using train::TaskSpec;
+using train::TrainingSpec;
 
-/// One arm: a named model. `source_value` is the source's reported metric, for reports only.
+/// One arm: a named model and how it trains (the claim's training block with the arm's
+/// overrides applied, and in a profile's copy that profile's overrides too). `source_value` is
+/// the source's reported metric, for reports only.
 struct ArmSpec {
   std::string name;
   ModelSpec model;
+  TrainingSpec training;
+  nlohmann::json training_override = nlohmann::json::object();  // as written, for round trips
   std::optional<double> source_value;
-};
-
-/// What is trained and measured. Implemented task: "image-classification".
-struct TaskSpec {
-  std::string type = "image-classification";
-  std::string dataset = "mnist";
-  std::string optimizer = "adam";
-  std::int64_t epochs = 1;
-};
-
-/// Training hyperparameters shared by every arm unless a design overrides them.
-struct TrainDefaults {
-  std::int64_t batch = 64;
-  double lr = 1e-3;
+  models::ParameterCount parameters;  // by formula, at validation
 };
 
 /// Random-search space: each trial draws batch and lr uniformly from these lists.
@@ -50,24 +44,42 @@ struct SearchSpace {
 
 /// How a hypothesis's runs are laid out and compared.
 enum class Design {
-  kPaired,  // replicate i of both arms shares data order and init seed; mean paired difference
-  kRandomSearch,  // trial j of both arms shares one (batch, lr) draw; difference of expected best
-                  // of k
+  kPaired,        // replicate i of every arm shares data order and init seed; mean contrast
+  kRandomSearch,  // trial j of both arms shares one (batch, lr) draw; difference of expected
+                  // best of k
 };
 
-/// One decided hypothesis: effect = metric(treatment) − metric(control).
+/// One term of a contrast: weight · metric(arm).
+struct ContrastTerm {
+  std::string arm;
+  double weight = 0.0;
+};
+
+/// One decided hypothesis: effect = Σ weight · metric(arm) per replicate. A two-arm hypothesis
+/// (treatment, control) is the contrast {+1, −1} and keeps that JSON form.
 struct HypothesisSpec {
   std::string id;
   std::string statement;  // one line for reports
   Design design = Design::kPaired;
-  std::string treatment;
-  std::string control;
-  std::string metric = "test_accuracy";
+  std::vector<ContrastTerm> contrast;
+  bool two_arm = true;  // written as treatment/control
+  std::string metric;
   stats::HypothesisKind kind = stats::HypothesisKind::kSuperiority;
   stats::Direction direction = stats::Direction::kGreater;
   double margin = 0.0;
   int k = 0;  // random-search budget (trials per arm); 0 for paired designs
   std::optional<double> source_effect;  // the source's reported effect, for reports only
+  /// The smallest effect of interest: power is reported at it (default: the margin when > 0).
+  std::optional<double> min_effect;
+
+  /// The smallest effect of interest in force (min_effect, else the margin when > 0).
+  std::optional<double> effect_of_interest() const;
+  /// The treatment arm of a two-arm hypothesis (the +1 term).
+  const std::string& treatment() const { return contrast.at(0).arm; }
+  /// The control arm of a two-arm hypothesis (the −1 term).
+  const std::string& control() const { return contrast.at(1).arm; }
+  /// The contrast as a formula of arm names, e.g. "(a − b) − (c − d)" or "geglu-8 − relu-8".
+  std::string formula() const;
 };
 
 /// The source's own analysis, reproduced for comparison and never decided: a percentile
@@ -80,7 +92,8 @@ struct SourceBootstrapOfMax {
   double confidence = 0.95;
 };
 
-/// Size and place of one profile.
+/// Size and place of one profile, and what it changes about the arms (e.g. nightly trains wider
+/// models for longer than smoke).
 struct ProfileSpec {
   int replicates = 5;           // seeds per arm for paired designs
   int search_trials = 0;        // trials per arm for random-search designs
@@ -88,6 +101,14 @@ struct ProfileSpec {
   bool gpu = false;             // CTest labels it gpu and gives it RESOURCE_GROUPS gpus:1
   double alpha = 0.05;          // two-sided level of CIs and of the Holm family
   int resamples = 9999;         // bootstrap resamples
+  int timeout = 0;              // seconds CTest allows the claim test (0: the default)
+  nlohmann::json training_override = nlohmann::json::object();  // over every arm's training
+  nlohmann::json model_override = nlohmann::json::object();     // merged into every arm's options
+  std::vector<ArmSpec> arms;               // the claim's arms with this profile's overrides
+  std::vector<CheckResult> check_results;  // the claim's checks on those arms (all passed)
+
+  /// The resolved arm called `name`; throws std::invalid_argument when absent.
+  const ArmSpec& arm(const std::string& name) const;
 };
 
 /// A whole claim.
@@ -96,15 +117,17 @@ struct ClaimSpec {
   std::string title;
   nlohmann::json source = nlohmann::json::object();  // free-form provenance, shown in reports
   TaskSpec task;
-  TrainDefaults defaults;
+  nlohmann::json training = nlohmann::json::object();  // the claim-level block as written
   std::vector<ArmSpec> arms;
   std::optional<SearchSpace> search;
   std::vector<HypothesisSpec> hypotheses;
+  std::vector<CheckSpec> checks;  // evaluated per profile, on its resolved arms
   std::optional<SourceBootstrapOfMax> source_bootstrap_of_max;
   std::map<std::string, ProfileSpec> profiles;
   std::string file;  // where it was read from (for messages)
 
-  /// The arm called `name`; throws std::invalid_argument when absent.
+  /// The arm called `name` as written (claim and arm training, no profile overrides); throws
+  /// std::invalid_argument when absent. Planning and analysis use ProfileSpec::arm.
   const ArmSpec& arm(const std::string& name) const;
   /// The profile called `name`; throws SpecError listing the profiles when absent.
   const ProfileSpec& profile(const std::string& name) const;
@@ -126,8 +149,5 @@ nlohmann::json to_json(const ClaimSpec& spec);
 /// A hash of what determines a profile's results (everything but title, source, source values
 /// and other profiles): a baseline whose hash differs is stale.
 std::string spec_hash(const ClaimSpec& spec, const std::string& profile);
-
-/// The metrics a task type produces.
-std::vector<std::string> task_metrics(const std::string& task_type);
 
 }  // namespace claimcheck::claims

@@ -107,7 +107,7 @@ ClaimResult finish_claim(const Paths& paths, const claims::ClaimSpec& spec,
   }
   int diverged = 0;
   for (const auto& [key, run] : analysis.runs)
-    diverged += run.at("metrics").value("diverged", false) ? 1 : 0;
+    diverged += run.value("diverged", false) ? 1 : 0;
   const nlohmann::json report = {{"analysis", analysis_json},
                                  {"comparison", claims::to_json(comparison)},
                                  {"execution",
@@ -138,11 +138,27 @@ int command_list(const Paths& paths, std::ostream& out) {
       profiles += fmt::format("{}{} ({} seeds, {} trials, device {})", profiles.empty() ? "" : ", ",
                               name, p.replicates, p.search_trials, p.device);
     }
-    out << fmt::format("{}: {}\n  profiles: {}\n", spec.id, spec.title, profiles);
+    out << fmt::format("{}: {}\n  task: {}, profiles: {}\n", spec.id, spec.title, spec.task.type,
+                       profiles);
+    for (const auto& [name, p] : spec.profiles) {
+      out << fmt::format("  arms ({}):\n", name);
+      for (const auto& a : p.arms) {
+        std::string parts;
+        for (const auto& [part, n] : a.parameters.parts)
+          parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", part, n);
+        out << fmt::format("    {:<16} {} {}: {} parameters ({}); {}, lr {:g}, batch {}\n", a.name,
+                           a.model.type, a.model.options.dump(), a.parameters.total, parts,
+                           a.training.optimizer.type, a.training.lr, a.training.batch);
+      }
+      for (const auto& c : p.check_results)
+        out << "    check: " << c.text << "\n";
+    }
+    out << "  hypotheses:\n";
     for (const auto& h : spec.hypotheses) {
-      out << fmt::format("  - {}: {} {} {} {} ({}, {})\n", h.id, h.treatment,
-                         h.direction == stats::Direction::kGreater ? ">" : "<", h.control, h.metric,
-                         claims::to_string(h.design), stats::to_string(h.kind));
+      out << fmt::format("    - {}: {} {} 0 on {} ({}, {}{})\n", h.id, h.formula(),
+                         h.direction == stats::Direction::kGreater ? ">" : "<", h.metric,
+                         claims::to_string(h.design), stats::to_string(h.kind),
+                         h.margin > 0 ? fmt::format(", margin {:g}", h.margin) : "");
     }
   }
   return kExitOk;

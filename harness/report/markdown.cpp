@@ -15,15 +15,21 @@ std::string p_text(double p) {
   return p < 1e-4 ? "<0.0001" : fmt::format("{:.4f}", p);
 }
 
-std::string relation(const nlohmann::json& h) {
+// The claim as an inequality on the contrast, e.g. "geglu-8 − relu-8 > 0" or
+// "|geglu-8 − relu-16| < 0.005".
+std::string claim_text(const nlohmann::json& h) {
   const std::string kind = h.at("kind");
   const bool greater = h.at("direction") == "greater";
   const double margin = h.at("margin");
-  if (kind == "equivalence") return fmt::format("≈ (±{:g})", margin);
-  if (kind == "non-inferiority")
-    return fmt::format("{} (margin {:g})", greater ? "≥" : "≤", margin);
-  return margin > 0 ? fmt::format("{} (by {:g})", greater ? ">" : "<", margin)
-                    : (greater ? ">" : "<");
+  const std::string formula = h.at("formula");
+  const std::string effect = h.at("terms").size() > 2 ? "(" + formula + ")" : formula;
+  if (kind == "equivalence") return fmt::format("\\|{}\\| < {:g}", formula, margin);
+  if (kind == "non-inferiority") {
+    return greater ? fmt::format("{} > −{:g}", effect, margin)
+                   : fmt::format("{} < {:g}", effect, margin);
+  }
+  return greater ? fmt::format("{} > {:g}", effect, margin)
+                 : fmt::format("{} < {}", effect, margin > 0 ? fmt::format("−{:g}", margin) : "0");
 }
 
 }  // namespace
@@ -38,8 +44,8 @@ std::string markdown_report(const nlohmann::json& report) {
                                a.at("title").get<std::string>());
 
   md += fmt::format(
-      "| hypothesis | design | effect (treatment − control) | {:g}% CI (BCa) | source | Holm p | "
-      "verdict | baseline | outcome |\n|---|---|---|---|---|---|---|---|---|\n",
+      "| hypothesis | claim | design | effect | {:g}% CI (BCa) | source | Holm p | power | "
+      "verdict | baseline | outcome |\n|---|---|---|---|---|---|---|---|---|---|---|\n",
       100.0 * (1.0 - a.at("alpha").get<double>()));
   const nlohmann::json& per = cmp.at("hypotheses");
   for (std::size_t i = 0; i < a.at("hypotheses").size(); ++i) {
@@ -60,12 +66,14 @@ std::string markdown_report(const nlohmann::json& report) {
     if (!h.at("note").get<std::string>().empty()) verdict += "*";
     const std::string source =
         h.contains("source_effect") ? signed_num(h.at("source_effect")) : "—";
-    md += fmt::format("| `{}`: {} {} {} {} | {} | {} | [{}, {}] | {} | {} | **{}** | {} | {} |\n",
-                      h.at("id").get<std::string>(), h.at("treatment").get<std::string>(),
-                      relation(h), h.at("control").get<std::string>(),
+    const std::string power = h.contains("power") && h.at("power").is_number()
+                                  ? fmt::format("{:.2f}", h.at("power").get<double>())
+                                  : "—";
+    md += fmt::format("| `{}` | {} ({}) | {} | {} | [{}, {}] | {} | {} | {} | **{}** | {} | {} |\n",
+                      h.at("id").get<std::string>(), claim_text(h),
                       h.at("metric").get<std::string>(), design, signed_num(h.at("estimate")),
                       signed_num(h.at("ci").at("lo")), signed_num(h.at("ci").at("hi")), source,
-                      p_text(h.at("holm_p")), verdict, baseline, hyp_outcome);
+                      p_text(h.at("holm_p")), power, verdict, baseline, hyp_outcome);
   }
   std::string notes;
   for (const auto& h : a.at("hypotheses")) {
@@ -76,9 +84,13 @@ std::string markdown_report(const nlohmann::json& report) {
   }
   if (!notes.empty()) md += "\n\\* " + std::string("notes:\n") + notes;
 
+  md += fmt::format(
+      "\nPower: of the design to detect the hypothesis's smallest effect of interest "
+      "(`min_effect`, "
+      "else the margin), paired t approximation with the observed sd; — where none is stated.\n");
   md +=
-      "\n### Arms\n\n| arm | metric | replicates: mean ± sd | source | search trials: best | "
-      "diverged |\n|---|---|---|---|---|---|\n";
+      "\n### Arms\n\n| arm | parameters | metric | replicates: mean ± sd | source | search trials: "
+      "best | diverged |\n|---|---|---|---|---|---|---|\n";
   for (const auto& s : a.at("arms")) {
     const std::string reps = s.at("replicates").get<int>() > 0
                                  ? fmt::format("{}: {:.4f} ± {:.4f}", s.at("replicates").get<int>(),
@@ -91,9 +103,14 @@ std::string markdown_report(const nlohmann::json& report) {
     const std::string source = s.contains("source_value")
                                    ? fmt::format("{:.3f}", s.at("source_value").get<double>())
                                    : "—";
-    md += fmt::format("| {} | {} | {} | {} | {} | {} |\n", s.at("name").get<std::string>(),
-                      s.at("metric").get<std::string>(), reps, source, trials,
-                      s.at("diverged").get<int>());
+    md += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", s.at("name").get<std::string>(),
+                      s.value("parameters", 0), s.at("metric").get<std::string>(), reps, source,
+                      trials, s.at("diverged").get<int>());
+  }
+  if (a.contains("checks") && !a.at("checks").empty()) {
+    md += "\n### Checks (asserted when the spec was validated)\n\n";
+    for (const auto& c : a.at("checks"))
+      md += "- " + c.at("text").get<std::string>() + "\n";
   }
 
   if (!a.at("source_bootstrap_of_max").empty()) {

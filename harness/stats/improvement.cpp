@@ -11,11 +11,13 @@ namespace {
 // the lower end of its CI exceeds 0.5.
 constexpr double kMeaningfulProbability = 0.75;
 
+// Ties count 1/2, as in the Mann-Whitney form (rliable; Bouthillier et al. 2021): accuracies on
+// a finite test set tie often, and counting a tie as a loss would bias P(A > B) downwards.
 double win_rate_unchecked(const std::vector<double>& a, const std::vector<double>& b) {
-  std::size_t wins = 0;
+  double wins = 0.0;
   for (std::size_t i = 0; i < a.size(); ++i)
-    wins += a[i] > b[i] ? 1 : 0;
-  return static_cast<double>(wins) / static_cast<double>(a.size());
+    wins += a[i] > b[i] ? 1.0 : a[i] == b[i] ? 0.5 : 0.0;
+  return wins / static_cast<double>(a.size());
 }
 
 // Counts in O((n_a + n_b) log) with sorted b: U = #{b_j < a_i} + 1/2 #{b_j == a_i}, summed.

@@ -1,8 +1,7 @@
 // Probability of improvement P(A > B) with a bootstrap CI, in two forms (STATISTICS.md):
-// paired win rate (1/n) sum 1[a_i > b_i] (Bouthillier et al. 2021, "Accounting for variance in
-// machine learning benchmarks", MLSys) and the Mann-Whitney form
-// (1/(n_a n_b)) sum_i sum_j S(a_i, b_j), S = 1, 1/2, 0 for >, =, < (U / (n_a n_b); rliable,
-// Agarwal et al. 2021).
+// paired win rate (1/n) sum S(a_i, b_i) with ties 1/2 (Bouthillier et al. 2021, "Accounting for
+// variance in machine learning benchmarks", MLSys) and the Mann-Whitney form (1/(n_a n_b)) sum_i
+// sum_j S(a_i, b_j), S = 1, 1/2, 0 for >, =, < (U / (n_a n_b); rliable, Agarwal et al. 2021).
 #pragma once
 
 #include <vector>
@@ -18,7 +17,7 @@ struct ImprovementResult {
   bool meaningful;     ///< Bouthillier et al.: probability >= 0.75 and ci.lo > 0.5
 };
 
-/// Paired win rate (1/n) sum 1[a_i > b_i]; ties count as no win.
+/// Paired win rate (1/n) sum S(a_i, b_i), S = 1, 1/2, 0 for >, =, < (ties count 1/2).
 double paired_win_rate(const std::vector<double>& a, const std::vector<double>& b);
 
 /// Mann-Whitney probability U / (n_a n_b) with ties counted 1/2.

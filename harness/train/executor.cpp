@@ -5,15 +5,15 @@
 
 #include <atomic>
 #include <chrono>
-#include <map>
+#include <cmath>
 #include <mutex>
 #include <ostream>
+#include <set>
 #include <thread>
 
-#include "harness/data/idx.h"
-#include "harness/env/data_dir.h"
 #include "harness/env/fingerprint.h"
-#include "harness/train/classifier_trainer.h"
+#include "harness/env/generator.h"
+#include "harness/train/task.h"
 
 namespace claimcheck::train {
 namespace {
@@ -24,57 +24,23 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// Loads each IDX data set once, flattened to (N, 784), on the training device.
-class ClassifierDataCache {
- public:
-  explicit ClassifierDataCache(torch::Device device) : device_(device) {}
-  const ClassifierData& get(const std::string& dataset) {
-    std::lock_guard<std::mutex> guard(mutex_);
-    auto it = cache_.find(dataset);
-    if (it != cache_.end()) return it->second;
-    const auto dir = env::require_dataset(dataset);
-    const data::MnistSplit train = data::load_mnist(dir, data::MnistPart::kTrain);
-    const data::MnistSplit test = data::load_mnist(dir, data::MnistPart::kTest);
-    auto flat = [&](const torch::Tensor& images) {
-      return images.reshape({images.size(0), -1}).to(device_);
-    };
-    ClassifierData d{flat(train.images), train.labels.to(device_), flat(test.images),
-                     test.labels.to(device_)};
-    return cache_.emplace(dataset, d).first->second;
+nlohmann::json metrics_json(const RunOutput& out) {
+  nlohmann::json m = nlohmann::json::object();
+  for (const auto& [name, value] : out.metrics) {
+    // JSON has no NaN/inf: a non-finite metric (a diverged run) is stored as null.
+    m[name] = std::isfinite(value) ? nlohmann::json(value) : nlohmann::json();
   }
-
- private:
-  torch::Device device_;
-  std::mutex mutex_;
-  std::map<std::string, ClassifierData> cache_;
-};
-
-std::mutex& init_mutex() {
-  static std::mutex m;  // torch::manual_seed and model construction use the global generator
   return m;
 }
 
-nlohmann::json train_one(const claims::RunSpec& run, ClassifierDataCache& cache,
-                         torch::Device device) {
-  if (run.task.type != "image-classification") {
-    throw std::invalid_argument("task type '" + run.task.type + "' has no trainer yet");
-  }
-  const ClassifierData& data = cache.get(run.task.dataset);
-  std::shared_ptr<models::ClassifierImpl> model;
-  {
-    std::lock_guard<std::mutex> guard(init_mutex());
-    torch::manual_seed(
-        run.init_seed);  // weights are drawn on the CPU, then moved: same init on every device
-    model = models::make_classifier(run.model.type, run.model.options);
-  }
-  model->to(device);
-  const ClassifierMetrics m = train_classifier(
-      *model, data, {run.task.optimizer, run.lr, run.batch, run.task.epochs}, run.data_seed);
-  return {{"test_accuracy", m.test_accuracy},
-          {"test_loss", m.test_loss},
-          {"final_train_loss", m.final_train_loss},
-          {"steps", m.steps},
-          {"diverged", m.diverged}};
+RunOutput train_one(const claims::RunSpec& run, DataCache& cache, torch::Device device) {
+  RunContext context;
+  context.device = device;
+  context.cache = &cache;
+  // Initial weights are drawn on the CPU, then moved: the same init on every device.
+  context.init = env::cpu_generator(run.run.init_seed);
+  context.noise = env::device_generator(device, run.run.noise_seed);
+  return task(run.run.task.type).run(run.run, context);
 }
 
 }  // namespace
@@ -85,10 +51,12 @@ ExecuteSummary execute_runs(const std::vector<claims::RunSpec>& runs, claims::Ru
   ExecuteSummary summary;
   summary.total = runs.size();
   std::vector<const claims::RunSpec*> todo;
+  std::set<std::string> scheduled;
   for (const auto& run : runs) {
-    if (store.contains(run.key())) {
+    const std::string key = run.key();
+    if (store.contains(key)) {
       ++summary.cached;
-    } else {
+    } else if (scheduled.insert(key).second) {
       todo.push_back(&run);
     }
   }
@@ -99,7 +67,7 @@ ExecuteSummary execute_runs(const std::vector<claims::RunSpec>& runs, claims::Ru
   if (todo.empty()) return summary;
 
   const nlohmann::json fingerprint = env::fingerprint();
-  ClassifierDataCache cache(options.device);
+  DataCache cache;
   int workers = options.workers > 0
                     ? options.workers
                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -110,8 +78,9 @@ ExecuteSummary execute_runs(const std::vector<claims::RunSpec>& runs, claims::Ru
   std::mutex report_mutex;
   std::exception_ptr failure;
   auto worker = [&] {
-    torch::set_num_threads(
-        1);  // small models: per-op overhead dominates; parallelism is across runs
+    // Small models: per-op overhead dominates, so parallelism is across runs, one intra-op
+    // thread each (OpenMP's thread count is per calling thread).
+    torch::set_num_threads(1);
     while (true) {
       const std::size_t i = next.fetch_add(1);
       if (i >= todo.size()) return;
@@ -122,27 +91,38 @@ ExecuteSummary execute_runs(const std::vector<claims::RunSpec>& runs, claims::Ru
       const claims::RunSpec& run = *todo[i];
       try {
         const Clock::time_point t0 = Clock::now();
-        const nlohmann::json metrics = train_one(run, cache, options.device);
+        const RunOutput out = train_one(run, cache, options.device);
         const double wall = seconds_since(t0);
-        nlohmann::json record = {{"key", run.key()},     {"claim", run.claim},
-                                 {"arm", run.arm},       {"role", claims::to_string(run.role)},
-                                 {"index", run.index},   {"config", run.config()},
-                                 {"metrics", metrics},   {"diverged", metrics.at("diverged")},
-                                 {"wall_seconds", wall}, {"fingerprint", fingerprint}};
+        const nlohmann::json record = {{"format", kRunRecordFormat},
+                                       {"key", run.key()},
+                                       {"claim", run.claim},
+                                       {"arm", run.arm},
+                                       {"role", claims::to_string(run.role)},
+                                       {"index", run.index},
+                                       {"config", run.config()},
+                                       {"metrics", metrics_json(out)},
+                                       {"diverged", out.diverged},
+                                       {"steps", out.steps},
+                                       {"parameters", out.parameters},
+                                       {"wall_seconds", wall},
+                                       {"fingerprint", fingerprint}};
         store.append(record);
         std::lock_guard<std::mutex> guard(report_mutex);
         ++summary.trained;
-        if (metrics.at("diverged").get<bool>()) ++summary.diverged;
+        if (out.diverged) ++summary.diverged;
         if (options.progress != nullptr) {
           const double elapsed = seconds_since(start);
           const double eta = elapsed / static_cast<double>(summary.trained) *
                              static_cast<double>(todo.size() - summary.trained);
+          const std::string headline = task(run.run.task.type).metrics().front().name;
+          const auto it = out.metrics.find(headline);
           *options.progress << fmt::format(
-              "[{:>4}/{}] {:<10} {} {:>3} (batch {}, lr {:g}): test_accuracy {:.4f}{} {:5.2f} s  "
-              "ETA {:.0f} s\n",
+              "[{:>4}/{}] {:<12} {} {:>3} (batch {}, lr {:g}): {} {:.4f}{} {:6.2f} s  ETA {:.0f} "
+              "s\n",
               summary.trained, todo.size(), run.arm, claims::to_string(run.role), run.index,
-              run.batch, run.lr, metrics.at("test_accuracy").get<double>(),
-              metrics.at("diverged").get<bool>() ? " DIVERGED" : "", wall, eta);
+              run.run.training.batch, run.run.training.lr, headline,
+              it == out.metrics.end() ? NAN : it->second, out.diverged ? " DIVERGED" : "", wall,
+              eta);
           options.progress->flush();
         }
       } catch (...) {

@@ -1,6 +1,8 @@
 // The executor: trains the planned runs that are not yet in the store and appends each result
-// as it finishes. The only place that knows how runs are scheduled: today independent runs on a
-// small pool of CPU workers (one LibTorch thread each) or one at a time on CUDA.
+// as it finishes. The only place that knows how runs are scheduled: independent runs on a small
+// pool of CPU workers (one LibTorch thread each) or one at a time on CUDA. What a run does is
+// its task's business (harness/train/task.h); every run gets its own generators seeded from the
+// plan, so its numbers do not depend on the workers beside it.
 #pragma once
 
 #include <torch/types.h>
@@ -30,8 +32,12 @@ struct ExecuteSummary {
   double wall_seconds = 0.0;
 };
 
+/// The store record format written by this version (see run_store.h).
+inline constexpr int kRunRecordFormat = 1;
+
 /// Trains every run whose key is not in `store`, appending one record per run:
-/// {key, claim, arm, role, index, config, metrics, diverged, wall_seconds, fingerprint}.
+/// {format, key, claim, arm, role, index, config, metrics, diverged, steps, parameters,
+///  wall_seconds, fingerprint}. Runs with equal keys (identical arms) are trained once.
 ExecuteSummary execute_runs(const std::vector<claims::RunSpec>& runs, claims::RunStore& store,
                             const ExecuteOptions& options);
 

@@ -1,7 +1,6 @@
-// Analysis and baseline comparison on synthetic run records (no training): the tiny claim's
-// planned runs get metrics from a formula, so every estimate is known in advance. Then the
-// comparison with a baseline: pass, regressed/improved naming the hypothesis, verdict moves with
-// their direction, stale, exact reproduction in one environment, and bless's writer.
+// Baseline comparison on synthetic analyses (analysis_test_support.h): pass, regressed/improved
+// naming the hypothesis, verdict moves with their direction, stale, exact reproduction in one
+// environment; the strict reader (format, keys, types, verdict strings) and bless's writer.
 #include "harness/claims/baseline.h"
 
 #include <gtest/gtest.h>
@@ -10,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis_test_support.h"
 #include "claims_test_support.h"
 #include "harness/claims/analysis.h"
 #include "harness/claims/planner.h"
@@ -19,140 +19,8 @@ namespace claimcheck::claims {
 namespace {
 using json = nlohmann::json;
 namespace fs = std::filesystem;
-
-const json kFingerprint = {{"libtorch", "1.13.1"},
-                           {"cpu", "Test CPU @ 1 GHz"},
-                           {"blas", {{"loaded", "/usr/lib/libblas.so.3"}}},
-                           {"git_commit", "0123abc"}};
-
-ClaimSpec tiny_spec() {
-  return parse_claim(test::tiny_claim_json(), "tiny.json");
-}
-
-// Replicate i: relu accuracy 0.50 + 0.01 i, loss 1.2 − 0.01 i; geglu is better by
-// 0.05 + 0.001 i in accuracy and by 0.1 + 0.002 i in loss. So the paired differences are
-// accuracy (0.050, 0.051, 0.052), mean 0.051, and loss (−0.100, −0.102, −0.104), mean −0.102.
-json metrics_of(const RunSpec& run, double accuracy_gain = 0.05) {
-  const double i = run.index;
-  double accuracy = 0.50 + 0.01 * i;
-  double loss = 1.2 - 0.01 * i;
-  if (run.arm == "geglu") {
-    accuracy += accuracy_gain + 0.001 * i;
-    loss -= 0.1 + 0.002 * i;
-  }
-  return {{"test_accuracy", accuracy},
-          {"test_loss", loss},
-          {"final_train_loss", loss},
-          {"steps", 938},
-          {"diverged", false}};
-}
-
-std::map<std::string, json> synthetic_records(const std::vector<RunSpec>& runs,
-                                              double accuracy_gain = 0.05) {
-  std::map<std::string, json> records;
-  for (const auto& run : runs) {
-    records[run.key()] = {
-        {"key", run.key()},  {"arm", run.arm},      {"metrics", metrics_of(run, accuracy_gain)},
-        {"diverged", false}, {"wall_seconds", 0.5}, {"fingerprint", kFingerprint}};
-  }
-  return records;
-}
-
-json synthetic_analysis(double accuracy_gain = 0.05) {
-  const ClaimSpec spec = tiny_spec();
-  const auto runs = plan(spec, "smoke", "cpu");
-  return to_json(analyze(spec, "smoke", runs, synthetic_records(runs, accuracy_gain)));
-}
-
-const json& hypothesis(const json& analysis, const std::string& id) {
-  for (const auto& h : analysis.at("hypotheses")) {
-    if (h.at("id") == id) return h;
-  }
-  throw std::out_of_range("no hypothesis " + id);
-}
-json& hypothesis(json& analysis, const std::string& id) {
-  for (auto& h : analysis.at("hypotheses")) {
-    if (h.at("id") == id) return h;
-  }
-  throw std::out_of_range("no hypothesis " + id);
-}
-
-// ---- analyze ----
-
-TEST(Analysis, KnownPairedEffectsAreEstimatedAndSupported) {
-  const json a = synthetic_analysis();
-  EXPECT_EQ(a["claim"], "tiny");
-  EXPECT_EQ(a["spec_hash"], spec_hash(tiny_spec(), "smoke"));
-  const json& acc = hypothesis(a, "geglu-more-accurate");
-  EXPECT_EQ(acc["n"], 3);
-  // Sums of three doubles: exact to a few ulps, so 1e-12 is far below any real difference.
-  EXPECT_NEAR(acc["estimate"].get<double>(), 0.051, 1e-12);
-  EXPECT_NEAR(acc["control_value"].get<double>(), 0.51, 1e-12);
-  EXPECT_NEAR(acc["treatment_value"].get<double>(), 0.561, 1e-12);
-  EXPECT_EQ(acc["control_units"].size(), 3u);
-  EXPECT_NEAR(acc["control_units"][2].get<double>(), 0.52, 1e-12) << "units in index order";
-  EXPECT_EQ(acc["win_rate"], 1.0);
-  // Every difference lies in [0.050, 0.052]: so must every bootstrap mean and the CI.
-  EXPECT_GE(acc["ci"]["lo"].get<double>(), 0.050 - 1e-12);
-  EXPECT_LE(acc["ci"]["hi"].get<double>(), 0.052 + 1e-12);
-  EXPECT_EQ(acc["verdict"], "supported") << acc.dump(1);
-
-  const json& loss = hypothesis(a, "geglu-lower-loss");
-  EXPECT_NEAR(loss["estimate"].get<double>(), -0.102, 1e-12);
-  EXPECT_EQ(loss["win_rate"], 0.0) << "P(treatment > control) for a loss the treatment lowers";
-  EXPECT_EQ(loss["direction"], "less");
-  EXPECT_EQ(loss["verdict"], "supported") << loss.dump(1);
-
-  ASSERT_EQ(a["arms"].size(), 2u);
-  EXPECT_EQ(a["arms"][0]["name"], "relu");
-  EXPECT_NEAR(a["arms"][0]["mean"].get<double>(), 0.51, 1e-12);
-  EXPECT_NEAR(a["arms"][0]["sd"].get<double>(), 0.01, 1e-12);
-  EXPECT_EQ(a["runs"].size(), 6u);
-  // Wall time is not a result: it lives in the report's execution section, so a resumed run's
-  // analysis (and a re-blessed baseline) is byte-identical.
-  EXPECT_FALSE(a.contains("train_seconds"));
-  EXPECT_EQ(a["fingerprint"], kFingerprint);
-  // Every resample is seeded from the claim and hypothesis ids: bit for bit on a second call.
-  EXPECT_EQ(synthetic_analysis().dump(), a.dump());
-}
-
-TEST(Analysis, EffectOnTheOtherSideIsRefuted) {
-  // GeGLU 0.05 less accurate: differences (−0.050, −0.049, −0.048).
-  const json a = synthetic_analysis(/*accuracy_gain=*/-0.05);
-  const json& acc = hypothesis(a, "geglu-more-accurate");
-  EXPECT_NEAR(acc["estimate"].get<double>(), -0.049, 1e-12);
-  EXPECT_EQ(acc["verdict"], "refuted") << acc.dump(1);
-}
-
-TEST(Analysis, MissingRunsAreNamedWithTheCommandThatTrainsThem) {
-  const ClaimSpec spec = tiny_spec();
-  const auto runs = plan(spec, "smoke", "cpu");
-  auto records = synthetic_records(runs);
-  for (const auto& run : runs) {
-    if (run.arm == "geglu" && run.index == 2) records.erase(run.key());
-  }
-  EXPECT_TRUE(test::ThrowsWith<std::runtime_error>(
-      [&] { analyze(spec, "smoke", runs, records); },
-      {"tiny (smoke): 1 runs are not in the store (first: geglu replicate 2)",
-       "claimcheck run tiny --profile smoke"}));
-}
-
-TEST(Analysis, NonFiniteMetricOfADivergedRunIsAClearError) {
-  // JSON has no NaN: a diverged run's loss is stored as null. Deciding on it must name the run.
-  const ClaimSpec spec = tiny_spec();
-  const auto runs = plan(spec, "smoke", "cpu");
-  auto records = synthetic_records(runs);
-  for (const auto& run : runs) {
-    if (run.arm == "relu" && run.index == 1) {
-      records[run.key()]["metrics"]["test_loss"] = nullptr;
-      records[run.key()]["role"] = "replicate";
-      records[run.key()]["index"] = 1;
-    }
-  }
-  EXPECT_TRUE(test::ThrowsWith<std::runtime_error>(
-      [&] { analyze(spec, "smoke", runs, records); },
-      {"run relu replicate 1", "metric 'test_loss' is not finite", "diverged"}));
-}
+using test::hypothesis;
+using test::synthetic_analysis;
 
 // ---- compare_with_baseline ----
 
@@ -294,7 +162,7 @@ TEST(CompareWithBaseline, SameEnvironmentMustReproduceExactly) {
   // A last-digit change to one unit and the estimate: statistically invisible (|z| ~ 1e-10) but
   // not the same numbers, which one environment must reproduce bit for bit.
   json& h = hypothesis(baseline, "geglu-more-accurate");
-  h["control_units"][1] = h["control_units"][1].get<double>() + 1e-13;
+  h["terms"][1]["units"][1] = h["terms"][1]["units"][1].get<double>() + 1e-13;
   h["estimate"] = h["estimate"].get<double>() - 1e-13 / 3;
   Comparison c = compare_with_baseline(a, baseline);
   EXPECT_TRUE(c.same_environment);
@@ -337,15 +205,12 @@ TEST(WriteBaseline, RefusesWhenCiIsSet) {
   const fs::path file = baseline_path(test::scratch_dir("baseline_ci"), "tiny", "smoke");
   test::ScopedEnv ci("CI", "true");
   EXPECT_TRUE(test::ThrowsWith<std::runtime_error>(
-      [&] {
-        write_baseline(file, {{"a", 1}});
-      },
-      {"refusing to bless", "CI"}));
+      [&] { write_baseline(file, synthetic_analysis()); }, {"refusing to bless", "CI"}));
   EXPECT_FALSE(fs::exists(file));
   EXPECT_FALSE(fs::exists(file.parent_path())) << "nothing created when refused";
   {
     test::ScopedEnv empty_ci("CI", "");  // an empty CI variable is not CI
-    EXPECT_NO_THROW(write_baseline(file, {{"a", 1}}));
+    EXPECT_NO_THROW(write_baseline(file, synthetic_analysis()));
     EXPECT_TRUE(fs::exists(file));
   }
 }
@@ -360,7 +225,7 @@ TEST(WriteBaseline, WritesAtomicallyAndReadsBack) {
   EXPECT_EQ(read_baseline(file), first);
   // A leftover temp file from a crashed bless is replaced, and a rewrite replaces the whole file.
   test::write_text(file.string() + ".tmp", "half a baseline");
-  const json second = {{"spec_hash", "x"}, {"hypotheses", json::array()}};
+  const json second = synthetic_analysis(/*accuracy_gain=*/-0.05);
   write_baseline(file, second);
   EXPECT_EQ(read_baseline(file), second);
   EXPECT_FALSE(fs::exists(file.string() + ".tmp"));
@@ -375,7 +240,7 @@ TEST(ReadBaseline, CorruptOrMissingFileNamesIt) {
   test::write_text(dir / "smoke.json", "{\"spec_hash\": ");
   EXPECT_TRUE(test::ThrowsWith<std::runtime_error>(
       [&] { read_baseline(dir / "smoke.json"); },
-      {(dir / "smoke.json").string(), "baseline is not valid JSON", "re-bless"}));
+      {(dir / "smoke.json").string(), "is not valid JSON", "re-bless"}));
   EXPECT_TRUE(test::ThrowsWith<std::runtime_error>([&] { read_baseline(dir / "none.json"); },
                                                    {"none.json: cannot open baseline"}));
 }

@@ -54,7 +54,10 @@ class TinyClaimCli : public ::testing::Test {
     std::map<std::string, json> out;
     for (const auto& line : test::lines_of(store_file(store))) {
       const json r = json::parse(line);
-      out[r.at("key").get<std::string>()] = r.at("metrics");
+      json m = r.at("metrics");
+      m["steps"] = r.at("steps");  // what the run did, beside what it measured
+      m["diverged"] = r.at("diverged");
+      out[r.at("key").get<std::string>()] = m;
     }
     return out;
   }

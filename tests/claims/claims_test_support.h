@@ -59,7 +59,8 @@ inline nlohmann::json tiny_claim_json() {
   return nlohmann::json::parse(R"({
     "id": "tiny",
     "title": "Tiny: GeGLU(2) vs ReLU(2) on MNIST",
-    "task": {"type": "image-classification", "dataset": "mnist", "epochs": 1},
+    "task": {"type": "image-classification", "dataset": "mnist"},
+    "training": {"optimizer": {"type": "adam"}, "epochs": 1, "batch": 64, "lr": 0.001},
     "arms": [
       {"name": "relu", "model": {"type": "ffn-relu", "options": {"hidden": 2}}},
       {"name": "geglu", "model": {"type": "ffn-geglu", "options": {"hidden": 2}}}

@@ -51,19 +51,19 @@ TEST(Planner, ReplicateIOfEveryArmSharesItsSeedsAndReplicatesDiffer) {
   std::set<std::uint64_t> init_seeds;
   for (const auto& r : plan(spec, "smoke", "cpu")) {
     if (r.role != RunRole::kReplicate) continue;
-    EXPECT_EQ(r.batch, spec.defaults.batch);
-    EXPECT_EQ(r.lr, spec.defaults.lr);
-    EXPECT_EQ(r.model.type, spec.arm(r.arm).model.type);
-    EXPECT_EQ(r.model.options, spec.arm(r.arm).model.options);
+    EXPECT_EQ(r.run.training.batch, spec.arm(r.arm).training.batch);
+    EXPECT_EQ(r.run.training.lr, spec.arm(r.arm).training.lr);
+    EXPECT_EQ(r.run.model.type, spec.arm(r.arm).model.type);
+    EXPECT_EQ(r.run.model.options, spec.arm(r.arm).model.options);
     const auto [it, first] =
-        seeds_of_replicate.emplace(r.index, std::pair{r.data_seed, r.init_seed});
+        seeds_of_replicate.emplace(r.index, std::pair{r.run.data_seed, r.run.init_seed});
     if (!first) {
-      EXPECT_EQ(it->second.first, r.data_seed) << r.arm << " replicate " << r.index;
-      EXPECT_EQ(it->second.second, r.init_seed) << r.arm << " replicate " << r.index;
+      EXPECT_EQ(it->second.first, r.run.data_seed) << r.arm << " replicate " << r.index;
+      EXPECT_EQ(it->second.second, r.run.init_seed) << r.arm << " replicate " << r.index;
     }
-    EXPECT_NE(r.data_seed, r.init_seed) << "data order and init come from separate streams";
-    data_seeds.insert(r.data_seed);
-    init_seeds.insert(r.init_seed);
+    EXPECT_NE(r.run.data_seed, r.run.init_seed) << "data order and init come from separate streams";
+    data_seeds.insert(r.run.data_seed);
+    init_seeds.insert(r.run.init_seed);
   }
   EXPECT_EQ(seeds_of_replicate.size(), 16u);
   EXPECT_EQ(data_seeds.size(), 16u) << "each replicate has its own data order";
@@ -82,13 +82,13 @@ TEST(Planner, SearchTrialJSharesItsDrawAcrossArmsAndSmokeIsAPrefixOfNightly) {
   ASSERT_EQ(geglu.size(), 64u);
   std::set<std::pair<std::int64_t, double>> draws;
   for (int j = 0; j < 64; ++j) {
-    EXPECT_EQ(relu[j].batch, geglu[j].batch) << "trial " << j;
-    EXPECT_EQ(relu[j].lr, geglu[j].lr) << "trial " << j;
-    EXPECT_EQ(relu[j].data_seed, geglu[j].data_seed) << "trial " << j;
-    EXPECT_EQ(relu[j].init_seed, geglu[j].init_seed) << "trial " << j;
+    EXPECT_EQ(relu[j].run.training.batch, geglu[j].run.training.batch) << "trial " << j;
+    EXPECT_EQ(relu[j].run.training.lr, geglu[j].run.training.lr) << "trial " << j;
+    EXPECT_EQ(relu[j].run.data_seed, geglu[j].run.data_seed) << "trial " << j;
+    EXPECT_EQ(relu[j].run.init_seed, geglu[j].run.init_seed) << "trial " << j;
     const TrialDraw d = draw_trial(spec, j);
-    EXPECT_EQ(d.batch, relu[j].batch);
-    EXPECT_EQ(d.lr, relu[j].lr);
+    EXPECT_EQ(d.batch, relu[j].run.training.batch);
+    EXPECT_EQ(d.lr, relu[j].run.training.lr);
     EXPECT_NE(spec.search->batch.end(),
               std::find(spec.search->batch.begin(), spec.search->batch.end(), d.batch));
     EXPECT_NE(spec.search->lr.end(),
@@ -119,8 +119,8 @@ TEST(Planner, TrialSeedsDifferFromReplicateSeeds) {
     by_place[place_of(r)] = r;
   const RunSpec& rep = by_place.at({"relu-8", RunRole::kReplicate, 0});
   const RunSpec& trial = by_place.at({"relu-8", RunRole::kTrial, 0});
-  EXPECT_NE(rep.data_seed, trial.data_seed);
-  EXPECT_NE(rep.init_seed, trial.init_seed);
+  EXPECT_NE(rep.run.data_seed, trial.run.data_seed);
+  EXPECT_NE(rep.run.init_seed, trial.run.init_seed);
 }
 
 TEST(Planner, KeysAreStableDistinctAndDependOnEverythingInTheConfig) {
@@ -145,12 +145,17 @@ TEST(Planner, KeysAreStableDistinctAndDependOnEverythingInTheConfig) {
   EXPECT_EQ(key_with([](RunSpec& r) { r.arm = "renamed"; }), base.key())
       << "the key is the config's: an arm name is not part of what is trained";
   EXPECT_NE(key_with([](RunSpec& r) { r.device_type = "cuda"; }), base.key());
-  EXPECT_NE(key_with([](RunSpec& r) { r.lr *= 2; }), base.key());
-  EXPECT_NE(key_with([](RunSpec& r) { r.batch += 1; }), base.key());
-  EXPECT_NE(key_with([](RunSpec& r) { r.data_seed += 1; }), base.key());
-  EXPECT_NE(key_with([](RunSpec& r) { r.init_seed += 1; }), base.key());
-  EXPECT_NE(key_with([](RunSpec& r) { r.task.epochs = 2; }), base.key());
-  EXPECT_NE(key_with([](RunSpec& r) { r.model.options["hidden"] = 3; }), base.key());
+  EXPECT_NE(key_with([](RunSpec& r) { r.run.training.lr *= 2; }), base.key());
+  EXPECT_NE(key_with([](RunSpec& r) { r.run.training.batch += 1; }), base.key());
+  EXPECT_NE(key_with([](RunSpec& r) { r.run.training.epochs = 2; }), base.key());
+  EXPECT_NE(key_with([](RunSpec& r) { r.run.training.optimizer.type = "adamw"; }), base.key());
+  EXPECT_NE(key_with([](RunSpec& r) { r.run.training.optimizer.options["eps"] = 1e-6; }),
+            base.key());
+  EXPECT_NE(key_with([](RunSpec& r) { r.run.data_seed += 1; }), base.key());
+  EXPECT_NE(key_with([](RunSpec& r) { r.run.init_seed += 1; }), base.key());
+  EXPECT_NE(key_with([](RunSpec& r) { r.run.noise_seed += 1; }), base.key());
+  EXPECT_NE(key_with([](RunSpec& r) { r.run.task.dataset = "fashion-mnist"; }), base.key());
+  EXPECT_NE(key_with([](RunSpec& r) { r.run.model.options["hidden"] = 3; }), base.key());
 }
 
 TEST(Planner, KeyOfAKnownRunIsPinned) {
@@ -160,14 +165,35 @@ TEST(Planner, KeyOfAKnownRunIsPinned) {
   const ClaimSpec spec = real_spec();
   const std::vector<RunSpec> runs = plan(spec, "smoke", "cpu");
   const RunSpec& first = runs.front();
-  EXPECT_EQ(first.arm, "geglu-2");
+  EXPECT_EQ(first.arm, "geglu-2") << "the first arm of the first hypothesis, replicate 0";
   EXPECT_EQ(first.index, 0);
-  EXPECT_EQ(first.config().dump(), R"({"batch":64,"data_seed":259618211494835738,"device":"cpu",)"
-                                   R"("init_seed":14657476554772440074,"lr":0.001,)"
-                                   R"("model":{"options":{"hidden":2},"type":"ffn-geglu"},)"
-                                   R"("task":{"dataset":"mnist","epochs":1,"optimizer":"adam",)"
-                                   R"("type":"image-classification"}})");
-  EXPECT_EQ(first.key(), "3cf93df50e81aca8");
+  EXPECT_EQ(first.config().dump(),
+            R"({"data_seed":259618211494835738,"device":"cpu","init_seed":14657476554772440074,)"
+            R"("model":{"options":{"hidden":2},"type":"ffn-geglu"},)"
+            R"("noise_seed":16230085935225121753,)"
+            R"("task":{"dataset":"mnist","type":"image-classification"},)"
+            R"("training":{"batch":64,"epochs":1,"lr":0.001,"optimizer":{"options":{},)"
+            R"("type":"adam"}}})");
+  EXPECT_EQ(first.key(), "64e359f4537f6c0c");
+}
+
+TEST(Planner, PlanIsReplicateMajorSoAnInterruptedRunLeavesCompleteGroups) {
+  const std::vector<RunSpec> runs = plan(real_spec(), "smoke", "cpu");
+  // Within the plan, every run of unit index i comes before any run of index i + 1, and the
+  // first 8 runs are replicate 0 of all 8 arms.
+  int last_index = 0;
+  for (const auto& r : runs) {
+    EXPECT_GE(r.index, last_index) << r.arm << " " << r.index;
+    last_index = r.index;
+  }
+  std::set<std::string> first_group;
+  for (std::size_t i = 0; i < 8; ++i) {
+    EXPECT_EQ(runs[i].role, RunRole::kReplicate);
+    EXPECT_EQ(runs[i].index, 0);
+    first_group.insert(runs[i].arm);
+  }
+  EXPECT_EQ(first_group.size(), 8u);
+  EXPECT_EQ(runs[8].role, RunRole::kTrial) << "then trial 0 of both search arms";
 }
 
 TEST(Planner, SeedsOverrideReplacesTheReplicatesAndKeepsThePrefix) {

@@ -32,19 +32,114 @@ const std::vector<MalformedCase>& malformed_cases() {
   static const std::vector<MalformedCase> kCases = {
       {"TopLevelTypo",
        [](json& j) {
-         j["default"] = j["defaults"];
-         j.erase("defaults");
+         j["trainng"] = j["training"];
+         j.erase("training");
        },
-       {": default: unknown key (a typo? valid keys here:", "defaults"}},
+       {": trainng: unknown key (a typo? valid keys here:", "training"}},
       {"HypothesisKeyTypo",
        [](json& j) { j["hypotheses"][1]["margn"] = 0.0; },
        {": hypotheses[1].margn: unknown key", "margin"}},
       {"TaskKeyTypo",
-       [](json& j) { j["task"]["epoch"] = 1; },
-       {": task.epoch: unknown key", "epochs"}},
+       [](json& j) { j["task"]["datset"] = "mnist"; },
+       {": task.datset: unknown key", "dataset"}},
+      {"TrainingKeyTypo",
+       [](json& j) { j["training"]["epoch"] = 1; },
+       {": training.epoch: unknown key", "epochs"}},
       {"StringWhereIntegerExpected",
-       [](json& j) { j["defaults"]["batch"] = "64"; },
-       {": defaults.batch: has the wrong type (string: \"64\"); expected an integer"}},
+       [](json& j) { j["training"]["batch"] = "64"; },
+       {": training.batch: has the wrong type (string: \"64\"); expected an integer"}},
+      {"UnknownTaskType",
+       [](json& j) { j["task"]["type"] = "regression"; },
+       {": task.type: unknown task type 'regression' (valid: char-lm, image-classification)"}},
+      {"TextDatasetForImages",
+       [](json& j) { j["task"]["dataset"] = "tinyshakespeare"; },
+       {": task.dataset: 'tinyshakespeare' is not an image data set"}},
+      {"TwoBudgets",
+       [](json& j) { j["training"]["steps"] = 100; },
+       {": training.epochs: give exactly one budget, epochs or steps"}},
+      {"CharLmKeyOnImages",
+       [](json& j) { j["training"]["context"] = 64; },
+       {": training.context: context and eval_windows are char-lm keys"}},
+      {"UnknownOptimizer",
+       [](json& j) { j["training"]["optimizer"]["type"] = "lion"; },
+       {": training.optimizer:", "'lion'", "adam"}},
+      {"UnknownOptimizerOption",
+       [](json& j) {
+         j["training"]["optimizer"]["options"] = {{"beta", 0.9}};
+       },
+       {": training.optimizer:", "'beta'"}},
+      {"BadArmOverride",
+       [](json& j) {
+         j["arms"][3]["training"] = {{"lr", -1.0}};
+       },
+       {": arms[3].training.lr: must be a finite number > 0"}},
+      {"ArmOverrideTypo",
+       [](json& j) {
+         j["arms"][3]["training"] = {{"lrate", 0.01}};
+       },
+       {": arms[3].training.lrate: unknown key"}},
+      {"LanguageModelOnImages",
+       [](json& j) {
+         j["arms"][1]["model"] = {{"type", "gpt"}, {"options", {{"n_layer", 1}}}};
+       },
+       {": arms[1].model.type: 'gpt' is a language-model; task image-classification needs a "
+        "classifier"}},
+      {"ContrastAndTreatment",
+       [](json& j) {
+         j["hypotheses"][0]["contrast"] = {{{"arm", "relu-2"}, {"weight", 1}},
+                                           {{"arm", "relu-4"}, {"weight", -1}}};
+       },
+       {": hypotheses[0].treatment: give either treatment and control, or a contrast"}},
+      {"ContrastWeightsDoNotSumToZero",
+       [](json& j) {
+         j["hypotheses"][0].erase("treatment");
+         j["hypotheses"][0].erase("control");
+         j["hypotheses"][0]["contrast"] = {{{"arm", "relu-2"}, {"weight", 1}},
+                                           {{"arm", "relu-4"}, {"weight", -0.5}}};
+       },
+       {": hypotheses[0].contrast: weights sum to 0.5"}},
+      {"ContrastUnknownArm",
+       [](json& j) {
+         j["hypotheses"][0].erase("treatment");
+         j["hypotheses"][0].erase("control");
+         j["hypotheses"][0]["contrast"] = {{{"arm", "relu-2"}, {"weight", 1}},
+                                           {{"arm", "relu-5"}, {"weight", -1}}};
+       },
+       {": hypotheses[0].contrast[1].arm: arm 'relu-5' is not defined"}},
+      {"ContrastRepeatedArm",
+       [](json& j) {
+         j["hypotheses"][0].erase("treatment");
+         j["hypotheses"][0].erase("control");
+         j["hypotheses"][0]["contrast"] = {{{"arm", "relu-2"}, {"weight", 1}},
+                                           {{"arm", "relu-2"}, {"weight", -1}}};
+       },
+       {": hypotheses[0].contrast[1].arm: arm 'relu-2' appears twice"}},
+      {"NonPositiveMinEffect",
+       [](json& j) { j["hypotheses"][0]["min_effect"] = 0.0; },
+       {": hypotheses[0].min_effect: must be a finite number > 0"}},
+      {"FailingParameterCheck",
+       [](json& j) {
+         j["checks"] = {{{"type", "parameter-ratio"},
+                         {"numerator", "geglu-8"},
+                         {"denominator", "relu-8"},
+                         {"tolerance", 0.01}}};
+       },
+       {": checks[0]: in profile nightly: parameter ratio geglu-8/relu-8 (total) = 12624/6352",
+        "FAILED"}},
+      {"CheckUnknownPart",
+       [](json& j) {
+         j["checks"] = {{{"type", "parameter-ratio"},
+                         {"numerator", "geglu-8"},
+                         {"denominator", "relu-16"},
+                         {"part", "mlp"}}};
+       },
+       {": checks[0].part:", "no parameter part 'mlp'"}},
+      {"CheckUnknownArm",
+       [](json& j) {
+         j["checks"] = {
+             {{"type", "parameter-ratio"}, {"numerator", "geglu-9"}, {"denominator", "relu-16"}}};
+       },
+       {": checks[0].numerator: arm 'geglu-9' is not defined"}},
       {"StringWhereNumberExpected",
        [](json& j) { j["hypotheses"][2]["margin"] = "0.01"; },
        {": hypotheses[2].margin: has the wrong type", "expected a number"}},
@@ -53,12 +148,13 @@ const std::vector<MalformedCase>& malformed_cases() {
        {": profiles.smoke.replicates: has the wrong type", "expected an integer"}},
       {"UnknownModelType",
        [](json& j) { j["arms"][2]["model"]["type"] = "ffn-swiglu"; },
-       {": arms[2].model.type: 'ffn-swiglu' is not valid (valid: ffn-geglu, ffn-relu)"}},
+       {": arms[2].model.type: unknown model type 'ffn-swiglu' (valid:", "ffn-geglu, ffn-relu"}},
       {"UnknownModelOption",
        [](json& j) {
          j["arms"][0]["model"]["options"] = {{"hiden", 2}};
        },
-       {": arms[0].model.options:", "unknown option 'hiden'", "valid: hidden"}},
+       {": arms[0].model.options:", "option 'hidden' is required",
+        "the options given were: hiden"}},
       {"NonPositiveModelOption",
        [](json& j) { j["arms"][5]["model"]["options"]["hidden"] = 0; },
        {": arms[5].model.options:", "'hidden' must be a positive integer"}},
@@ -70,8 +166,8 @@ const std::vector<MalformedCase>& malformed_cases() {
        {": hypotheses[0].control: is the same arm as treatment"}},
       {"UnknownMetric",
        [](json& j) { j["hypotheses"][1]["metric"] = "accuracy"; },
-       {": hypotheses[1].metric: 'accuracy' is not valid (valid: final_train_loss, "
-        "test_accuracy, test_loss)"}},
+       {": hypotheses[1].metric: 'accuracy' is not a metric of image-classification (valid: "
+        "test_accuracy, test_loss, final_train_loss)"}},
       {"UnknownKind",
        [](json& j) { j["hypotheses"][3]["kind"] = "better"; },
        {": hypotheses[3].kind:",
@@ -226,9 +322,9 @@ TEST(MalformedSpecCli, ExitsTwoNamingFileAndKeyBeforeTraining) {
        "smoke",
        {"spec error", "@: hypotheses[4].treatment: arm 'geglu-3' is not defined"}},
       {"WrongType",
-       mutated([](json& j) { j["defaults"]["lr"] = "1e-3"; }),
+       mutated([](json& j) { j["training"]["lr"] = "1e-3"; }),
        "smoke",
-       {"spec error", "@: defaults.lr: has the wrong type"}},
+       {"spec error", "@: training.lr: has the wrong type"}},
       {"IdNotTheFileName",
        mutated([](json& j) { j["id"] = "geglu-vs-relu"; }),
        "smoke",
@@ -308,7 +404,11 @@ TEST(SpecHash, ChangesWithWhatDeterminesTheResults) {
   EXPECT_NE(base, smoke_hash_after([](json& j) { j["hypotheses"][2]["margin"] = 0.001; }));
   EXPECT_NE(base, smoke_hash_after([](json& j) { j["profiles"]["smoke"]["replicates"] = 17; }));
   EXPECT_NE(base, smoke_hash_after([](json& j) { j["profiles"]["smoke"]["resamples"] = 999; }));
-  EXPECT_NE(base, smoke_hash_after([](json& j) { j["defaults"]["lr"] = 0.002; }));
+  EXPECT_NE(base, smoke_hash_after([](json& j) { j["training"]["lr"] = 0.002; }));
+  EXPECT_NE(base, smoke_hash_after([](json& j) { j["arms"][2]["training"] = {{"lr", 0.002}}; }));
+  EXPECT_NE(base, smoke_hash_after([](json& j) {
+              j["training"]["optimizer"] = {{"type", "adamw"}};
+            }));
   EXPECT_NE(base,
             smoke_hash_after([](json& j) { j["arms"][0]["model"]["options"]["hidden"] = 3; }));
   EXPECT_NE(base, smoke_hash_after([](json& j) { j["search"]["batch"][0] = 16; }));
@@ -325,6 +425,12 @@ TEST(SpecHash, IgnoresProvenanceAndTheOtherProfile) {
   EXPECT_EQ(base, smoke_hash_after([](json& j) { j["hypotheses"][1]["statement"] = "Reworded."; }));
   EXPECT_EQ(base, smoke_hash_after([](json& j) { j["profiles"]["nightly"]["replicates"] = 99; }));
   EXPECT_EQ(base, smoke_hash_after([](json& j) { j["profiles"].erase("nightly"); }));
+  EXPECT_EQ(base, smoke_hash_after([](json& j) { j["profiles"]["smoke"]["timeout"] = 600; }));
+  // The same training written per arm instead of at claim level hashes alike.
+  EXPECT_EQ(base, smoke_hash_after([](json& j) {
+              for (auto& arm : j["arms"])
+                arm["training"] = {{"lr", 0.001}};
+            }));
 }
 
 }  // namespace

@@ -11,7 +11,8 @@ cat > "$work/claims/kill-resume.json" <<'EOF'
 {
   "id": "kill-resume",
   "title": "Resume after SIGKILL (test fixture)",
-  "task": {"dataset": "mnist"},
+  "task": {"type": "image-classification", "dataset": "mnist"},
+  "training": {"optimizer": {"type": "adam"}, "epochs": 1},
   "arms": [
     {"name": "relu", "model": {"type": "ffn-relu", "options": {"hidden": 4}}},
     {"name": "geglu", "model": {"type": "ffn-geglu", "options": {"hidden": 4}}}
@@ -44,6 +45,25 @@ wait "$pid" 2>/dev/null || true
 before=$(grep -c '"key"' "$store" || true)
 echo "killed with $before of $total runs stored"
 [ "$before" -ge 4 ] && [ "$before" -lt "$total" ] || { echo "FAIL: expected a partial store, got $before lines"; exit 1; }
+
+# The plan is replicate-major: what was stored is whole (relu, geglu) groups of the first
+# replicates, except the last few groups the two workers had in flight.
+python3 - "$store" <<'EOF'
+import json, sys
+groups = {}
+for line in open(sys.argv[1]):
+    try:
+        r = json.loads(line)
+    except ValueError:
+        continue  # a torn last line
+    groups.setdefault(r["index"], set()).add(r["arm"])
+incomplete = sorted(i for i, arms in groups.items() if len(arms) < 2)
+complete = sorted(i for i, arms in groups.items() if len(arms) == 2)
+assert len(incomplete) <= 2, f"more incomplete groups than workers in flight: {incomplete}"
+assert complete == list(range(len(complete))), f"complete groups are not a prefix: {complete}"
+assert all(i >= len(complete) for i in incomplete), f"a gap before complete groups: {incomplete}"
+print(f"{len(complete)} complete replicate groups, {len(incomplete)} in flight")
+EOF
 
 # Resume: trains exactly the missing runs.
 rc=0; cc run kill-resume --profile smoke --store "$work/cut" >/dev/null 2>"$work/resume.err" || rc=$?

@@ -29,8 +29,9 @@ TEST(Improvement, MannWhitneyMatchesScipy) {
 TEST(Improvement, ByHandTiesCountHalf) {
   // a = {1, 2}, b = {1, 0}: pairs (1,1) tie 1/2, (1,0) win, (2,1) win, (2,0) win -> 3.5 / 4.
   EXPECT_DOUBLE_EQ(mann_whitney_probability({1, 2}, {1, 0}), 3.5 / 4.0);
-  // Paired: 1 vs 1 is a tie (no win), 2 vs 0 a win -> 1/2.
-  EXPECT_DOUBLE_EQ(paired_win_rate({1, 2}, {1, 0}), 0.5);
+  // Paired: 1 vs 1 is a tie (1/2), 2 vs 0 a win -> 1.5 / 2.
+  EXPECT_DOUBLE_EQ(paired_win_rate({1, 2}, {1, 0}), 0.75);
+  EXPECT_DOUBLE_EQ(paired_win_rate({1, 1, 1, 1}, {1, 1, 1, 1}), 0.5);
 }
 
 TEST(Improvement, PairedUsesJointBootstrapAndMeaningfulRule) {

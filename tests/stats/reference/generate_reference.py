@@ -150,10 +150,10 @@ def bootstrap_exact_cases():
                                     for m in ("percentile", "basic", "BCa") for cl in (0.95, 0.9)]})
 
     paired("paired_mean_difference", lambda u, v: float(np.mean(u - v)), "mean_difference", a, b)
-    paired("paired_win_rate", lambda u, v: float(np.mean(u > v)), "win_rate", a, b2)
+    paired("paired_win_rate", lambda u, v: float(np.mean((u > v) + 0.5 * (u == v))), "win_rate", a, b2)
     # a beats b in every pair: every theta* is 1, scipy's BCa is NaN (written as null) and the
     # C++ side must report the case as degenerate.
-    paired("paired_win_rate_all_wins", lambda u, v: float(np.mean(u > v)), "win_rate", a, b)
+    paired("paired_win_rate_all_wins", lambda u, v: float(np.mean((u > v) + 0.5 * (u == v))), "win_rate", a, b)
 
     def mw(u, v):
         return float(st.mannwhitneyu(u, v).statistic / (len(u) * len(v)))
@@ -254,7 +254,7 @@ def improvement_cases():
     a = [0.71, 0.74, 0.69, 0.80, 0.74, 0.77, 0.70]
     b = [0.70, 0.74, 0.72, 0.75, 0.73, 0.74, 0.74, 0.69]
     u = st.mannwhitneyu(a, b).statistic
-    wins = sum(1 for x, y in zip(a, b[:7]) if x > y)
+    wins = sum(1.0 if x > y else 0.5 if x == y else 0.0 for x, y in zip(a, b[:7]))
     return {"a": a, "b": b, "mann_whitney": float(u / (len(a) * len(b))),
             "paired_win_rate_first7": wins / 7.0}
 

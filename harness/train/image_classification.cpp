@@ -1,0 +1,150 @@
+#include "harness/train/image_classification.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+#include <vector>
+
+#include "harness/data/idx.h"
+#include "harness/env/data_dir.h"
+#include "harness/stats/rng.h"
+#include "harness/train/divergence.h"
+
+namespace claimcheck::train {
+namespace {
+
+// A Fisher-Yates permutation of [0, n) from our own generator (platform-stable, device-free).
+torch::Tensor shuffled_indices(std::int64_t n, stats::Rng& rng) {
+  std::vector<std::int64_t> order(static_cast<std::size_t>(n));
+  std::iota(order.begin(), order.end(), 0);
+  for (std::int64_t i = n - 1; i > 0; --i) {
+    const auto j = static_cast<std::int64_t>(rng.uniform_int(static_cast<std::uint64_t>(i + 1)));
+    std::swap(order[static_cast<std::size_t>(i)], order[static_cast<std::size_t>(j)]);
+  }
+  return torch::tensor(order, torch::kInt64);
+}
+
+ClassifierData load_idx(const std::string& dataset, torch::Device device) {
+  const auto dir = env::require_dataset(dataset);
+  const data::MnistSplit train = data::load_mnist(dir, data::MnistPart::kTrain);
+  const data::MnistSplit test = data::load_mnist(dir, data::MnistPart::kTest);
+  auto flat = [&](const torch::Tensor& images) {
+    return images.reshape({images.size(0), -1}).to(device);  // (N, rows·cols)
+  };
+  return {flat(train.images), train.labels.to(device), flat(test.images), test.labels.to(device)};
+}
+
+class ImageClassification final : public Task {
+ public:
+  std::string name() const override { return "image-classification"; }
+
+  std::vector<MetricInfo> metrics() const override {
+    return {{"test_accuracy", "fraction", 0.0, 1.0},
+            {"test_loss", "nats"},
+            {"final_train_loss", "nats"}};
+  }
+
+  models::ModelFamily model_family() const override { return models::ModelFamily::kClassifier; }
+
+  void validate_task(const TaskSpec& task) const override {
+    if (task.dataset != "mnist" && task.dataset != "fashion-mnist") {
+      throw std::invalid_argument("dataset: '" + task.dataset +
+                                  "' is not an image data set (valid: mnist, fashion-mnist)");
+    }
+    if (!task.path.empty()) {
+      throw std::invalid_argument("path: image-classification reads a named data set; remove it");
+    }
+  }
+
+  void validate_training(const TrainingSpec& training) const override {
+    if ((training.epochs > 0) == (training.steps > 0)) {
+      throw std::invalid_argument("epochs: give exactly one budget, epochs or steps (>= 1)");
+    }
+    if (training.context != 0 || training.eval_windows != 0) {
+      throw std::invalid_argument(
+          "context: context and eval_windows are char-lm keys; image-classification evaluates "
+          "on the whole test set");
+    }
+  }
+
+  models::ModelDims dims(const TaskSpec&, const TrainingSpec&) const override {
+    return {/*inputs=*/28 * 28, /*classes=*/10};  // MNIST and Fashion-MNIST alike
+  }
+
+  RunOutput run(const RunConfig& config, RunContext& context) const override {
+    const auto data = context.cache->get<ClassifierData>(
+        "idx:" + config.task.dataset + ":" + context.device.str(),
+        [&] { return load_idx(config.task.dataset, context.device); });
+    const auto model = models::make_model(config.model.type, config.model.options,
+                                          dims(config.task, config.training), context.init);
+    model->to(context.device);
+    model->set_generator(context.noise);
+    const auto optimizer = optim::make_optimizer(config.training.optimizer, config.training.lr,
+                                                 model->parameter_groups(), context.init);
+    RunOutput out = train_classifier(
+        *model, *optimizer, *data,
+        {config.training.batch, config.training.epochs, config.training.steps}, config.data_seed);
+    out.parameters = models::parameter_count(*model);
+    return out;
+  }
+};
+
+}  // namespace
+
+RunOutput train_classifier(models::Model& model, optim::Optimizer& optimizer,
+                           const ClassifierData& data, const ClassifierLoop& loop,
+                           std::uint64_t data_seed) {
+  if (loop.batch < 1 || (loop.epochs < 1 && loop.steps < 1)) {
+    throw std::invalid_argument("image-classification: batch and the budget must be >= 1");
+  }
+  stats::Rng rng(data_seed);
+  const std::int64_t n = data.train_x.size(0);
+  const torch::Device device = data.train_x.device();
+  const std::int64_t steps_per_epoch = (n + loop.batch - 1) / loop.batch;
+  const std::int64_t total_steps = loop.steps > 0 ? loop.steps : loop.epochs * steps_per_epoch;
+  DivergenceWatch watch(device);
+  RunOutput out;
+  torch::Tensor last_loss;
+
+  model.train();
+  torch::Tensor order;
+  for (std::int64_t step = 0; step < total_steps; ++step) {
+    const std::int64_t start = (step % steps_per_epoch) * loop.batch;
+    if (start == 0) order = shuffled_indices(n, rng).to(device);
+    const torch::Tensor idx = order.slice(0, start, std::min(start + loop.batch, n));
+    const torch::Tensor logits = model.forward(data.train_x.index_select(0, idx));  // (B, 10)
+    const torch::Tensor loss =
+        torch::nn::functional::cross_entropy(logits, data.train_y.index_select(0, idx));
+    optimizer.zero_grad();
+    loss.backward();
+    optimizer.step(loss);
+    ++out.steps;
+    last_loss = loss.detach();
+    if (watch.diverged(last_loss, step, step + 1 == total_steps)) {
+      out.diverged = true;  // NaN stays NaN: training on is wasted time
+      break;
+    }
+  }
+  const double final_train_loss = last_loss.item<double>();
+
+  torch::NoGradGuard no_grad;
+  model.eval();
+  const torch::Tensor logits = model.forward(data.test_x);  // (N_test, 10)
+  const double test_loss = torch::nn::functional::cross_entropy(logits, data.test_y).item<double>();
+  const double accuracy =
+      logits.argmax(1).eq(data.test_y).to(torch::kFloat64).mean().item<double>();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  out.metrics = {{"test_accuracy", accuracy},
+                 {"test_loss", std::isfinite(test_loss) ? test_loss : nan},
+                 {"final_train_loss", std::isfinite(final_train_loss) ? final_train_loss : nan}};
+  return out;
+}
+
+std::unique_ptr<Task> make_image_classification_task() {
+  return std::make_unique<ImageClassification>();
+}
+
+}  // namespace claimcheck::train

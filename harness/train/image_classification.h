@@ -1,0 +1,43 @@
+// The "image-classification" task (claim 1's MNIST FFNs): flattened IDX images in [0, 1], a
+// seeded Fisher-Yates data order per epoch, cross-entropy, a budget in epochs (or steps), then
+// accuracy and loss over the whole test set. The last partial batch is kept (PyTorch
+// DataLoader's default). A diverging run (non-finite loss) stops there and is a flagged result.
+#pragma once
+
+#include <torch/types.h>
+
+#include <cstdint>
+#include <memory>
+
+#include "harness/train/optim/optimizer.h"
+#include "harness/train/task.h"
+#include "models/model.h"
+
+namespace claimcheck::train {
+
+/// Flattened inputs (N, features) float and labels (N) int64, on the training device.
+struct ClassifierData {
+  torch::Tensor train_x;
+  torch::Tensor train_y;
+  torch::Tensor test_x;
+  torch::Tensor test_y;
+};
+
+/// The budget and batch of one classifier run.
+struct ClassifierLoop {
+  std::int64_t batch = 64;
+  std::int64_t epochs = 1;  // used when steps == 0
+  std::int64_t steps = 0;   // > 0: stop after this many optimizer steps
+};
+
+/// Trains `model` (on `data`'s device) with `optimizer` and evaluates it on the test set;
+/// metrics test_accuracy, test_loss, final_train_loss. The data order of every epoch is a
+/// Fisher-Yates shuffle driven by stats::Rng(data_seed).
+RunOutput train_classifier(models::Model& model, optim::Optimizer& optimizer,
+                           const ClassifierData& data, const ClassifierLoop& loop,
+                           std::uint64_t data_seed);
+
+/// The task for the registry.
+std::unique_ptr<Task> make_image_classification_task();
+
+}  // namespace claimcheck::train

@@ -1,0 +1,27 @@
+#include "harness/train/run_config.h"
+
+namespace claimcheck::train {
+
+nlohmann::json to_json(const ModelSpec& model) {
+  return {{"type", model.type}, {"options", model.options}};
+}
+
+nlohmann::json to_json(const TaskSpec& task) {
+  nlohmann::json j = {{"type", task.type}};
+  if (!task.dataset.empty()) j["dataset"] = task.dataset;
+  if (!task.path.empty()) j["path"] = task.path;
+  return j;
+}
+
+nlohmann::json to_json(const TrainingSpec& t) {
+  nlohmann::json j = {{"optimizer", {{"type", t.optimizer.type}, {"options", t.optimizer.options}}},
+                      {"batch", t.batch},
+                      {"lr", t.lr}};
+  if (t.epochs > 0) j["epochs"] = t.epochs;
+  if (t.steps > 0) j["steps"] = t.steps;
+  if (t.context > 0) j["context"] = t.context;
+  if (t.eval_windows > 0) j["eval_windows"] = t.eval_windows;
+  return j;
+}
+
+}  // namespace claimcheck::train

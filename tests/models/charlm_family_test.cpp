@@ -1,0 +1,249 @@
+// The activation-reproducibility model family (models/charlm/): for every architecture, the
+// activation is wired in (same init seed, other activation => same weights, other logits), the
+// model is causal (bitwise), init and dropout draw only from the given generators, the parameter
+// count formula equals the built module, and the source's parameter counts are reproduced.
+#include "models/charlm/family.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "models/registry.h"
+
+namespace claimcheck::models {
+namespace {
+
+using charlm::Architecture;
+
+const ModelDims kSmall{/*inputs=*/0, /*classes=*/0, /*vocab=*/11, /*context=*/16};
+
+at::Generator cpu_generator(std::uint64_t seed) {
+  return at::make_generator<at::CPUGeneratorImpl>(seed);
+}
+
+// Small sizes that keep each architecture's structure (several layers, heads, dilations).
+nlohmann::json small_options(Architecture arch, const std::string& activation) {
+  nlohmann::json o = {{"activation", activation}, {"n_layer", 2}, {"n_embd", 32}};
+  if (arch == Architecture::kConvLm) o["n_layer"] = 3;  // dilations 1, 2, 1
+  if (arch != Architecture::kConvLm && arch != Architecture::kTinyLstm) o["n_head"] = 4;
+  return o;
+}
+
+std::shared_ptr<Model> build(Architecture arch, const nlohmann::json& options, std::uint64_t seed,
+                             const ModelDims& dims = kSmall) {
+  at::Generator init = cpu_generator(seed);
+  return make_model(charlm::type_name(arch), options, dims, init);
+}
+
+torch::Tensor tokens(std::int64_t B, std::int64_t T, std::uint64_t seed) {
+  at::Generator g = cpu_generator(seed);
+  return torch::randint(kSmall.vocab, {B, T}, g, torch::kLong);
+}
+
+torch::Tensor eval_logits(const std::shared_ptr<Model>& model, const torch::Tensor& idx) {
+  model->eval();
+  torch::NoGradGuard no_grad;
+  return model->forward(idx);
+}
+
+// Elementwise activations share every parameter shape, so one seed gives them equal weights.
+const std::vector<std::string> kElementwise = {"relu", "gelu", "swish", "smelu-0.5", "smelu-1.0"};
+
+std::vector<std::string> activations_of(Architecture arch) {
+  std::vector<std::string> all = activation_names();
+  if (arch == Architecture::kConvLm) all.pop_back();  // no swiglu-matched
+  return all;
+}
+
+class FamilyTest : public ::testing::TestWithParam<Architecture> {};
+
+TEST_P(FamilyTest, ActivationIsWiredIn) {
+  const Architecture arch = GetParam();
+  const torch::Tensor idx = tokens(2, kSmall.context, 1);
+  std::vector<torch::Tensor> logits;
+  std::vector<std::shared_ptr<Model>> models;
+  for (const auto& a : kElementwise) {
+    models.push_back(build(arch, small_options(arch, a), /*seed=*/7));
+    // At init (std 0.02) pre-activations are O(0.01) in places (TinyLSTM's FFN sees the LSTM's
+    // small output), where GELU and Swish agree to O(x²). Scaling every weight matrix by 10, the
+    // same in every model, moves them to O(1), where the activations differ clearly.
+    torch::NoGradGuard no_grad;
+    for (auto& p : models.back()->parameters()) {
+      if (p.dim() >= 2) p.mul_(10.0);
+    }
+    logits.push_back(eval_logits(models.back(), idx));
+  }
+  for (std::size_t i = 0; i < kElementwise.size(); ++i) {
+    // Same seed: bitwise the same weights, so any change in the logits is the activation's.
+    const auto p0 = models[0]->parameters(), pi = models[i]->parameters();
+    ASSERT_EQ(p0.size(), pi.size());
+    for (std::size_t k = 0; k < p0.size(); ++k)
+      ASSERT_TRUE(torch::equal(p0[k], pi[k])) << kElementwise[i] << " parameter " << k;
+    for (std::size_t j = 0; j < i; ++j) {
+      // An unwired activation would give bitwise equality; wired ones differ by O(0.1).
+      const double diff = (logits[i] - logits[j]).abs().max().item<double>();
+      EXPECT_GT(diff, 1e-3) << kElementwise[i] << " vs " << kElementwise[j];
+      RecordProperty(kElementwise[i] + "_vs_" + kElementwise[j], std::to_string(diff));
+    }
+  }
+  // The gated forms build and differ from ReLU too (their weights differ in shape).
+  const auto swiglu = eval_logits(build(arch, small_options(arch, "swiglu"), 7), idx);
+  EXPECT_FALSE(torch::allclose(swiglu, logits[0]));
+}
+
+TEST_P(FamilyTest, IsCausalBitwise) {
+  // Changing token t+1 leaves the logits at positions <= t bitwise unchanged (-inf attention
+  // masks, left-only conv padding, forward LSTMs) and changes position t+1 (the test can fail).
+  const Architecture arch = GetParam();
+  for (const std::string activation : {"gelu", "swiglu"}) {
+    const auto model = build(arch, small_options(arch, activation), 3);
+    const torch::Tensor idx = tokens(2, kSmall.context, 2);
+    const torch::Tensor base = eval_logits(model, idx);
+    for (const std::int64_t t : {0, 5, 14}) {
+      torch::Tensor changed = idx.clone();
+      changed.select(1, t + 1).add_(1).remainder_(kSmall.vocab);
+      const torch::Tensor out = eval_logits(model, changed);
+      EXPECT_TRUE(torch::equal(out.slice(1, 0, t + 1), base.slice(1, 0, t + 1)))
+          << activation << ": logits at <= " << t << " depend on token " << t + 1;
+      EXPECT_FALSE(torch::equal(out.select(1, t + 1), base.select(1, t + 1)));
+    }
+  }
+}
+
+TEST_P(FamilyTest, SameSeedSameWeightsOtherSeedOtherWeights) {
+  const Architecture arch = GetParam();
+  const auto options = small_options(arch, "smelu-1.0");
+  const auto a = build(arch, options, 11)->parameters();
+  const auto b = build(arch, options, 11)->parameters();
+  const auto c = build(arch, options, 12)->parameters();
+  bool any_differs = false;
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    EXPECT_TRUE(torch::equal(a[k], b[k])) << "parameter " << k;
+    any_differs = any_differs || !torch::equal(a[k], c[k]);
+  }
+  EXPECT_TRUE(any_differs);
+}
+
+TEST_P(FamilyTest, InitDoesNotTouchTheGlobalGenerator) {
+  const Architecture arch = GetParam();
+  torch::manual_seed(99);
+  const torch::Tensor expected = torch::rand({4});
+  torch::manual_seed(99);
+  build(arch, small_options(arch, "relu"), 5);
+  EXPECT_TRUE(torch::equal(torch::rand({4}), expected));
+}
+
+TEST_P(FamilyTest, OutputShapeAndContextLimit) {
+  const Architecture arch = GetParam();
+  const auto model = build(arch, small_options(arch, "relu"), 1);
+  EXPECT_EQ(eval_logits(model, tokens(3, 5, 1)).sizes(), (std::vector<std::int64_t>{3, 5, 11}));
+  EXPECT_EQ(eval_logits(model, tokens(1, 16, 1)).sizes(), (std::vector<std::int64_t>{1, 16, 11}));
+  EXPECT_THROW(eval_logits(model, tokens(1, 17, 1)), std::invalid_argument);
+}
+
+TEST_P(FamilyTest, ParameterCountFormulaEqualsTheBuiltModule) {
+  const Architecture arch = GetParam();
+  for (const auto& activation : activations_of(arch)) {
+    for (const ModelDims& dims : {kSmall, ModelDims{0, 0, 65, 32}}) {
+      auto options = small_options(arch, activation);
+      if (arch != Architecture::kConvLm) options["ffn_hidden"] = 40;  // not a multiple of C
+      const ParameterCount count = count_parameters(charlm::type_name(arch), options, dims);
+      std::int64_t parts = 0;
+      for (const auto& part : count.parts)
+        parts += part.second;
+      EXPECT_EQ(parts, count.total);
+      EXPECT_EQ(parameter_count(*build(arch, options, 1, dims)), count.total) << activation;
+    }
+  }
+}
+
+TEST_P(FamilyTest, ParameterGroupsPartitionTheParameters) {
+  const Architecture arch = GetParam();
+  const auto model = build(arch, small_options(arch, "relu"), 1);
+  const ParameterGroups g = model->parameter_groups();
+  EXPECT_EQ(g.matrices.size() + g.embeddings.size() + g.head.size() + g.vectors.size(),
+            model->parameters().size());
+  ASSERT_EQ(g.head.size(), 1u);
+  EXPECT_EQ(g.head[0].sizes(), (std::vector<std::int64_t>{11, 32}));  // (V, C)
+  // The token embedding (V, C), plus a position embedding (context, C) in the transformers.
+  const bool transformer = arch == Architecture::kCharLm ||
+                           arch == Architecture::kNanoTransformer || arch == Architecture::kMiniGpt;
+  ASSERT_EQ(g.embeddings.size(), transformer ? 2u : 1u);
+  for (const auto& e : g.embeddings) {
+    EXPECT_TRUE(e.sizes() == at::IntArrayRef({11, 32}) || e.sizes() == at::IntArrayRef({16, 32}));
+  }
+  for (const auto& p : g.vectors)
+    EXPECT_EQ(p.dim(), 1);
+  for (const auto& p : g.matrices)
+    EXPECT_GE(p.dim(), 2);
+}
+
+TEST_P(FamilyTest, DropoutDrawsFromTheRunGenerator) {
+  const Architecture arch = GetParam();
+  const auto model = build(arch, small_options(arch, "gelu"), 1);
+  const torch::Tensor idx = tokens(2, kSmall.context, 4);
+  const torch::Tensor eval_a = eval_logits(model, idx), eval_b = eval_logits(model, idx);
+  EXPECT_TRUE(torch::equal(eval_a, eval_b));  // eval: deterministic, needs no generator
+
+  model->train();
+  torch::NoGradGuard no_grad;
+  if (arch == Architecture::kNanoTransformer) {
+    // The source's dropout-free model: training mode changes nothing and draws nothing.
+    EXPECT_TRUE(torch::equal(model->forward(idx), eval_a));
+    return;
+  }
+  EXPECT_THROW(model->forward(idx), std::logic_error);  // no generator set
+  model->set_generator(cpu_generator(21));
+  const torch::Tensor first = model->forward(idx), second = model->forward(idx);
+  EXPECT_FALSE(torch::equal(first, second));
+  EXPECT_FALSE(torch::equal(first, eval_a));
+  model->set_generator(cpu_generator(21));  // the same stream again: the same masks
+  EXPECT_TRUE(torch::equal(model->forward(idx), first));
+}
+
+INSTANTIATE_TEST_SUITE_P(Architectures, FamilyTest, ::testing::ValuesIn(charlm::architectures()),
+                         [](const ::testing::TestParamInfo<Architecture>& info) {
+                           std::string name = charlm::type_name(info.param);
+                           name.erase(std::remove(name.begin(), name.end(), '-'), name.end());
+                           return name;
+                         });
+
+TEST(Family, SourceParameterCounts) {
+  // CharLM at the source's CPU size (config_cpu.py), vocab 65, context 128 (CLAIMS.md §4).
+  const ModelDims shakespeare128{0, 0, 65, 128};
+  EXPECT_EQ(count_parameters("charlm", nlohmann::json::object(), shakespeare128).total, 429824);
+  EXPECT_EQ(
+      parameter_count(*build(Architecture::kCharLm, nlohmann::json::object(), 0, shakespeare128)),
+      429824);
+  // The source's SwiGLU FFN is C→8C: +2·(128·512 + 512) = +132,096 (+30.7%).
+  EXPECT_EQ(count_parameters("charlm", {{"activation", "swiglu"}}, shakespeare128).total, 561920);
+  EXPECT_EQ(count_parameters("charlm", {{"activation", "swiglu-matched"}}, shakespeare128).total,
+            429908);  // 341 gated units: +42 per layer
+  // MiniGPT at config.py: 6 layers, C 384, 6 heads, context 256: "10.8M".
+  EXPECT_EQ(count_parameters("minigpt", nlohmann::json::object(), {0, 0, 65, 256}).total, 10795776);
+}
+
+TEST(Family, OptionsAreValidatedWithoutBuilding) {
+  EXPECT_THROW(validate_model_options("charlm", {{"activation", "tanh"}}), std::invalid_argument);
+  EXPECT_THROW(validate_model_options("charlm", {{"n_embd", 30}, {"n_head", 4}}),
+               std::invalid_argument);
+  EXPECT_THROW(validate_model_options("nano-transformer", {{"dropout", 0.1}}),
+               std::invalid_argument);  // the source's dropout-free model
+  EXPECT_THROW(validate_model_options("convlm", {{"activation", "swiglu-matched"}}),
+               std::invalid_argument);
+  EXPECT_THROW(validate_model_options("tinylstm", {{"n_head", 4}}), std::invalid_argument);
+  EXPECT_THROW(validate_model_options("minigpt", {{"dropout", 1.0}}), std::invalid_argument);
+  EXPECT_NO_THROW(validate_model_options("convlm", {{"kernel_size", 5}, {"activation", "swiglu"}}));
+  for (const std::string type :
+       {"charlm", "nano-transformer", "minigpt", "convlm", "hybridlm", "tinylstm"}) {
+    EXPECT_EQ(model_type(type).family, ModelFamily::kLanguageModel);
+    EXPECT_THROW(count_parameters(type, nlohmann::json::object(), ModelDims{784, 10}),
+                 std::invalid_argument);  // a classification task's dims
+  }
+}
+
+}  // namespace
+}  // namespace claimcheck::models

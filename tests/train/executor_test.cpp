@@ -1,0 +1,157 @@
+// The executor: a diverged run is a flagged record, never an exception; runs already stored are
+// not retrained; identical runs train once; and a run's numbers do not depend on how many
+// workers train beside it, even for a model that draws random numbers in forward (dropout).
+#include "harness/train/executor.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "harness/claims/planner.h"
+#include "harness/claims/run_store.h"
+#include "models/model.h"
+#include "models/options.h"
+#include "models/registry.h"
+#include "tests/claims/claims_test_support.h"
+
+namespace claimcheck::train {
+namespace {
+using json = nlohmann::json;
+
+// A test-only classifier with dropout on its hidden layer: relu(x·W_in) -> dropout -> ·W_out.
+// Its forward draws from the run's generator, so two workers must not share a stream.
+struct FfnDropoutImpl : models::Model {
+  FfnDropoutImpl(std::int64_t in, std::int64_t hidden, std::int64_t out, double p,
+                 at::Generator& init)
+      : p_(p) {
+    w_in = register_parameter("w_in", torch::randn({in, hidden}, init) * 0.02);
+    w_out = register_parameter("w_out", torch::randn({hidden, out}, init) * 0.02);
+  }
+  torch::Tensor forward(const torch::Tensor& x) override {
+    const torch::Tensor h = torch::relu(x.matmul(w_in));  // (B, h)
+    return models::dropout(h, p_, is_training(), generator()).matmul(w_out);
+  }
+  double p_;
+  torch::Tensor w_in;
+  torch::Tensor w_out;
+};
+
+void register_dropout_model() {
+  static const bool registered = [] {
+    models::ModelType t;
+    t.name = "test-ffn-dropout";
+    t.family = models::ModelFamily::kClassifier;
+    auto hidden = [](const json& options) {
+      models::OptionReader r("test-ffn-dropout", options);
+      const std::int64_t h = r.positive_int("hidden");
+      r.finish();
+      return h;
+    };
+    t.validate = [hidden](const json& options) { hidden(options); };
+    t.count = [hidden](const json& options, const models::ModelDims& d) {
+      models::ParameterCount c;
+      c.total = (d.inputs + d.classes) * hidden(options);
+      c.parts["all"] = c.total;
+      return c;
+    };
+    t.build = [hidden](const json& options, const models::ModelDims& d,
+                       at::Generator& init) -> std::shared_ptr<models::Model> {
+      return std::make_shared<FfnDropoutImpl>(d.inputs, hidden(options), d.classes, 0.5, init);
+    };
+    models::register_model_type(t);
+    return true;
+  }();
+  (void)registered;
+}
+
+// Four dropout arms (different widths) x 3 seeds on MNIST, 60 steps each: 12 short runs.
+claims::ClaimSpec dropout_claim() {
+  register_dropout_model();
+  json j = claims::test::tiny_claim_json();
+  j["training"] = {{"optimizer", {{"type", "adam"}}}, {"steps", 60}, {"batch", 32}, {"lr", 0.003}};
+  j["arms"] = json::array();
+  for (int h : {3, 4, 5, 6}) {
+    j["arms"].push_back({{"name", "drop-" + std::to_string(h)},
+                         {"model", {{"type", "test-ffn-dropout"}, {"options", {{"hidden", h}}}}}});
+  }
+  j["hypotheses"] = {{{"id", "a"}, {"treatment", "drop-3"}, {"control", "drop-4"}},
+                     {{"id", "b"}, {"treatment", "drop-5"}, {"control", "drop-6"}}};
+  return claims::parse_claim(j, "dropout.json");
+}
+
+std::map<std::string, json> metrics_by_key(const claims::RunStore& store) {
+  std::map<std::string, json> out;
+  for (const auto& r : store.records())
+    out[r.at("key").get<std::string>()] = r.at("metrics");
+  return out;
+}
+
+TEST(ExecuteRuns, ResultsDoNotDependOnHowManyWorkersRanBeside) {
+  const claims::ClaimSpec spec = dropout_claim();
+  const auto runs = claims::plan(spec, "smoke", "cpu");
+  ASSERT_EQ(runs.size(), 12u);
+  const auto dir = claims::test::scratch_dir("executor_workers");
+  claims::RunStore one(dir / "one.jsonl");
+  claims::RunStore two(dir / "two.jsonl");
+  execute_runs(runs, one, {torch::kCPU, /*workers=*/1, nullptr});
+  execute_runs(runs, two, {torch::kCPU, /*workers=*/2, nullptr});
+  const auto a = metrics_by_key(one);
+  ASSERT_EQ(a.size(), 12u);
+  EXPECT_EQ(a, metrics_by_key(two)) << "bit-identical metrics with 1 and 2 workers";
+  // Dropout really draws: another noise seed changes the result.
+  claims::RunSpec other = runs.front();
+  other.run.noise_seed += 1;
+  claims::RunStore three(dir / "three.jsonl");
+  execute_runs({other}, three, {torch::kCPU, 1, nullptr});
+  EXPECT_NE(three.records().front().at("metrics"), a.at(runs.front().key()));
+}
+
+TEST(ExecuteRuns, AbsurdLearningRateIsRecordedAsDivergedWithoutThrowing) {
+  // GeGLU(2) on MNIST with Adam at lr 1e12: every weight moves by ~1e12 in the first step, the
+  // second step's logits overflow float32 and its loss is NaN (found by trying 1e4..1e20: below
+  // 1e12 the GELU gate saturates at 0 and the loss sticks at ln 10 instead).
+  const claims::ClaimSpec spec = claims::parse_claim(claims::test::tiny_claim_json(), "tiny.json");
+  std::vector<claims::RunSpec> runs = claims::plan(spec, "smoke", "cpu");
+  ASSERT_EQ(runs.front().arm, "geglu");
+  claims::RunSpec run = runs.front();
+  run.run.training.lr = 1e12;
+  const auto file = claims::test::scratch_dir("executor_diverged") / "tiny.jsonl";
+  claims::RunStore store(file);
+  ExecuteSummary summary;
+  ASSERT_NO_THROW(summary = execute_runs({run}, store, {torch::kCPU, /*workers=*/1, nullptr}));
+  EXPECT_EQ(summary.trained, 1u);
+  EXPECT_EQ(summary.diverged, 1u);
+
+  const claims::RunStore reloaded(file);
+  ASSERT_TRUE(reloaded.warnings().empty());
+  ASSERT_TRUE(reloaded.contains(run.key()));
+  const json& r = reloaded.at(run.key());
+  EXPECT_EQ(r["format"], kRunRecordFormat);
+  EXPECT_EQ(r["diverged"], true);
+  EXPECT_EQ(r["steps"], 2);
+  EXPECT_EQ(r["parameters"], 1578 * 2);
+  EXPECT_EQ(r["config"]["training"]["lr"], 1e12);
+  EXPECT_TRUE(r["metrics"]["final_train_loss"].is_null()) << "JSON has no NaN: written as null";
+  EXPECT_TRUE(r["metrics"]["test_accuracy"].is_number());
+
+  // A second call finds it in the store and trains nothing.
+  const ExecuteSummary again = execute_runs({run}, store, {torch::kCPU, 1, nullptr});
+  EXPECT_EQ(again.cached, 1u);
+  EXPECT_EQ(again.trained, 0u);
+}
+
+TEST(ExecuteRuns, IdenticalRunsOfTwoArmsTrainOnce) {
+  json j = claims::test::tiny_claim_json();
+  j["arms"][1]["model"] = j["arms"][0]["model"];  // geglu is now relu under another name
+  j["training"]["epochs"] = 0;
+  j["training"]["steps"] = 5;
+  const claims::ClaimSpec spec = claims::parse_claim(j, "tiny.json");
+  const auto runs = claims::plan(spec, "smoke", "cpu");
+  ASSERT_EQ(runs.size(), 6u) << "both arms are planned (they are different arms)";
+  claims::RunStore store(claims::test::scratch_dir("executor_dedup") / "tiny.jsonl");
+  const ExecuteSummary s = execute_runs(runs, store, {torch::kCPU, 1, nullptr});
+  EXPECT_EQ(s.trained, 3u) << "but each distinct config is trained once";
+  EXPECT_EQ(store.records().size(), 3u);
+}
+
+}  // namespace
+}  // namespace claimcheck::train

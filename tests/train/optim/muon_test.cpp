@@ -1,0 +1,88 @@
+// Muon: the float64 reference (KellerJordan/Muon muon_update + AdamW on the other roles), its
+// documented defaults, each AdamW role at its own lr, and the 2-D check on the matrices.
+#include "harness/train/optim/muon.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <cmath>
+
+#include "tests/train/optim/reference_support.h"
+
+namespace claimcheck::train::optim {
+namespace {
+
+// Tolerances (observed errors are in the test report): float64 runs agree with numpy to rounding,
+// observed ≤ 2.2e-16, allowed 1e-12 (Newton–Schulz amplifies errors at most ~3.4⁵ ≈ 490). float32
+// runs carry float32 rounding through NS5 and Adam's normalisation, observed ≤ 5.4e-7, allowed
+// 1e-5 (atol and rtol).
+TEST(Muon, MatchesTheFloat64Reference) {
+  for (const char* name : {"muon", "muon_plain_momentum"}) {
+    const auto& c = testing::reference_case(name);
+    auto p64 = testing::load_problem(c, torch::kFloat64);
+    auto o64 = testing::make_reference_optimizer(c, p64);
+    EXPECT_TRUE(testing::FollowsReference(c, p64, *o64, {/*atol=*/1e-12, /*rtol=*/1e-12}));
+    auto p32 = testing::load_problem(c, torch::kFloat32);
+    auto o32 = testing::make_reference_optimizer(c, p32);
+    EXPECT_TRUE(testing::FollowsReference(c, p32, *o32, {/*atol=*/1e-5, /*rtol=*/1e-5}));
+  }
+}
+
+TEST(Muon, DefaultsAreTheDocumentedOnes) {
+  const MuonOptions o = read_muon_options(nlohmann::json::object());
+  EXPECT_EQ(o.momentum, 0.95);
+  EXPECT_TRUE(o.nesterov);
+  EXPECT_EQ(o.ns_steps, 5);
+  EXPECT_EQ(o.weight_decay, 0.0);
+  EXPECT_EQ(o.embedding_lr, 0.6);
+  EXPECT_EQ(o.head_lr, 0.004);
+  EXPECT_EQ(o.vector_lr, 0.04);
+  EXPECT_EQ(o.adam_betas.b1, 0.8);
+  EXPECT_EQ(o.adam_betas.b2, 0.95);
+  EXPECT_EQ(o.adam_eps, 1e-10);
+  EXPECT_EQ(o.adam_weight_decay, 0.0);
+}
+
+// Adam's first step moves every element by lr·m̂/(√v̂ + eps) = lr·sign(g)·(1 − O(eps/|g|)), so
+// each role's move reveals its lr (float32: 1e-6 relative).
+TEST(Muon, EachAdamWRoleStepsWithItsOwnLearningRate) {
+  models::ParameterGroups groups;
+  groups.embeddings = {torch::zeros({4, 3}, torch::requires_grad())};
+  groups.head = {torch::zeros({3, 4}, torch::requires_grad())};
+  groups.vectors = {torch::zeros({3}, torch::requires_grad())};
+  Muon muon(groups, /*lr=*/0.02, read_muon_options({{"vector_lr", 0.07}}));
+  for (auto* group : {&groups.embeddings, &groups.head, &groups.vectors}) {
+    group->front().mutable_grad() = torch::full(group->front().sizes(), 0.5);
+  }
+  muon.step(torch::zeros({}));
+  EXPECT_NEAR(groups.embeddings[0].min().item<double>(), -0.6, 0.6e-6);
+  EXPECT_NEAR(groups.head[0].min().item<double>(), -0.004, 0.004e-6);
+  EXPECT_NEAR(groups.vectors[0].max().item<double>(), -0.07, 0.07e-6);
+}
+
+// A matrix's first Muon step is −lr·√max(1, rows/cols)·NS5(u) with u ∝ g. For a rank-1 g the
+// normalised input has the single singular value ‖g‖/(‖g‖ + 1e-7) ≈ 1, so the step's spectral norm
+// is lr·√2·φ⁵(1) for this tall (6x3) matrix (float32: 1e-5).
+TEST(Muon, FirstMatrixStepHasTheShapeScaledSpectralNorm) {
+  const torch::Tensor u = torch::tensor({1.0, 2.0, 2.0, 4.0, 1.0, 2.0}) / 5.0;  // (6), |u| ~ 1.3
+  const torch::Tensor v = torch::tensor({2.0, 1.0, 2.0}) / 3.0;                 // (3), unit
+  models::ParameterGroups groups;
+  groups.matrices = {torch::zeros({6, 3}, torch::requires_grad())};  // tall: scale √2
+  Muon muon(groups, /*lr=*/0.1, MuonOptions{});
+  groups.matrices[0].mutable_grad() = torch::outer(u, v);
+  muon.step(torch::zeros({}));
+  double sigma = 1.0;
+  for (int i = 0; i < 5; ++i)
+    sigma = 3.4445 * sigma - 4.7750 * std::pow(sigma, 3) + 2.0315 * std::pow(sigma, 5);
+  const double spectral = torch::linalg_matrix_norm(groups.matrices[0], 2).item<double>();
+  EXPECT_NEAR(spectral, 0.1 * std::sqrt(2.0) * sigma, 1e-5);
+}
+
+TEST(Muon, RejectsMatricesThatAreNot2D) {
+  models::ParameterGroups groups;
+  groups.matrices = {torch::zeros({3}, torch::requires_grad())};
+  EXPECT_THROW(Muon(groups, 0.02, MuonOptions{}), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace claimcheck::train::optim
