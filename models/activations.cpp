@@ -1,3 +1,5 @@
+// The activations by name (see activations.h); after activations.py of
+// pankajtakawale/llm-reproducibility-activations.
 #include "models/activations.h"
 
 #include <torch/torch.h>

@@ -29,10 +29,11 @@ double metric_of(const nlohmann::json& record, const std::string& metric) {
   const nlohmann::json& value = metrics.at(metric);
   if (!value.is_number()) {
     // JSON has no NaN/inf: the store holds them as null. Only a diverged run produces them.
-    throw std::runtime_error(
+    throw NonFiniteMetric(
         "run " + run_name(record) + ": metric '" + metric +
-        "' is not finite (the run diverged); a hypothesis on this metric cannot be decided. Use a "
-        "metric a diverged run still has (an accuracy) or narrow the learning-rate range");
+            "' is not finite (the run diverged); a hypothesis on this metric cannot be decided. "
+            "Use a metric a diverged run still has (an accuracy) or narrow the learning-rate range",
+        record.value("key", std::string()));
   }
   return value.get<double>();
 }
@@ -79,6 +80,18 @@ std::vector<SourceMaxResult> source_bootstrap_of_max(const ClaimSpec& spec,
 
 }  // namespace
 
+MissingRuns::MissingRuns(std::string claim_id, std::string profile_name,
+                         std::vector<std::string> missing_runs, std::size_t planned_runs)
+    : std::runtime_error(
+          claim_id + " (" + profile_name + "): " + std::to_string(missing_runs.size()) + " of " +
+          std::to_string(planned_runs) +
+          " runs are not in the store (first: " + missing_runs.front() + "); run `claimcheck run " +
+          claim_id + " --profile " + profile_name + "` to train them"),
+      claim(std::move(claim_id)),
+      profile(std::move(profile_name)),
+      missing(std::move(missing_runs)),
+      planned(planned_runs) {}
+
 ClaimAnalysis analyze(const ClaimSpec& spec, const std::string& profile_name,
                       const std::vector<RunSpec>& runs,
                       const std::map<std::string, nlohmann::json>& records_by_key) {
@@ -111,12 +124,7 @@ ClaimAnalysis analyze(const ClaimSpec& spec, const std::string& profile_name,
     if (out.fingerprint.is_null())
       out.fingerprint = it->second.value("fingerprint", nlohmann::json());
   }
-  if (!missing.empty()) {
-    throw std::runtime_error(
-        spec.id + " (" + profile_name + "): " + std::to_string(missing.size()) +
-        " runs are not in the store (first: " + missing.front() + "); run `claimcheck run " +
-        spec.id + " --profile " + profile_name + "` to train them");
-  }
+  if (!missing.empty()) throw MissingRuns(spec.id, profile_name, missing, runs.size());
 
   std::vector<double> p_values;
   for (const auto& h : spec.hypotheses) {

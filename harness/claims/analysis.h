@@ -8,6 +8,7 @@
 
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -84,8 +85,29 @@ struct ClaimAnalysis {
   nlohmann::json fingerprint;  // of the runs (the first run's)
 };
 
-/// Analyzes `runs` (from plan()) using their records in `records_by_key`. Throws
-/// std::runtime_error naming the missing runs when the store lacks any.
+/// Runs an analysis needs that the store lacks. Judging commands exit 1 naming them and the
+/// command that trains them.
+class MissingRuns : public std::runtime_error {
+ public:
+  MissingRuns(std::string claim, std::string profile, std::vector<std::string> missing,
+              std::size_t planned);
+  std::string claim;
+  std::string profile;
+  std::vector<std::string> missing;  // "arm role index", in plan order
+  std::size_t planned = 0;
+};
+
+/// A decided hypothesis's metric is not finite in a stored run (it diverged): the hypothesis
+/// cannot be decided on that metric. `key` identifies the run so the caller can name its line.
+class NonFiniteMetric : public std::runtime_error {
+ public:
+  NonFiniteMetric(const std::string& message, std::string run_key)
+      : std::runtime_error(message), key(std::move(run_key)) {}
+  std::string key;
+};
+
+/// Analyzes `runs` (from plan()) using their records in `records_by_key`. Throws MissingRuns
+/// when the store lacks any, NonFiniteMetric when a decided metric is null (diverged).
 ClaimAnalysis analyze(const ClaimSpec& spec, const std::string& profile,
                       const std::vector<RunSpec>& runs,
                       const std::map<std::string, nlohmann::json>& records_by_key);

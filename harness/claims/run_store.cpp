@@ -5,10 +5,14 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include "harness/claims/run_record.h"
 
 namespace claimcheck::claims {
 namespace fs = std::filesystem;
@@ -49,15 +53,54 @@ void write_all(int fd, const std::string& data, const fs::path& file) {
 
 }  // namespace
 
+StoreWriterLock::StoreWriterLock(const fs::path& store_file) {
+  if (store_file.has_parent_path()) fs::create_directories(store_file.parent_path());
+  const fs::path lock_file = store_file.string() + ".lock";
+  fd_ = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) io_error(lock_file, "cannot open the store's lock file");
+  if (flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    std::string holder(256, '\0');
+    const ssize_t n = ::pread(fd_, holder.data(), holder.size() - 1, 0);
+    holder.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+    while (!holder.empty() && (holder.back() == '\n' || holder.back() == '\0'))
+      holder.pop_back();
+    ::close(fd_);
+    fd_ = -1;
+    if (error != EWOULDBLOCK) {
+      errno = error;
+      io_error(lock_file, "cannot lock");
+    }
+    throw StoreBusy(store_file.string() + ": another claimcheck is writing this store (" +
+                    (holder.empty() ? "holder unknown" : holder) +
+                    "); wait for it to finish, stop it, or use another --store");
+  }
+  // The holder's identity, for the message a second writer gets.
+  const std::time_t now = std::time(nullptr);
+  char when[32];
+  std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", std::localtime(&now));
+  const std::string text = "PID " + std::to_string(::getpid()) + ", started " + when + "\n";
+  if (::ftruncate(fd_, 0) == 0) {
+    (void)::pwrite(fd_, text.data(), text.size(), 0);
+  }
+}
+
+StoreWriterLock::~StoreWriterLock() {
+  if (fd_ >= 0) {
+    flock(fd_, LOCK_UN);
+    ::close(fd_);
+  }
+}
+
 RunStore::RunStore(fs::path file) : file_(std::move(file)) {
-  if (file_.has_parent_path()) fs::create_directories(file_.parent_path());
   reload();
 }
 
-void RunStore::add_record(const nlohmann::json& record) {
+void RunStore::add_record(const nlohmann::json& record, int line) {
   const std::string key = record.at("key").get<std::string>();
   if (index_.count(key) != 0) return;  // a duplicate (two writers raced): the first one stands
   index_[key] = records_.size();
+  lines_[key] = line;
   records_.push_back(record);
 }
 
@@ -65,6 +108,7 @@ void RunStore::reload() {
   std::lock_guard<std::mutex> guard(mutex_);
   records_.clear();
   index_.clear();
+  lines_.clear();
   warnings_.clear();
   std::ifstream in(file_, std::ios::binary);
   if (!in) return;
@@ -90,17 +134,31 @@ void RunStore::reload() {
                                               "being written), skipped; that run will be redone"));
       continue;
     }
-    if (!record.is_object() || !record.contains("key") || !record["key"].is_string()) {
-      warnings_.push_back(where + "record without a \"key\", skipped");
+    if (has_foreign_format(record)) {
+      throw std::runtime_error(where + "a run record of format " + record["format"].dump() +
+                               "; this claimcheck reads format " +
+                               std::to_string(kRunRecordFormat) +
+                               ". Use the claimcheck that wrote it, or move the store aside");
+    }
+    const std::string problem = run_record_problem(record);
+    if (!problem.empty()) {
+      warnings_.push_back(where + problem + "; line skipped (its run will be trained again)");
       continue;
     }
-    add_record(record);
+    add_record(record, line_number);
   }
 }
 
 bool RunStore::contains(const std::string& key) const {
   std::lock_guard<std::mutex> guard(mutex_);
   return index_.count(key) != 0;
+}
+
+std::string RunStore::location(const std::string& key) const {
+  std::lock_guard<std::mutex> guard(mutex_);
+  const auto it = lines_.find(key);
+  return it == lines_.end() || it->second == 0 ? file_.string()
+                                               : file_.string() + ":" + std::to_string(it->second);
 }
 
 const nlohmann::json& RunStore::at(const std::string& key) const {
@@ -111,8 +169,10 @@ const nlohmann::json& RunStore::at(const std::string& key) const {
 }
 
 void RunStore::append(const nlohmann::json& record) {
-  if (!record.contains("key")) throw std::invalid_argument("run record without a \"key\"");
+  const std::string problem = run_record_problem(record);
+  if (!problem.empty()) throw std::invalid_argument("not a valid run record: " + problem);
   std::lock_guard<std::mutex> guard(mutex_);
+  if (file_.has_parent_path()) fs::create_directories(file_.parent_path());
   const int fd = ::open(file_.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) io_error(file_, "cannot open for appending");
   try {
@@ -132,7 +192,7 @@ void RunStore::append(const nlohmann::json& record) {
     throw;
   }
   ::close(fd);
-  add_record(record);
+  add_record(record, 0);
 }
 
 std::vector<nlohmann::json> merge_stores(const std::vector<fs::path>& files) {

@@ -8,6 +8,7 @@
 
 #include "harness/claims/json_reader.h"
 #include "harness/cli/commands.h"
+#include "harness/cli/report_command.h"
 #include "harness/env/data_dir.h"
 #include "harness/env/fingerprint.h"
 
@@ -49,7 +50,10 @@ std::string usage_line(const std::string& command) {
   }
   if (command == "analyze") return "claimcheck analyze <claim> --profile P [--store DIR]";
   if (command == "bless") return "claimcheck bless <claim> --profile P";
-  if (command == "report") return "claimcheck report --store DIR --format md|html|json";
+  if (command == "report") {
+    return "claimcheck report --store DIR [--store DIR ...] [--profile P ...] [--claim ID ...] "
+           "[--report-dir DIR] [--format md|html|json]";
+  }
   if (command == "env") return "claimcheck env";
   return "claimcheck <list|run|analyze|bless|report|env> [options]   (--help for details)";
 }
@@ -61,14 +65,14 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
                "claimcheck"};
   app.require_subcommand(1);
   Options opt;
-  Paths paths{fs::path(CLAIMCHECK_SOURCE_DIR) / "claims",
-              fs::path(CLAIMCHECK_SOURCE_DIR) / "baselines"};
+  Paths paths = Paths::defaults();
   std::string store = "runs";
   std::string report_dir;
   app.add_option("--claims-dir", paths.claims,
                  "Directory of claim specs (default: the source tree's claims/)");
   app.add_option("--baselines-dir", paths.baselines,
                  "Directory of baselines (default: the source tree's baselines/)");
+  app.fallthrough();  // the two options above are accepted before or after the subcommand
 
   app.add_subcommand("list", "List the claims, their hypotheses and profiles");
   auto* run =
@@ -82,8 +86,17 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
                   "Run-store directory (default ./runs; runs already there are not retrained)");
   run->add_option("--report-dir", report_dir,
                   "Where report.json and report.md go (default <store>/reports/<claim>/<profile>)");
-  run->add_option("--seeds", opt.seeds, "Override the profile's number of seeds")
-      ->check(CLI::PositiveNumber);
+  run->add_option("--seeds", opt.seeds,
+                  "Override the profile's number of seeds (>= 2: a paired CI needs two)")
+      ->check(
+          [](const std::string& text) -> std::string {
+            try {
+              if (std::stoi(text) >= 2) return "";
+            } catch (const std::exception&) {
+            }
+            return "must be an integer >= 2 (a paired CI needs two seeds), got '" + text + "'";
+          },
+          "N >= 2");
   run->add_option("--shard", opt.shard, "I/N: run every N-th run starting at I (0-based)");
   auto* analyze = app.add_subcommand(
       "analyze", "Recompute verdicts and reports from a run store (no training)");
@@ -96,20 +109,34 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   bless->add_option("claim", opt.claim, "Claim id")->required();
   bless->add_option("--profile", opt.profile, "Profile: smoke or nightly")->required();
   bless->add_option("--store", store, "Run-store directory holding the runs (default ./runs)");
-  auto* report = app.add_subcommand("report", "One report over many claims or shards");
+  auto* report = app.add_subcommand(
+      "report", "One suite report over every claim and profile in the stores (shards merged)");
   std::vector<std::string> report_stores;
+  ReportOptions report_options;
+  std::string report_report_dir;
   report
       ->add_option("--store", report_stores,
-                   "Run-store directories (one per shard): every *.jsonl in them is merged")
+                   "Run-store directories (one per shard): every *.jsonl in them is merged; only "
+                   "read")
       ->required();
-  report->add_option("--profile", opt.profile, "Profile (default smoke)");
-  report->add_option("--format", opt.format, "md, html or json")
+  report->add_option("--profile", report_options.profiles,
+                     "Profile to report (repeatable; default: every profile with runs stored)");
+  report->add_option("--claim", report_options.claims,
+                     "Claim to report (repeatable; default: every claim)");
+  report->add_option("--report-dir", report_report_dir,
+                     "Where <claim>/<profile>/report.* and suite.{md,html,json} go (default "
+                     "<first store>/reports)");
+  report->add_option("--format", opt.format, "What is printed: md, html or json")
       ->check(CLI::IsMember({"md", "html", "json"}));
   app.add_subcommand("env", "Print the environment fingerprint and which data sets were found");
 
-  std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses a reversed vector
+  // CLI11 takes argc/argv (its vector overload expects the arguments reversed and reports them
+  // reversed in its messages).
+  std::vector<const char*> argv = {"claimcheck"};
+  for (const auto& a : args)
+    argv.push_back(a.c_str());
   try {
-    app.parse(reversed);
+    app.parse(static_cast<int>(argv.size()), argv.data());
   } catch (const CLI::CallForHelp&) {
     out << app.help();
     return kExitOk;
@@ -140,10 +167,12 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     }
     if (command == "analyze") return command_analyze(paths, opt.claim, opt.profile, out, err);
     if (command == "bless") return command_bless(paths, opt.claim, opt.profile, out, err);
-    if (command == "report")
-      paths.store = report_stores.front();  // reports are written under the first store
-    return command_report(paths, {report_stores.begin(), report_stores.end()},
-                          opt.profile.empty() ? "smoke" : opt.profile, opt.format, out, err);
+    if (command == "report") {
+      report_options.stores.assign(report_stores.begin(), report_stores.end());
+      report_options.format = opt.format;
+      report_options.report_dir = report_report_dir;
+      return command_report(paths, report_options, out, err);
+    }
     return kExitUsage;
   } catch (const claims::SpecError& e) {
     err << "claimcheck: spec error: " << e.what() << "\n";

@@ -14,6 +14,7 @@ enum ExitCode : int {
   kExitMismatch = 1,  // regressed, improved or stale
   kExitUsage = 2,     // usage, spec, data or environment error
   kExitSkipped = 77,  // skipped (CTest's SKIP_RETURN_CODE), e.g. a GPU profile without CUDA
+  kExitInterrupted = 130,  // stopped by Ctrl-C / SIGTERM (128 + SIGINT); finished runs are kept
 };
 
 /// Runs the CLI on `args` (without the program name); writes results to `out`, progress and

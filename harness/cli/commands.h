@@ -15,6 +15,9 @@ struct Paths {
   std::filesystem::path baselines;
   std::filesystem::path store = "runs";
   std::filesystem::path report_dir;  // empty: <store>/reports/<claim>/<profile>
+
+  /// The defaults: the source tree's claims/ and baselines/, ./runs.
+  static Paths defaults();
 };
 
 /// Options of `run`.
@@ -38,10 +41,6 @@ int command_analyze(const Paths& paths, const std::string& claim, const std::str
 /// `claimcheck bless`: shows old vs new, then writes the baseline (refused when CI is set).
 int command_bless(const Paths& paths, const std::string& claim, const std::string& profile,
                   std::ostream& out, std::ostream& err);
-/// `claimcheck report`: one report over every claim whose runs for `profile` are in the stores
-/// (shards: every *.jsonl in every directory of `stores`, first record per run key wins).
-int command_report(const Paths& paths, const std::vector<std::filesystem::path>& stores,
-                   const std::string& profile, const std::string& format, std::ostream& out,
-                   std::ostream& err);
+/// `claimcheck report`: see report_command.h.
 
 }  // namespace claimcheck::cli

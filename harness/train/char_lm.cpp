@@ -161,6 +161,7 @@ RunOutput train_lm(models::Model& model, optim::Optimizer& optimizer,
   torch::Tensor last_loss;
   model.train();
   for (std::int64_t step = 0; step < loop.steps; ++step) {
+    check_stop(loop.stop);
     const data::TextBatch b =
         corpus.sample_batch(data::TextSplit::kTrain, loop.batch, loop.context, rng);
     const torch::Tensor logits = model.forward(b.inputs.to(device));  // (B, T, V)

@@ -29,6 +29,7 @@ struct LmLoop {
   std::int64_t batch = 16;
   std::int64_t context = 64;
   std::int64_t eval_windows = 64;
+  const std::atomic<bool>* stop = nullptr;  // checked every step (throws Interrupted)
 };
 
 /// What evaluation on the fixed windows measured.

@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "harness/claims/run_record.h"
 #include "harness/env/fingerprint.h"
 #include "harness/env/generator.h"
 #include "harness/train/task.h"
@@ -33,10 +34,12 @@ nlohmann::json metrics_json(const RunOutput& out) {
   return m;
 }
 
-RunOutput train_one(const claims::RunSpec& run, DataCache& cache, torch::Device device) {
+RunOutput train_one(const claims::RunSpec& run, DataCache& cache, torch::Device device,
+                    const std::atomic<bool>* stop) {
   RunContext context;
   context.device = device;
   context.cache = &cache;
+  context.stop = stop;
   // Initial weights are drawn on the CPU, then moved: the same init on every device.
   context.init = env::cpu_generator(run.run.init_seed);
   context.noise = env::device_generator(device, run.run.noise_seed);
@@ -75,6 +78,7 @@ ExecuteSummary execute_runs(const std::vector<claims::RunSpec>& runs, claims::Ru
   workers = std::min<int>(workers, static_cast<int>(todo.size()));
 
   std::atomic<std::size_t> next{0};
+  auto stopped = [&] { return options.stop != nullptr && options.stop->load(); };
   std::mutex report_mutex;
   std::exception_ptr failure;
   auto worker = [&] {
@@ -83,7 +87,7 @@ ExecuteSummary execute_runs(const std::vector<claims::RunSpec>& runs, claims::Ru
     torch::set_num_threads(1);
     while (true) {
       const std::size_t i = next.fetch_add(1);
-      if (i >= todo.size()) return;
+      if (i >= todo.size() || stopped()) return;
       {
         std::lock_guard<std::mutex> guard(report_mutex);
         if (failure) return;
@@ -91,9 +95,9 @@ ExecuteSummary execute_runs(const std::vector<claims::RunSpec>& runs, claims::Ru
       const claims::RunSpec& run = *todo[i];
       try {
         const Clock::time_point t0 = Clock::now();
-        const RunOutput out = train_one(run, cache, options.device);
+        const RunOutput out = train_one(run, cache, options.device, options.stop);
         const double wall = seconds_since(t0);
-        const nlohmann::json record = {{"format", kRunRecordFormat},
+        const nlohmann::json record = {{"format", claims::kRunRecordFormat},
                                        {"key", run.key()},
                                        {"claim", run.claim},
                                        {"arm", run.arm},
@@ -125,6 +129,8 @@ ExecuteSummary execute_runs(const std::vector<claims::RunSpec>& runs, claims::Ru
               eta);
           options.progress->flush();
         }
+      } catch (const Interrupted&) {
+        return;  // abandoned mid-training: nothing stored for it
       } catch (...) {
         std::lock_guard<std::mutex> guard(report_mutex);
         if (!failure) failure = std::current_exception();
@@ -139,6 +145,7 @@ ExecuteSummary execute_runs(const std::vector<claims::RunSpec>& runs, claims::Ru
     t.join();
   if (failure) std::rethrow_exception(failure);
   summary.wall_seconds = seconds_since(start);
+  summary.interrupted = stopped() && summary.cached + summary.trained < summary.total;
   return summary;
 }
 

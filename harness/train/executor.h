@@ -7,6 +7,7 @@
 
 #include <torch/types.h>
 
+#include <atomic>
 #include <cstddef>
 #include <iosfwd>
 #include <vector>
@@ -19,8 +20,9 @@ namespace claimcheck::train {
 /// How to execute.
 struct ExecuteOptions {
   torch::Device device = torch::kCPU;
-  int workers = 0;                   // parallel runs on CPU; 0 = one per hardware thread
-  std::ostream* progress = nullptr;  // one line per finished run (runs done/total, ETA)
+  int workers = 0;                          // parallel runs on CPU; 0 = one per hardware thread
+  std::ostream* progress = nullptr;         // one line per finished run (runs done/total, ETA)
+  const std::atomic<bool>* stop = nullptr;  // set (e.g. by Ctrl-C): abandon runs, keep results
 };
 
 /// What happened.
@@ -30,14 +32,13 @@ struct ExecuteSummary {
   std::size_t trained = 0;   // trained now
   std::size_t diverged = 0;  // of those trained, flagged diverged
   double wall_seconds = 0.0;
+  bool interrupted = false;  // `stop` was set: some planned runs were not trained
 };
-
-/// The store record format written by this version (see run_store.h).
-inline constexpr int kRunRecordFormat = 1;
 
 /// Trains every run whose key is not in `store`, appending one record per run:
 /// {format, key, claim, arm, role, index, config, metrics, diverged, steps, parameters,
-///  wall_seconds, fingerprint}. Runs with equal keys (identical arms) are trained once.
+///  wall_seconds, fingerprint} (claims/run_record.h). Runs with equal keys (identical arms) are
+/// trained once.
 ExecuteSummary execute_runs(const std::vector<claims::RunSpec>& runs, claims::RunStore& store,
                             const ExecuteOptions& options);
 

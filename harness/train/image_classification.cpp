@@ -86,7 +86,8 @@ class ImageClassification final : public Task {
                                                  model->parameter_groups(), context.init);
     RunOutput out = train_classifier(
         *model, *optimizer, *data,
-        {config.training.batch, config.training.epochs, config.training.steps}, config.data_seed);
+        {config.training.batch, config.training.epochs, config.training.steps, context.stop},
+        config.data_seed);
     out.parameters = models::parameter_count(*model);
     return out;
   }
@@ -112,6 +113,7 @@ RunOutput train_classifier(models::Model& model, optim::Optimizer& optimizer,
   model.train();
   torch::Tensor order;
   for (std::int64_t step = 0; step < total_steps; ++step) {
+    check_stop(loop.stop);
     const std::int64_t start = (step % steps_per_epoch) * loop.batch;
     if (start == 0) order = shuffled_indices(n, rng).to(device);
     const torch::Tensor idx = order.slice(0, start, std::min(start + loop.batch, n));

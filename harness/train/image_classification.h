@@ -26,8 +26,9 @@ struct ClassifierData {
 /// The budget and batch of one classifier run.
 struct ClassifierLoop {
   std::int64_t batch = 64;
-  std::int64_t epochs = 1;  // used when steps == 0
-  std::int64_t steps = 0;   // > 0: stop after this many optimizer steps
+  std::int64_t epochs = 1;                  // used when steps == 0
+  std::int64_t steps = 0;                   // > 0: stop after this many optimizer steps
+  const std::atomic<bool>* stop = nullptr;  // checked every step (throws Interrupted)
 };
 
 /// Trains `model` (on `data`'s device) with `optimizer` and evaluates it on the test set;

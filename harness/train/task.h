@@ -7,8 +7,10 @@
 #include <ATen/core/Generator.h>
 #include <torch/types.h>
 
+#include <atomic>
 #include <limits>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -33,7 +35,19 @@ struct RunContext {
   DataCache* cache = nullptr;  // shared by every run of the process (thread-safe)
   at::Generator init;          // CPU generator seeded with init_seed: initial weights
   at::Generator noise;         // generator on `device` seeded with noise_seed: dropout, biases
+  const std::atomic<bool>* stop = nullptr;  // when set, training stops (throws Interrupted)
 };
+
+/// Thrown by a task's loop when RunContext::stop is set: the run is abandoned, not stored.
+class Interrupted : public std::runtime_error {
+ public:
+  Interrupted() : std::runtime_error("interrupted") {}
+};
+
+/// Throws Interrupted when `stop` is set (called once per training step).
+inline void check_stop(const std::atomic<bool>* stop) {
+  if (stop != nullptr && stop->load(std::memory_order_relaxed)) throw Interrupted();
+}
 
 /// What a run measured. A diverged run (non-finite training loss) is a result, not an error.
 struct RunOutput {

@@ -1,3 +1,5 @@
+// The causal ConvLM (see conv_lm.h): model_convlm.py of
+// pankajtakawale/llm-reproducibility-activations, left-padded.
 #include "models/charlm/conv_lm.h"
 
 #include <torch/torch.h>

@@ -1,3 +1,5 @@
+// Registry entries and parameter-count formulas of the family (see family.h); architectures
+// of model_factories.py's MODEL_REGISTRY in pankajtakawale/llm-reproducibility-activations.
 #include "models/charlm/family.h"
 
 #include <torch/torch.h>

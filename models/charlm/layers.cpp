@@ -1,3 +1,6 @@
+// Initialisers, Linear, Embedding, FFN and the family base class (see layers.h); the init
+// formulas are those of the _init_weights methods in model*.py of
+// pankajtakawale/llm-reproducibility-activations.
 #include "models/charlm/layers.h"
 
 #include <torch/torch.h>

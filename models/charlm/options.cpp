@@ -1,4 +1,8 @@
+// Parses the family's options (see options.h); defaults from config_cpu.py and config.py of
+// pankajtakawale/llm-reproducibility-activations.
 #include "models/charlm/options.h"
+
+#include <stdexcept>
 
 #include "models/options.h"
 

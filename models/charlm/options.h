@@ -6,15 +6,14 @@
 // claims can scale down to a 2-core CPU. Keys per type ("-" = not an option of that type):
 //   key          charlm  nano-transformer  minigpt  convlm  hybridlm  tinylstm
 //   activation   relu    relu              relu     relu    relu      relu
-//   n_layer      2       2                 6        6       2         2      (convlm: blocks,
-//                                                                            hybrid/tiny: LSTM
-//                                                                            layers)
+//   n_layer      2       2                 6        6       2         2
 //   n_embd       128     128               384      128     128       128
 //   n_head       4       4                 6        -       4         -
-//   ffn_hidden   4C      4C                4C       -       2C        4C     (H of the C→H→C FFN)
+//   ffn_hidden   4C      4C                4C       -       2C        4C
 //   kernel_size  -       -                 -        3       -         -
-//   dropout      0.2     -                 0.2      0.2     0.2       0.2    (NanoTransformer has
-//   none)
+//   dropout      0.2     -                 0.2      0.2     0.2       0.2
+// n_layer counts transformer blocks, ConvLM's conv blocks, or the LSTM layers of hybridlm and
+// tinylstm. ffn_hidden is H of the elementwise C→H→C FFN. NanoTransformer has no dropout.
 // activation: relu, gelu, swish, smelu-0.5, smelu-1.0, swiglu, swiglu-matched
 // (models/activations.h); convlm has no FFN width to shrink, so it takes every activation but
 // swiglu-matched.

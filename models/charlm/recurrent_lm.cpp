@@ -1,3 +1,5 @@
+// HybridLM and TinyLSTM (see recurrent_lm.h): model_hybridlm.py and model_tinylstm.py of
+// pankajtakawale/llm-reproducibility-activations.
 #include "models/charlm/recurrent_lm.h"
 
 #include <torch/torch.h>

@@ -1,3 +1,6 @@
+// Causal self-attention in the source's three forms (see self_attention.h): model.py,
+// model_nanotransformer.py and nn.MultiheadAttention in model_minigpt.py / model_hybridlm.py of
+// pankajtakawale/llm-reproducibility-activations.
 #include "models/charlm/self_attention.h"
 
 #include <torch/torch.h>
@@ -43,10 +46,14 @@ torch::Tensor CausalSelfAttentionImpl::forward(const torch::Tensor& x, const tor
   const std::int64_t B = x.size(0), T = x.size(1), C = x.size(2), hs = C / n_head;
   torch::Tensor q, k, v;  // (B, T, C) each
   if (style == AttentionStyle::kCharLm) {
-    q = query(x), k = key(x), v = value(x);
+    q = query(x);
+    k = key(x);
+    v = value(x);
   } else {
     const auto parts = qkv(x).split(C, /*dim=*/2);  // (B, T, 3C) -> 3 x (B, T, C)
-    q = parts[0], k = parts[1], v = parts[2];
+    q = parts[0];
+    k = parts[1];
+    v = parts[2];
   }
   q = q.view({B, T, n_head, hs}).transpose(1, 2);  // (B, nh, T, hs)
   k = k.view({B, T, n_head, hs}).transpose(1, 2);

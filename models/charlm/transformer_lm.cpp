@@ -1,3 +1,5 @@
+// CharLM, NanoTransformer and MiniGPT (see transformer_lm.h): model.py, model_nanotransformer.py
+// and model_minigpt.py of pankajtakawale/llm-reproducibility-activations.
 #include "models/charlm/transformer_lm.h"
 
 #include <torch/torch.h>

@@ -84,7 +84,7 @@ TEST(Analysis, MissingRunsAreNamedWithTheCommandThatTrainsThem) {
   }
   EXPECT_TRUE(test::ThrowsWith<std::runtime_error>(
       [&] { analyze(spec, "smoke", runs, records); },
-      {"tiny (smoke): 1 runs are not in the store (first: geglu replicate 2)",
+      {"tiny (smoke): 1 of 6 runs are not in the store (first: geglu replicate 2)",
        "claimcheck run tiny --profile smoke"}));
 }
 

@@ -2,6 +2,7 @@
 // of training per test): bless and compare (pass, tampered baseline, stale spec, CI refusal),
 // resume after losing runs, analyze == run, shards, and determinism across fresh stores.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <map>
 #include <set>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "claims_test_support.h"
+#include "harness/claims/run_store.h"
 #include "harness/cli/cli.h"
 
 namespace claimcheck::claims {
@@ -84,7 +86,7 @@ TEST_F(TinyClaimCli, BlessThenCompareDetectsTamperingAndSpecEdits) {
 
   r = bless();
   ASSERT_EQ(r.code, cli::kExitOk) << r.err;
-  EXPECT_TRUE(ContainsAll(r.out, {"no baseline yet for tiny (smoke)",
+  EXPECT_TRUE(ContainsAll(r.out, {"new verdicts for tiny (smoke)",
                                   "geglu-more-accurate:", "wrote " + baseline_file().string()}));
   const json baseline = test::read_json(baseline_file());
   EXPECT_EQ(baseline, report(store_)["analysis"]);
@@ -103,8 +105,12 @@ TEST_F(TinyClaimCli, BlessThenCompareDetectsTamperingAndSpecEdits) {
   test::write_json(baseline_file(), tampered);
   r = run(store_);
   EXPECT_EQ(r.code, cli::kExitMismatch) << r.out;
-  EXPECT_TRUE(ContainsAll(r.out, {"geglu-lower-loss: estimate", "incompatible with the baseline",
-                                  "claimcheck bless tiny --profile smoke"}));
+  // The bless hint carries the same directories, so copying it works.
+  EXPECT_TRUE(ContainsAll(
+      r.out,
+      {"geglu-lower-loss: estimate", "incompatible with the baseline",
+       "`claimcheck --claims-dir " + claims_.string() + " --baselines-dir " + baselines_.string() +
+           " bless tiny --profile smoke --store " + store_.string() + "`"}));
   EXPECT_EQ(r.out.find("geglu-more-accurate: "), std::string::npos) << "only the tampered one";
   EXPECT_TRUE(ContainsAll(r.err, {"tiny (smoke): improved"}));
   EXPECT_EQ(report(store_)["comparison"]["outcome"], "improved");
@@ -127,6 +133,77 @@ TEST_F(TinyClaimCli, BlessThenCompareDetectsTamperingAndSpecEdits) {
   EXPECT_TRUE(
       ContainsAll(r.out, {"old vs new for tiny (smoke)",
                           "spec hash: " + baseline["spec_hash"].get<std::string>() + " -> "}));
+  EXPECT_EQ(run(store_).code, cli::kExitOk);
+}
+
+TEST_F(TinyClaimCli, JudgingWithoutRunsExitsOneAndNamesTheCommandThatTrainsThem) {
+  // analyze and bless on a store that does not exist: exit 1, the command to train the runs with
+  // the same flags, and the store directory is not created.
+  const fs::path missing = dir_ / "no-such-store";
+  for (const char* verb : {"analyze", "bless"}) {
+    const test::CliResult r =
+        cli({verb, "tiny", "--profile", "smoke", "--store", missing.string()});
+    EXPECT_EQ(r.code, cli::kExitMismatch) << verb << ": " << r.err;
+    EXPECT_TRUE(ContainsAll(
+        r.err,
+        {"tiny (smoke): 6 of 6 runs are not in the store", "first: geglu replicate 0",
+         "`claimcheck --claims-dir " + claims_.string() + " --baselines-dir " +
+             baselines_.string() + " run tiny --profile smoke --store " + missing.string() + "`"}))
+        << r.err;
+    EXPECT_FALSE(fs::exists(missing)) << verb << " created the store directory";
+  }
+  EXPECT_FALSE(fs::exists(baseline_file())) << "bless wrote nothing without runs";
+  // An unknown profile is a spec error (2), not missing runs.
+  EXPECT_EQ(cli({"analyze", "tiny", "--profile", "weekly", "--store", missing.string()}).code,
+            cli::kExitUsage);
+}
+
+TEST_F(TinyClaimCli, OptionsWorkBeforeOrAfterTheSubcommandAndSeedsNeedTwo) {
+  const test::CliResult after =
+      test::run_cli({"analyze", "tiny", "--profile", "smoke", "--store", (dir_ / "none").string(),
+                     "--claims-dir", claims_.string(), "--baselines-dir", baselines_.string()});
+  EXPECT_EQ(after.code, cli::kExitMismatch) << after.err;  // parsed; just no runs
+  EXPECT_TRUE(ContainsAll(after.err, {"6 of 6 runs are not in the store"}));
+  const test::CliResult one = run(store_, {"--seeds", "1"});
+  EXPECT_EQ(one.code, cli::kExitUsage);
+  EXPECT_TRUE(ContainsAll(one.err, {"--seeds: must be an integer >= 2", "got '1'"})) << one.err;
+  EXPECT_FALSE(fs::exists(store_file(store_))) << "rejected before training";
+  const test::CliResult extra = run(store_, {"unexpected"});
+  EXPECT_EQ(extra.code, cli::kExitUsage);
+  EXPECT_TRUE(ContainsAll(extra.err, {"not expected: unexpected"})) << extra.err;
+}
+
+TEST_F(TinyClaimCli, ASecondRunOnTheSameStoreIsRefusedNamingTheHolder) {
+  const claims::StoreWriterLock holder(store_file(store_));  // as another `run` would hold it
+  const test::CliResult r = run(store_);
+  EXPECT_EQ(r.code, cli::kExitUsage);
+  EXPECT_TRUE(ContainsAll(
+      r.err, {"another claimcheck is writing this store", "PID " + std::to_string(::getpid())}))
+      << r.err;
+  EXPECT_FALSE(fs::exists(store_file(store_))) << "nothing trained, nothing written";
+}
+
+TEST_F(TinyClaimCli, BlessReplacesACorruptBaselineAfterSayingSo) {
+  test::ScopedEnv no_ci("CI", nullptr);
+  ASSERT_EQ(run(store_).code, cli::kExitMismatch);
+  ASSERT_EQ(bless().code, cli::kExitOk);
+  const json good = test::read_json(baseline_file());
+  // A verdict that is not a verdict: compared, it would pass or fail by accident. It is an
+  // error naming file and key, and bless can replace it.
+  json maybe = good;
+  maybe["hypotheses"][0]["verdict"] = "maybe";
+  test::write_json(baseline_file(), maybe);
+  test::CliResult r = run(store_);
+  EXPECT_EQ(r.code, cli::kExitUsage);
+  EXPECT_TRUE(ContainsAll(r.err, {baseline_file().string(), "hypotheses[0].verdict",
+                                  "unknown verdict 'maybe'", "re-bless"}))
+      << r.err;
+  test::write_text(baseline_file(), "{\"format\": 2, \"claim\": ");  // truncated
+  r = bless();
+  ASSERT_EQ(r.code, cli::kExitOk) << r.err;
+  EXPECT_TRUE(ContainsAll(r.out, {"the old baseline cannot be read and is replaced",
+                                  "is not valid JSON", "wrote " + baseline_file().string()}));
+  EXPECT_EQ(test::read_json(baseline_file()), good);
   EXPECT_EQ(run(store_).code, cli::kExitOk);
 }
 

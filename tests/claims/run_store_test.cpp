@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+
 #include <unistd.h>
+#include <csignal>
 
 #include <set>
 #include <string>
@@ -12,27 +14,52 @@
 #include <vector>
 
 #include "claims_test_support.h"
+#include "harness/claims/run_record.h"
 
 namespace claimcheck::claims {
 namespace {
 using json = nlohmann::json;
 namespace fs = std::filesystem;
 
-json record(const std::string& key, double accuracy, const std::string& padding = "") {
-  json r = {{"key", key}, {"arm", "relu"}, {"metrics", {{"test_accuracy", accuracy}}}};
+// A valid run record (run_record.h) whose key is 16 hex digits made from `name` (k1 ->
+// 00000000000000k1 is not hex, so names map through a hash-free table of their own bytes).
+std::string hex_key(const std::string& name) {
+  std::string hex;
+  for (const unsigned char c : name) {
+    static const char* kDigits = "0123456789abcdef";
+    hex += kDigits[c >> 4];
+    hex += kDigits[c & 15];
+  }
+  return std::string(16 - std::min<std::size_t>(16, hex.size()), '0') + hex.substr(0, 16);
+}
+
+json record(const std::string& name, double accuracy, const std::string& padding = "") {
+  json r = {{"format", kRunRecordFormat},
+            {"key", hex_key(name)},
+            {"claim", "tiny"},
+            {"arm", "relu"},
+            {"role", "replicate"},
+            {"index", 0},
+            {"config", json::object()},
+            {"metrics", {{"test_accuracy", accuracy}}},
+            {"diverged", false},
+            {"steps", 10},
+            {"parameters", 100},
+            {"wall_seconds", 0.5},
+            {"fingerprint", json::object()}};
   if (!padding.empty()) r["padding"] = padding;
   return r;
 }
 
-TEST(RunStore, MissingFileIsAnEmptyStoreAndParentsAreCreated) {
+TEST(RunStore, MissingFileIsAnEmptyStoreAndReadingCreatesNothing) {
   const fs::path file = test::scratch_dir("store_missing") / "a" / "b" / "claim.jsonl";
   const RunStore store(file);
   EXPECT_TRUE(store.records().empty());
   EXPECT_TRUE(store.warnings().empty());
-  EXPECT_TRUE(fs::is_directory(file.parent_path()));
-  EXPECT_FALSE(store.contains("k1"));
-  EXPECT_TRUE(test::ThrowsWith<std::out_of_range>([&] { store.at("k1"); },
-                                                  {file.string(), "no run with key k1"}));
+  EXPECT_FALSE(fs::exists(file.parent_path().parent_path())) << "a reader creates no directory";
+  EXPECT_FALSE(store.contains(hex_key("k1")));
+  EXPECT_TRUE(test::ThrowsWith<std::out_of_range>(
+      [&] { store.at(hex_key("k1")); }, {file.string(), "no run with key " + hex_key("k1")}));
 }
 
 TEST(RunStore, AppendThenReloadRoundTripsInFileOrderAndNeedsAKey) {
@@ -45,19 +72,23 @@ TEST(RunStore, AppendThenReloadRoundTripsInFileOrderAndNeedsAKey) {
     for (const auto& r : written)
       store.append(r);
     EXPECT_EQ(store.records(), written);
-    EXPECT_TRUE(store.contains("k2"));
+    EXPECT_TRUE(store.contains(hex_key("k2")));
   }
   const std::vector<std::string> lines = test::lines_of(file);
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_EQ(lines[1], written[1].dump());
   const RunStore reloaded(file);
   EXPECT_EQ(reloaded.records(), written);
-  EXPECT_EQ(reloaded.at("k3"), written[2]);
+  EXPECT_EQ(reloaded.at(hex_key("k3")), written[2]);
   EXPECT_TRUE(reloaded.warnings().empty());
 
   RunStore rejecting(file.parent_path() / "other.jsonl");
   EXPECT_THROW(rejecting.append({{"arm", "relu"}}), std::invalid_argument);
-  EXPECT_FALSE(fs::exists(rejecting.file())) << "nothing written for a record without a key";
+  json no_format = record("k4", 0.4);
+  no_format.erase("format");
+  EXPECT_TRUE(test::ThrowsWith<std::invalid_argument>([&] { rejecting.append(no_format); },
+                                                      {"not a valid run record: format"}));
+  EXPECT_FALSE(fs::exists(rejecting.file())) << "nothing written for an invalid record";
 }
 
 TEST(RunStore, TornLastLineIsSkippedAndTheNextAppendStartsAFreshLine) {
@@ -88,16 +119,79 @@ TEST(RunStore, TornLastLineIsSkippedAndTheNextAppendStartsAFreshLine) {
 
 TEST(RunStore, CorruptMiddleLinesAreSkippedWithTheirLineNumbers) {
   const fs::path file = test::scratch_dir("store_corrupt") / "claim.jsonl";
+  json nan_metric = record("k5", 0.5);
+  nan_metric["metrics"]["test_accuracy"] = "NaN";
+  json bad_role = record("k6", 0.6);
+  bad_role["role"] = "seed";
+  json no_fingerprint = record("k7", 0.7);
+  no_fingerprint.erase("fingerprint");
   test::write_text(file, record("k1", 0.1).dump() + "\n" + "<<<<<<< HEAD\n" + "\n" +
                              R"({"arm":"relu"})" + "\n" + R"({"key":5})" + "\n" + "[1,2]\n" +
-                             record("k2", 0.2).dump() + "\n");
+                             nan_metric.dump() + "\n" + bad_role.dump() + "\n" +
+                             no_fingerprint.dump() + "\n" + record("k2", 0.2).dump() + "\n");
   const RunStore store(file);
   EXPECT_EQ(store.records(), (std::vector<json>{record("k1", 0.1), record("k2", 0.2)}));
-  ASSERT_EQ(store.warnings().size(), 4u) << "the empty line 3 is not a warning";
+  ASSERT_EQ(store.warnings().size(), 7u) << "the empty line 3 is not a warning";
   EXPECT_TRUE(test::ContainsAll(store.warnings()[0], {file.string() + ":2: not valid JSON"}));
-  EXPECT_TRUE(test::ContainsAll(store.warnings()[1], {":4: record without a \"key\""}));
-  EXPECT_TRUE(test::ContainsAll(store.warnings()[2], {":5: record without a \"key\""}));
-  EXPECT_TRUE(test::ContainsAll(store.warnings()[3], {":6: record without a \"key\""}));
+  EXPECT_TRUE(test::ContainsAll(store.warnings()[1], {":4: format: missing"}));
+  EXPECT_TRUE(test::ContainsAll(store.warnings()[2], {":5: format: missing"}));
+  EXPECT_TRUE(test::ContainsAll(store.warnings()[3], {":6: the record: is not a JSON object"}));
+  EXPECT_TRUE(test::ContainsAll(store.warnings()[4], {":7: metrics.test_accuracy: must be a number",
+                                                      "its run will be trained again"}));
+  EXPECT_TRUE(test::ContainsAll(store.warnings()[5], {":8: role: must be"}));
+  EXPECT_TRUE(test::ContainsAll(store.warnings()[6], {":9: fingerprint: missing"}));
+  EXPECT_EQ(store.location(hex_key("k2")), file.string() + ":10");
+}
+
+TEST(RunStore, ARecordOfAnotherFormatStopsTheReaderNamingFileAndLine) {
+  const fs::path file = test::scratch_dir("store_format") / "claim.jsonl";
+  json future = record("k2", 0.2);
+  future["format"] = kRunRecordFormat + 1;
+  test::write_text(file, record("k1", 0.1).dump() + "\n" + future.dump() + "\n");
+  EXPECT_TRUE(test::ThrowsWith<std::runtime_error>(
+      [&] { RunStore store(file); },
+      {file.string() + ":2: a run record of format " + std::to_string(kRunRecordFormat + 1),
+       "this claimcheck reads format " + std::to_string(kRunRecordFormat)}));
+}
+
+TEST(StoreWriterLock, ASecondWriterIsRefusedNamingTheHolder) {
+  const fs::path file = test::scratch_dir("store_lock") / "sub" / "claim.jsonl";
+  {
+    const StoreWriterLock first(file);
+    EXPECT_TRUE(fs::exists(file.string() + ".lock"));
+    EXPECT_TRUE(
+        test::ThrowsWith<StoreBusy>([&] { StoreWriterLock second(file); },
+                                    {file.string(), "another claimcheck is writing this store",
+                                     "PID " + std::to_string(::getpid()), "use another --store"}));
+  }
+  EXPECT_NO_THROW(StoreWriterLock again(file)) << "released when the holder goes away";
+}
+
+TEST(StoreWriterLock, HeldByAnotherProcessUntilItDies) {
+  const fs::path file = test::scratch_dir("store_lock_process") / "claim.jsonl";
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    try {
+      const StoreWriterLock held(file);
+      (void)!write(ready[1], "x", 1);
+      pause();  // hold it until killed
+    } catch (...) {
+    }
+    _exit(1);
+  }
+  char c = 0;
+  ASSERT_EQ(read(ready[0], &c, 1), 1);
+  EXPECT_TRUE(test::ThrowsWith<StoreBusy>([&] { StoreWriterLock mine(file); },
+                                          {"PID " + std::to_string(child)}));
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  EXPECT_NO_THROW(StoreWriterLock mine(file)) << "the kernel drops a dead holder's lock";
+  close(ready[0]);
+  close(ready[1]);
 }
 
 TEST(RunStore, DuplicateKeysKeepTheFirstRecordAndReloadSeesOtherWriters) {
@@ -107,16 +201,16 @@ TEST(RunStore, DuplicateKeysKeepTheFirstRecordAndReloadSeesOtherWriters) {
   RunStore store(file);
   EXPECT_EQ(store.records(), (std::vector<json>{record("k1", 0.1), record("k2", 0.2)}));
   store.append(record("k2", 0.8));  // a second writer raced: its line is kept but not used
-  EXPECT_EQ(store.at("k2"), record("k2", 0.2));
+  EXPECT_EQ(store.at(hex_key("k2")), record("k2", 0.2));
   EXPECT_EQ(test::lines_of(file).size(), 4u);
   EXPECT_EQ(RunStore(file).records(), store.records());
 
   // Another store object's append is seen after reload() (e.g. another process's runs).
   RunStore writer(file);
   writer.append(record("k3", 0.3));
-  EXPECT_FALSE(store.contains("k3"));
+  EXPECT_FALSE(store.contains(hex_key("k3")));
   store.reload();
-  EXPECT_TRUE(store.contains("k3"));
+  EXPECT_TRUE(store.contains(hex_key("k3")));
 }
 
 // Checks that `file` holds exactly `expected` lines, each a whole record, all keys distinct.

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "models/charlm/conv_lm.h"
 #include "models/registry.h"
 
 namespace claimcheck::models {
@@ -224,6 +225,30 @@ TEST(Family, SourceParameterCounts) {
             429908);  // 341 gated units: +42 per layer
   // MiniGPT at config.py: 6 layers, C 384, 6 heads, context 256: "10.8M".
   EXPECT_EQ(count_parameters("minigpt", nlohmann::json::object(), {0, 0, 65, 256}).total, 10795776);
+}
+
+TEST(Family, CausalConvIsTheLeftPaddedSum) {
+  // out[o, t] = b[o] + Σ_i Σ_j w[o, i, j] · x[i, t − (k−1−j)·d], x = 0 before the start: tap j =
+  // k−1 is the current position, taps reach back (k−1)·d and never forward.
+  at::Generator init = cpu_generator(3);
+  charlm::CausalConv1d conv(/*in=*/2, /*out=*/3, /*kernel_size=*/3, /*dilation=*/2, init);
+  torch::NoGradGuard no_grad;
+  conv->bias.normal_(0.0, 1.0, init);
+  const torch::Tensor x = torch::randn({1, 2, 9}, init);  // (B, C_in, T)
+  const torch::Tensor out = conv(x);
+  ASSERT_EQ(out.sizes(), (std::vector<std::int64_t>{1, 3, 9}));
+  for (std::int64_t o = 0; o < 3; ++o) {
+    for (std::int64_t t = 0; t < 9; ++t) {
+      double ref = conv->bias[o].item<double>();
+      for (std::int64_t i = 0; i < 2; ++i) {
+        for (std::int64_t j = 0; j < 3; ++j) {
+          const std::int64_t src = t - (2 - j) * 2;
+          if (src >= 0) ref += conv->weight[o][i][j].item<double>() * x[0][i][src].item<double>();
+        }
+      }
+      EXPECT_NEAR(out[0][o][t].item<double>(), ref, 1e-5) << "o " << o << " t " << t;
+    }
+  }
 }
 
 TEST(Family, OptionsAreValidatedWithoutBuilding) {

@@ -7,6 +7,7 @@
 #include <torch/torch.h>
 
 #include "harness/claims/planner.h"
+#include "harness/claims/run_record.h"
 #include "harness/claims/run_store.h"
 #include "models/model.h"
 #include "models/options.h"
@@ -125,7 +126,7 @@ TEST(ExecuteRuns, AbsurdLearningRateIsRecordedAsDivergedWithoutThrowing) {
   ASSERT_TRUE(reloaded.warnings().empty());
   ASSERT_TRUE(reloaded.contains(run.key()));
   const json& r = reloaded.at(run.key());
-  EXPECT_EQ(r["format"], kRunRecordFormat);
+  EXPECT_EQ(r["format"], claims::kRunRecordFormat);
   EXPECT_EQ(r["diverged"], true);
   EXPECT_EQ(r["steps"], 2);
   EXPECT_EQ(r["parameters"], 1578 * 2);

@@ -1,0 +1,62 @@
+#include "harness/claims/run_record.h"
+
+#include <cmath>
+#include <regex>
+
+namespace claimcheck::claims {
+namespace {
+
+bool is_count(const nlohmann::json& v) {
+  return v.is_number_integer() && v.get<std::int64_t>() >= 0;
+}
+
+}  // namespace
+
+bool has_foreign_format(const nlohmann::json& record) {
+  return record.is_object() && record.contains("format") && record["format"].is_number_integer() &&
+         record["format"].get<int>() != kRunRecordFormat;
+}
+
+std::string run_record_problem(const nlohmann::json& r) {
+  if (!r.is_object()) return "the record: is not a JSON object";
+  if (!r.contains("format") || !r["format"].is_number_integer()) {
+    return "format: missing or not an integer (a record from before format versions)";
+  }
+  if (!r.contains("key") || !r["key"].is_string() ||
+      !std::regex_match(r["key"].get<std::string>(), std::regex("[0-9a-f]{16}"))) {
+    return "key: missing or not 16 hex digits";
+  }
+  for (const char* key : {"claim", "arm"}) {
+    if (!r.contains(key) || !r[key].is_string() || r[key].get<std::string>().empty()) {
+      return std::string(key) + ": missing or not a non-empty string";
+    }
+  }
+  if (!r.contains("role") || (r["role"] != "replicate" && r["role"] != "trial")) {
+    return "role: must be \"replicate\" or \"trial\"";
+  }
+  for (const char* key : {"index", "steps", "parameters"}) {
+    if (!r.contains(key) || !is_count(r[key])) {
+      return std::string(key) + ": missing or not an integer >= 0";
+    }
+  }
+  for (const char* key : {"config", "metrics", "fingerprint"}) {
+    if (!r.contains(key) || !r[key].is_object()) {
+      return std::string(key) + ": missing or not an object";
+    }
+  }
+  for (const auto& item : r["metrics"].items()) {
+    if (!item.value().is_null() && !item.value().is_number()) {
+      return "metrics." + item.key() + ": must be a number (or null for a non-finite value)";
+    }
+  }
+  if (!r.contains("diverged") || !r["diverged"].is_boolean()) {
+    return "diverged: missing or not true/false";
+  }
+  if (!r.contains("wall_seconds") || !r["wall_seconds"].is_number() ||
+      !std::isfinite(r["wall_seconds"].get<double>()) || r["wall_seconds"].get<double>() < 0) {
+    return "wall_seconds: missing or not a finite number >= 0";
+  }
+  return "";
+}
+
+}  // namespace claimcheck::claims

@@ -1,0 +1,149 @@
+#include "harness/cli/claim_outcome.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <ostream>
+
+#include "harness/claims/analysis.h"
+#include "harness/cli/cli.h"
+#include "harness/report/markdown.h"
+
+namespace claimcheck::cli {
+namespace fs = std::filesystem;
+
+fs::path store_file(const Paths& paths, const std::string& claim) {
+  return paths.store / (claim + ".jsonl");
+}
+
+fs::path report_dir(const Paths& paths, const std::string& claim, const std::string& profile) {
+  return paths.report_dir.empty() ? paths.store / "reports" / claim / profile : paths.report_dir;
+}
+
+int exit_code(claims::Outcome outcome) {
+  switch (outcome) {
+    case claims::Outcome::kPass:
+      return kExitOk;
+    case claims::Outcome::kSkipped:
+      return kExitSkipped;
+    default:
+      return kExitMismatch;
+  }
+}
+
+std::map<std::string, nlohmann::json> by_key(const std::vector<nlohmann::json>& records) {
+  std::map<std::string, nlohmann::json> out;
+  for (const auto& r : records)
+    out.emplace(r.at("key").get<std::string>(), r);
+  return out;
+}
+
+void warn_store(const claims::RunStore& store, std::ostream& err) {
+  for (const auto& w : store.warnings())
+    err << "warning: " << w << "\n";
+}
+
+StoredPlan stored_plan(const claims::ClaimSpec& spec, const std::string& profile,
+                       const std::map<std::string, nlohmann::json>& records) {
+  for (const char* device_type : {"cuda", "cpu"}) {
+    std::vector<claims::RunSpec> runs = claims::plan(spec, profile, device_type);
+    if (std::all_of(runs.begin(), runs.end(),
+                    [&](const claims::RunSpec& r) { return records.count(r.key()) != 0; })) {
+      return {std::move(runs), true};
+    }
+  }
+  return {claims::plan(spec, profile, "cpu"), false};
+}
+
+// Writes a report file whole; a failed write is an error, not a silently missing report.
+void write_text(const fs::path& file, const std::string& text) {
+  std::ofstream stream(file);
+  stream << text;
+  if (!stream.flush()) throw std::runtime_error(file.string() + ": cannot write the report");
+}
+
+// The execution summary of an analysis that trained nothing.
+train::ExecuteSummary all_from_store(std::size_t runs) {
+  return {runs, runs, 0, 0, 0.0};
+}
+
+// Analyze + compare + write report.json/report.md; prints the Markdown.
+ClaimResult finish_claim(const Paths& paths, const claims::ClaimSpec& spec,
+                         const std::string& profile, const std::vector<claims::RunSpec>& runs,
+                         const std::map<std::string, nlohmann::json>& records,
+                         const train::ExecuteSummary& execution, std::ostream& out,
+                         std::ostream& err) {
+  const claims::ClaimAnalysis analysis = claims::analyze(spec, profile, runs, records);
+  const nlohmann::json analysis_json = claims::to_json(analysis);
+  const fs::path baseline_file = claims::baseline_path(paths.baselines, spec.id, profile);
+  claims::Comparison comparison;
+  if (fs::exists(baseline_file)) {
+    comparison = claims::compare_with_baseline(analysis_json, claims::read_baseline(baseline_file));
+  } else {
+    comparison.outcome = claims::Outcome::kNoBaseline;
+    comparison.messages.push_back("no baseline at " + baseline_file.string());
+  }
+  int diverged = 0;
+  for (const auto& [key, run] : analysis.runs)
+    diverged += run.value("diverged", false) ? 1 : 0;
+  const nlohmann::json report = {
+      {"analysis", analysis_json},
+      {"comparison", claims::to_json(comparison)},
+      {"execution",
+       {{"total", execution.total},
+        {"cached", execution.cached},
+        {"trained", execution.trained},
+        {"wall_seconds", execution.wall_seconds}}},
+      {"diverged_runs", diverged},
+      {"train_seconds", analysis.train_seconds},
+      {"store", store_file(paths, spec.id).string()},
+      {"commands",
+       {{"bless", command_hint(paths, "bless " + spec.id + " --profile " + profile)},
+        {"analyze", command_hint(paths, "analyze " + spec.id + " --profile " + profile)}}}};
+  const fs::path dir = report_dir(paths, spec.id, profile);
+  fs::create_directories(dir);
+  const std::string md = report::markdown_report(report);
+  write_text(dir / "report.json", report.dump(1) + "\n");
+  write_text(dir / "report.md", md);
+  out << md << "\n";
+  err << fmt::format("{} ({}): {}; report in {}\n", spec.id, profile,
+                     claims::to_string(comparison.outcome), dir.string());
+  return {exit_code(comparison.outcome), report};
+}
+
+Paths Paths::defaults() {
+  return {fs::path(CLAIMCHECK_SOURCE_DIR) / "claims", fs::path(CLAIMCHECK_SOURCE_DIR) / "baselines",
+          "runs", ""};
+}
+
+std::string command_hint(const Paths& paths, const std::string& args, bool with_store) {
+  const Paths defaults = Paths::defaults();
+  std::string hint = "claimcheck";
+  if (paths.claims != defaults.claims) hint += " --claims-dir " + paths.claims.string();
+  if (paths.baselines != defaults.baselines) hint += " --baselines-dir " + paths.baselines.string();
+  hint += " " + args;
+  if (with_store) hint += " --store " + paths.store.string();
+  return hint;
+}
+
+ClaimResult judge_store(const Paths& paths, const claims::ClaimSpec& spec,
+                        const std::string& profile, const std::vector<claims::RunSpec>& runs,
+                        const claims::RunStore& store, const train::ExecuteSummary& execution,
+                        std::ostream& out, std::ostream& err) {
+  try {
+    return finish_claim(paths, spec, profile, runs, by_key(store.records()), execution, out, err);
+  } catch (const claims::NonFiniteMetric& e) {
+    throw std::runtime_error(store.location(e.key) + ": " + e.what());
+  }
+}
+
+std::string missing_runs_message(const Paths& paths, const claims::MissingRuns& m) {
+  return fmt::format(
+      "{} ({}): {} of {} runs are not in the store {} (first: {}); train them with "
+      "`{}`",
+      m.claim, m.profile, m.missing.size(), m.planned, store_file(paths, m.claim).string(),
+      m.missing.front(), command_hint(paths, "run " + m.claim + " --profile " + m.profile));
+}
+
+}  // namespace claimcheck::cli

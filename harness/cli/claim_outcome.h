@@ -1,0 +1,85 @@
+// What every judging command (run, analyze, bless, report) shares: finding a claim's stored
+// runs, analyzing and comparing them with the baseline, writing report.json/report.md, the exit
+// code of an outcome, and the commands printed as hints (with the same --claims-dir,
+// --baselines-dir and --store the user gave, so a copied hint works).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <iosfwd>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "harness/claims/analysis.h"
+#include "harness/claims/baseline.h"
+#include "harness/claims/planner.h"
+#include "harness/claims/run_store.h"
+#include "harness/claims/spec.h"
+#include "harness/cli/commands.h"
+#include "harness/train/executor.h"
+
+namespace claimcheck::cli {
+
+/// <store>/<claim>.jsonl.
+std::filesystem::path store_file(const Paths& paths, const std::string& claim);
+
+/// Where a claim's report files go: --report-dir, else <store>/reports/<claim>/<profile>.
+std::filesystem::path report_dir(const Paths& paths, const std::string& claim,
+                                 const std::string& profile);
+
+/// 0 pass, 77 skipped, 1 anything that moved or could not be compared.
+int exit_code(claims::Outcome outcome);
+
+/// Records by run key (first record per key wins).
+std::map<std::string, nlohmann::json> by_key(const std::vector<nlohmann::json>& records);
+
+/// Prints the store's load warnings to `err`.
+void warn_store(const claims::RunStore& store, std::ostream& err);
+
+/// "claimcheck <args>" with the user's --claims-dir / --baselines-dir (when not the defaults)
+/// and --store appended when `with_store`.
+std::string command_hint(const Paths& paths, const std::string& args, bool with_store = true);
+
+/// The planned runs whose results are in `records`. The device type is part of every run's key:
+/// the device whose runs are all stored (CUDA first); with neither complete, the CPU plan.
+struct StoredPlan {
+  std::vector<claims::RunSpec> runs;
+  bool complete = false;
+};
+StoredPlan stored_plan(const claims::ClaimSpec& spec, const std::string& profile,
+                       const std::map<std::string, nlohmann::json>& records);
+
+/// Writes a report file whole; a failed write is an error, not a silently missing report.
+void write_text(const std::filesystem::path& file, const std::string& text);
+
+/// The execution summary of an analysis that trained nothing.
+train::ExecuteSummary all_from_store(std::size_t runs);
+
+/// What finish_claim decided: the exit code and the report written to report.json.
+struct ClaimResult {
+  int exit_code;
+  nlohmann::json report;
+};
+
+/// Analyze + compare + write report.json/report.md; prints the Markdown to `out`. Throws
+/// claims::MissingRuns when runs are missing.
+ClaimResult finish_claim(const Paths& paths, const claims::ClaimSpec& spec,
+                         const std::string& profile, const std::vector<claims::RunSpec>& runs,
+                         const std::map<std::string, nlohmann::json>& records,
+                         const train::ExecuteSummary& execution, std::ostream& out,
+                         std::ostream& err);
+
+/// finish_claim on one store's records; a non-finite metric is reported with the store line of
+/// the offending run (file:line).
+ClaimResult judge_store(const Paths& paths, const claims::ClaimSpec& spec,
+                        const std::string& profile, const std::vector<claims::RunSpec>& runs,
+                        const claims::RunStore& store, const train::ExecuteSummary& execution,
+                        std::ostream& out, std::ostream& err);
+
+/// The message for runs a judging command needs but the store lacks, with the command that
+/// trains them (exit code 1).
+std::string missing_runs_message(const Paths& paths, const claims::MissingRuns& missing);
+
+}  // namespace claimcheck::cli

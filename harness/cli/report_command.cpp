@@ -1,0 +1,220 @@
+#include "harness/cli/report_command.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+#include "harness/claims/analysis.h"
+#include "harness/claims/baseline.h"
+#include "harness/claims/planner.h"
+#include "harness/claims/run_store.h"
+#include "harness/claims/spec.h"
+#include "harness/cli/claim_outcome.h"
+#include "harness/cli/cli.h"
+#include "harness/report/html.h"
+#include "harness/report/suite.h"
+#include "harness/report/suite_markdown.h"
+
+namespace claimcheck::cli {
+namespace fs = std::filesystem;
+namespace {
+
+// Every record of every *.jsonl in the store directories (name order: directory order is
+// unspecified), first record per run key wins. Reads only.
+std::map<std::string, nlohmann::json> merged_records(const std::vector<fs::path>& dirs,
+                                                     std::ostream& err) {
+  std::map<std::string, nlohmann::json> records;
+  for (const auto& dir : dirs) {
+    if (!fs::is_directory(dir)) {
+      throw std::runtime_error(fmt::format(
+          "--store {}: {}; give a directory that `claimcheck run --store` wrote (one per shard)",
+          dir.string(), fs::exists(dir) ? "not a directory" : "no such directory"));
+    }
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(dir))
+      if (entry.path().extension() == ".jsonl") files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files) {
+      const claims::RunStore store(file);
+      warn_store(store, err);
+      for (const auto& r : store.records())
+        records.emplace(r.at("key").get<std::string>(), r);
+    }
+  }
+  return records;
+}
+
+// The specs to report: the --claim ones (an unknown id is an error), else every claim; each
+// requested profile must be defined by at least one of them (by each, with --claim).
+std::vector<claims::ClaimSpec> selected_specs(const Paths& paths, const ReportOptions& options) {
+  std::vector<claims::ClaimSpec> specs;
+  if (options.claims.empty()) {
+    specs = claims::load_all_claims(paths.claims);
+  } else {
+    for (const auto& id : options.claims)
+      specs.push_back(claims::load_claim(paths.claims / (id + ".json")));
+  }
+  std::set<std::string> defined;
+  for (const auto& s : specs)
+    for (const auto& [name, p] : s.profiles)
+      defined.insert(name);
+  for (const auto& p : options.profiles) {
+    if (!options.claims.empty()) {
+      for (const auto& s : specs)
+        s.profile(p);  // a spec error naming the claim's profiles
+    } else if (defined.count(p) == 0) {
+      std::string names;
+      for (const auto& d : defined)
+        names += (names.empty() ? "" : ", ") + d;
+      throw std::invalid_argument(
+          fmt::format("--profile {}: no claim defines this profile (they define: {})", p, names));
+    }
+  }
+  return specs;
+}
+
+std::set<std::string> keys_of(const std::vector<claims::RunSpec>& runs) {
+  std::set<std::string> keys;
+  for (const auto& r : runs)
+    keys.insert(r.key());
+  return keys;
+}
+
+// Without --profile: the profiles of `spec` to report, i.e. the complete ones and those with a
+// stored run no complete profile explains (profiles may share runs: nightly's first seeds can
+// be smoke's, so a smoke store must not read as a partial nightly).
+std::vector<std::string> profiles_found(const claims::ClaimSpec& spec,
+                                        const std::map<std::string, nlohmann::json>& records) {
+  std::vector<std::string> found;
+  std::set<std::string> explained;
+  for (const auto& [name, p] : spec.profiles) {
+    const StoredPlan stored = stored_plan(spec, name, records);
+    if (!stored.complete) continue;
+    found.push_back(name);
+    const auto keys = keys_of(stored.runs);
+    explained.insert(keys.begin(), keys.end());
+  }
+  for (const auto& [name, p] : spec.profiles) {
+    if (std::find(found.begin(), found.end(), name) != found.end()) continue;
+    for (const char* device : {"cpu", "cuda"}) {
+      const auto keys = keys_of(claims::plan(spec, name, device));
+      if (std::any_of(keys.begin(), keys.end(), [&](const std::string& k) {
+            return records.count(k) != 0 && explained.count(k) == 0;
+          })) {
+        found.push_back(name);
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+std::string store_list(const std::vector<fs::path>& stores) {
+  std::string text;
+  for (const auto& s : stores)
+    text += (text.empty() ? "" : ", ") + s.string();
+  return text;
+}
+
+// The baseline's analysis for the forest plot's baseline CIs; null when absent or unreadable
+// (the comparison already says why).
+nlohmann::json baseline_of(const Paths& paths, const std::string& claim, const std::string& p) {
+  const fs::path file = claims::baseline_path(paths.baselines, claim, p);
+  if (!fs::exists(file)) return nullptr;
+  try {
+    return claims::read_baseline(file);
+  } catch (const std::exception&) {
+    return nullptr;
+  }
+}
+
+}  // namespace
+
+int command_report(const Paths& given, const ReportOptions& options, std::ostream& out,
+                   std::ostream& err) {
+  if (options.stores.empty()) throw std::invalid_argument("report: give at least one --store");
+  const auto records = merged_records(options.stores, err);
+  const std::vector<claims::ClaimSpec> specs = selected_specs(given, options);
+  const fs::path base =
+      options.report_dir.empty() ? options.stores.front() / "reports" : options.report_dir;
+  try {
+    fs::create_directories(base);
+  } catch (const fs::filesystem_error& e) {
+    throw std::runtime_error(fmt::format(
+        "cannot write reports to {} ({}); a read-only store is fine: give --report-dir DIR",
+        base.string(), e.code().message()));
+  }
+  Paths paths = given;
+  paths.store = options.stores.front();  // hints name the first store
+
+  std::vector<report::SuiteEntry> entries;
+  nlohmann::json reports = nlohmann::json::array();  // --format json: the per-claim reports
+  for (const auto& spec : specs) {
+    const std::vector<std::string> profiles =
+        options.profiles.empty() ? profiles_found(spec, records) : options.profiles;
+    for (const auto& profile : profiles) {
+      report::SuiteEntry entry;
+      entry.claim = spec.id;
+      entry.profile = profile;
+      entry.files = spec.id + "/" + profile;
+      paths.report_dir = base / spec.id / profile;
+      const StoredPlan stored = stored_plan(spec, profile, records);
+      try {
+        std::ostringstream markdown;  // the suite report prints instead
+        const ClaimResult result = finish_claim(paths, spec, profile, stored.runs, records,
+                                                all_from_store(stored.runs.size()), markdown, err);
+        entry.report = result.report;
+        entry.baseline = baseline_of(paths, spec.id, profile);
+        reports.push_back(result.report);
+      } catch (const claims::MissingRuns& m) {
+        entry.missing = fmt::format(
+            "{} ({}): {} of {} runs are not in the stores ({}; first missing: {}); train them "
+            "with `{}`",
+            m.claim, m.profile, m.missing.size(), m.planned, store_list(options.stores),
+            m.missing.front(), command_hint(paths, "run " + m.claim + " --profile " + m.profile));
+        err << "claimcheck report: " << entry.missing << "\n";
+      }
+      entries.push_back(std::move(entry));
+    }
+  }
+
+  std::vector<std::string> stores;
+  for (const auto& s : options.stores)
+    stores.push_back(s.string());
+  const report::Suite suite = report::make_suite(std::move(entries), stores);
+  for (const auto& e : suite.entries) {
+    fs::create_directories(base / e.files);
+    write_text(base / e.files / "report.html", report::claim_html(e));
+  }
+  const std::string md = report::suite_markdown(suite);
+  const std::string html = report::suite_html(suite);
+  const nlohmann::json suite_json = report::to_json(suite);
+  write_text(base / "suite.md", md);
+  write_text(base / "suite.html", html);
+  write_text(base / "suite.json", suite_json.dump(1) + "\n");
+  if (options.format == "json") {
+    out << reports.dump(1) << "\n";
+  } else {
+    out << (options.format == "html" ? html : md);
+  }
+  err << fmt::format("suite report: {} ({} claim × profile); {}/suite.{{md,html,json}}\n",
+                     report::all_pass(suite) ? "pass" : "FAIL", suite.entries.size(),
+                     base.string());
+  if (suite.entries.empty()) {
+    err << fmt::format(
+        "claimcheck report: no runs of any claim{} in {}: nothing was tested. Train them with "
+        "`{}`\n",
+        options.profiles.empty() ? "" : " under --profile " + options.profiles.front(),
+        store_list(options.stores),
+        command_hint(paths, "run --all --profile " +
+                                (options.profiles.empty() ? "smoke" : options.profiles.front())));
+    return kExitMismatch;
+  }
+  return report::all_pass(suite) ? kExitOk : kExitMismatch;
+}
+
+}  // namespace claimcheck::cli

@@ -1,0 +1,113 @@
+#include "harness/report/format.h"
+
+#include <fmt/format.h>
+
+#include <cctype>
+
+namespace claimcheck::report {
+
+std::string signed_num(double x) {
+  return fmt::format("{:+.4f}", x);
+}
+
+std::string p_text(double p) {
+  return p < 1e-4 ? "<0.0001" : fmt::format("{:.4f}", p);
+}
+
+std::string claim_text(const nlohmann::json& h) {
+  const std::string kind = h.at("kind");
+  const bool greater = h.at("direction") == "greater";
+  const double margin = h.at("margin");
+  const std::string formula = h.at("formula");
+  const std::string effect = h.at("terms").size() > 2 ? "(" + formula + ")" : formula;
+  if (kind == "equivalence") return fmt::format("|{}| < {:g}", formula, margin);
+  if (kind == "non-inferiority") {
+    return greater ? fmt::format("{} > −{:g}", effect, margin)
+                   : fmt::format("{} < {:g}", effect, margin);
+  }
+  return greater ? fmt::format("{} > {:g}", effect, margin)
+                 : fmt::format("{} < {}", effect, margin > 0 ? fmt::format("−{:g}", margin) : "0");
+}
+
+std::string design_text(const nlohmann::json& h) {
+  if (h.at("design") == "paired") return fmt::format("paired, n={}", h.at("n").get<int>());
+  return fmt::format("best of k={}, {} trials", h.at("k").get<int>(), h.at("n").get<int>());
+}
+
+std::string metric_label(const std::string& metric) {
+  // The metrics the tasks write (harness/train: image_classification, char_lm).
+  if (metric == "test_accuracy") return "test accuracy (fraction correct)";
+  if (metric == "test_loss") return "test loss (nats per example)";
+  if (metric == "final_train_loss") return "final train loss (nats per example)";
+  if (metric == "val_bpb") return "validation loss (bits per character)";
+  if (metric == "val_loss") return "validation loss (nats per character)";
+  return metric;
+}
+
+std::string markdown_escape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const char next = i + 1 < text.size() ? text[i + 1] : ' ';
+    if (c == '|') {
+      out += "\\|";
+    } else if (c == '\n') {
+      out += ' ';
+    } else if (c == '<' && (std::isalpha(static_cast<unsigned char>(next)) || next == '/' ||
+                            next == '!' || next == '?')) {
+      // GitHub renders raw HTML in comments: a stray tag would swallow the rest. "a < b" is no
+      // tag and stays readable in a terminal.
+      out += "&lt;";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string html_escape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string short_commit(const nlohmann::json& fp) {
+  const std::string commit = fp.is_object() ? fp.value("git_commit", "") : "";
+  return commit.empty() ? "unknown" : commit.substr(0, 7);
+}
+
+std::string environment_line(const nlohmann::json& fp) {
+  if (!fp.is_object() || fp.empty()) return "unknown environment";
+  const bool cuda = fp.contains("cuda") && fp["cuda"].value("available", false);
+  std::string device = cuda ? "cuda" : "cpu";
+  if (cuda && fp["cuda"].contains("device_name"))
+    device += " (" + fp["cuda"].value("device_name", "") + ")";
+  const std::string blas = fp.contains("blas") ? fp["blas"].value("name", "?") : "?";
+  return fmt::format("LibTorch {}, {}, {}, {}, commit {}{}", fp.value("libtorch", "?"), device,
+                     blas, fp.value("compiler", "?"), short_commit(fp),
+                     fp.value("git_dirty", false) ? " (dirty)" : "");
+}
+
+}  // namespace claimcheck::report

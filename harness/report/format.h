@@ -1,0 +1,41 @@
+// Text shared by every report format (Markdown, HTML, the suite): numbers, p-values, the claim
+// as an inequality, the units of a metric, and the escaping rules of Markdown and HTML. Pure
+// functions of the report JSON (see harness/cli/claim_outcome.h: finish_claim); no I/O.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace claimcheck::report {
+
+/// "+0.0123" (four decimals, explicit sign): effects are differences, their sign is the news.
+std::string signed_num(double x);
+
+/// "0.0123", or "<0.0001" below that (more digits would claim a precision the test lacks).
+std::string p_text(double p);
+
+/// The claim as an inequality on the contrast of one hypothesis (analysis JSON), e.g.
+/// "geglu-8 − relu-8 > 0" or "|geglu-8 − relu-16| < 0.005". Plain text (not escaped).
+std::string claim_text(const nlohmann::json& hypothesis);
+
+/// "paired, n=16" or "best of k=8, 24 trials".
+std::string design_text(const nlohmann::json& hypothesis);
+
+/// What a metric measures and in which units, e.g. "test accuracy (fraction correct)"; the
+/// metric name itself for metrics this table does not know.
+std::string metric_label(const std::string& metric);
+
+/// Escapes text for a Markdown table cell: | and newlines, and < where it would open an HTML tag.
+std::string markdown_escape(const std::string& text);
+
+/// Escapes text for HTML element content and attribute values (& < > " ').
+std::string html_escape(const std::string& text);
+
+/// The first 7 characters of a git commit, "unknown" when absent.
+std::string short_commit(const nlohmann::json& fingerprint);
+
+/// One line naming an environment: "LibTorch 1.13.0, cpu, OpenBLAS, gcc 12.2.0, commit 9f83a34".
+std::string environment_line(const nlohmann::json& fingerprint);
+
+}  // namespace claimcheck::report

@@ -1,0 +1,147 @@
+#include "harness/report/table.h"
+
+#include <fmt/format.h>
+
+#include "harness/report/format.h"
+
+namespace claimcheck::report {
+
+std::string to_markdown(const Table& table) {
+  std::string md = "|";
+  for (const auto& h : table.header)
+    md += " " + markdown_escape(h) + " |";
+  md += "\n|";
+  for (std::size_t i = 0; i < table.header.size(); ++i)
+    md += "---|";
+  md += "\n";
+  for (const auto& row : table.rows) {
+    md += "|";
+    for (const auto& cell : row) {
+      const std::string text = markdown_escape(cell.text);
+      switch (cell.style) {
+        case CellStyle::kCode:
+          md += " `" + cell.text + "` |";  // code spans render | and < literally
+          break;
+        case CellStyle::kBold:
+          md += " **" + text + "** |";
+          break;
+        default:
+          md += " " + text + " |";
+      }
+    }
+    md += "\n";
+  }
+  return md;
+}
+
+std::string to_html(const Table& table) {
+  std::string html = "<table>\n<thead><tr>";
+  for (const auto& h : table.header)
+    html += "<th>" + html_escape(h) + "</th>";
+  html += "</tr></thead>\n<tbody>\n";
+  for (const auto& row : table.rows) {
+    html += "<tr>";
+    for (const auto& cell : row) {
+      const std::string text = html_escape(cell.text);
+      switch (cell.style) {
+        case CellStyle::kCode:
+          html += "<td><code>" + text + "</code></td>";
+          break;
+        case CellStyle::kBold:
+          html += "<td class=\"verdict-" + text + "\"><strong>" + text + "</strong></td>";
+          break;
+        default:
+          html += "<td>" + text + "</td>";
+      }
+    }
+    html += "</tr>\n";
+  }
+  return html + "</tbody>\n</table>\n";
+}
+
+Table hypotheses_table(const nlohmann::json& report, const std::map<std::string, double>& suite_q) {
+  const nlohmann::json& a = report.at("analysis");
+  const nlohmann::json& cmp = report.at("comparison");
+  const std::string outcome = cmp.at("outcome");
+  Table t;
+  t.header = {"hypothesis",
+              "claim",
+              "design",
+              "effect",
+              fmt::format("{:g}% CI (BCa)", 100.0 * (1.0 - a.at("alpha").get<double>())),
+              "source",
+              "Holm p"};
+  if (!suite_q.empty()) t.header.push_back("BH q (suite)");
+  for (const char* h : {"power", "verdict", "baseline", "outcome"})
+    t.header.push_back(h);
+  for (const auto& h : a.at("hypotheses")) {
+    const std::string id = h.at("id");
+    std::string baseline = "—";
+    std::string hyp_outcome = outcome == "no-baseline" ? "no baseline" : "—";
+    for (const auto& c : cmp.at("hypotheses")) {
+      if (c.at("id") == id) {
+        baseline = c.at("baseline_verdict");
+        hyp_outcome = c.at("outcome");
+      }
+    }
+    std::string verdict = h.at("verdict");
+    if (!h.value("note", "").empty()) verdict += "*";
+    std::vector<Cell> row = {
+        {id, CellStyle::kCode},
+        {claim_text(h) + " (" + h.at("metric").get<std::string>() + ")"},
+        {design_text(h)},
+        {signed_num(h.at("estimate"))},
+        {fmt::format("[{}, {}]", signed_num(h.at("ci").at("lo")), signed_num(h.at("ci").at("hi")))},
+        {h.contains("source_effect") ? signed_num(h.at("source_effect")) : "—"},
+        {p_text(h.at("holm_p"))}};
+    if (!suite_q.empty()) {
+      const auto q = suite_q.find(id);
+      row.push_back({q == suite_q.end() ? "—" : p_text(q->second)});
+    }
+    row.push_back({h.contains("power") && h.at("power").is_number()
+                       ? fmt::format("{:.2f}", h.at("power").get<double>())
+                       : "—"});
+    row.push_back({verdict, CellStyle::kBold});
+    row.push_back({baseline});
+    row.push_back({hyp_outcome});
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+Table arms_table(const nlohmann::json& report) {
+  Table t;
+  t.header = {"arm",    "parameters",          "metric",  "replicates: mean ± sd",
+              "source", "search trials: best", "diverged"};
+  for (const auto& s : report.at("analysis").at("arms")) {
+    const int reps = s.at("replicates");
+    const int trials = s.at("trials");
+    t.rows.push_back(
+        {{s.at("name").get<std::string>()},
+         {std::to_string(s.value("parameters", 0))},
+         {s.at("metric").get<std::string>()},
+         {reps > 0 ? fmt::format("{}: {:.4f} ± {:.4f}", reps, s.at("mean").get<double>(),
+                                 s.at("sd").get<double>())
+                   : "—"},
+         {s.contains("source_value") ? fmt::format("{:.3f}", s.at("source_value").get<double>())
+                                     : "—"},
+         {trials > 0 ? fmt::format("{}: {:.4f}", trials, s.at("best_trial").get<double>()) : "—"},
+         {std::to_string(s.at("diverged").get<int>())}});
+  }
+  return t;
+}
+
+Table source_max_table(const nlohmann::json& report) {
+  Table t;
+  t.header = {"arm", "k", "max of k", "95% percentile CI"};
+  for (const auto& m : report.at("analysis").value("source_bootstrap_of_max", nlohmann::json())) {
+    t.rows.push_back({{m.at("arm").get<std::string>()},
+                      {std::to_string(m.at("k").get<int>())},
+                      {fmt::format("{:.4f}", m.at("observed_max").get<double>())},
+                      {fmt::format("[{:.4f}, {:.4f}]", m.at("ci").at("lo").get<double>(),
+                                   m.at("ci").at("hi").get<double>())}});
+  }
+  return t;
+}
+
+}  // namespace claimcheck::report
