@@ -89,8 +89,10 @@ std::vector<RunSpec> plan(const ClaimSpec& spec, const std::string& profile_name
       r.run.training.batch = d.batch;
       r.run.training.lr = d.lr;
     }
-    // Common random numbers: every arm's replicate i (or trial j) gets the same seeds.
-    const std::string stream = role == RunRole::kReplicate ? "" : "trial-";
+    // Common random numbers: every arm's replicate i (or trial j) gets the same seeds, unless
+    // the arm has a seed stream of its own.
+    const std::string stream = (a.seed_stream.empty() ? "" : a.seed_stream + ":") +
+                               (role == RunRole::kReplicate ? "" : "trial-");
     r.run.data_seed = env::derive_seed(spec.id, stream + "data", index);
     r.run.init_seed = env::derive_seed(spec.id, stream + "init", index);
     r.run.noise_seed = env::derive_seed(spec.id, stream + "noise", index);

@@ -56,6 +56,10 @@ ArmSpec parse_arm(ObjectReader a, const ClaimSpec& spec, const std::set<std::str
     arm.training_override = a.raw("training");
   }
   if (a.has("source_value")) arm.source_value = a.get<double>("source_value");
+  arm.seed_stream = a.optional<std::string>("seed_stream", "");
+  if (!arm.seed_stream.empty() && !std::regex_match(arm.seed_stream, std::regex("[a-z0-9-]+"))) {
+    a.fail("seed_stream", "'" + arm.seed_stream + "' must match [a-z0-9-]+ (or be absent)");
+  }
   a.finish();
   return arm;
 }
@@ -347,6 +351,7 @@ nlohmann::json to_json(const ClaimSpec& spec) {
   for (const auto& a : spec.arms) {
     nlohmann::json arm = {{"name", a.name}, {"model", train::to_json(a.model)}};
     if (!a.training_override.empty()) arm["training"] = a.training_override;
+    if (!a.seed_stream.empty()) arm["seed_stream"] = a.seed_stream;
     if (a.source_value) arm["source_value"] = *a.source_value;
     j["arms"].push_back(arm);
   }

@@ -34,6 +34,10 @@ struct ArmSpec {
   nlohmann::json training_override = nlohmann::json::object();  // as written, for round trips
   std::optional<double> source_value;
   models::ParameterCount parameters;  // by formula, at validation
+  /// Empty: the claim's shared seeds (replicate i of every arm has the same seeds). A name gives
+  /// the arm its own seeds (replicate i still pairs by index), e.g. a canary arm that must not
+  /// share random numbers with the arm it is a copy of.
+  std::string seed_stream;
 };
 
 /// Random-search space: each trial draws batch and lr uniformly from these lists.
