@@ -38,6 +38,8 @@ packages=(
   dataset-fashion-mnist
   ca-certificates curl
   python3 python3-scipy python3-statsmodels
+  python3-torch  # bench/claim1_protocol.py: the Python eager reference of the ensemble benchmark
+  clang libclang-rt-14-dev  # libFuzzer, ASan, UBSan for the fuzz build (fuzz/README.md)
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -121,6 +123,30 @@ if ! ts_ok; then
   mv "$ts.tmp" "$ts"
 fi
 say "Tiny Shakespeare: verified at $ts"
+
+# --- 2b. Report and CI test tools ------------------------------------------------------------
+# The report tests render the HTML report in Debian's headless Chromium (driven by playwright-core,
+# which downloads no browser), validate the GitHub workflows offline (@action-validator/cli) and
+# lint every shell script (shellcheck). npm installs exactly the committed lockfile.
+tools=()
+for p in chromium shellcheck; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || tools+=("$p")
+done
+if ((${#tools[@]})); then
+  say "installing test tools: ${tools[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${tools[@]}"
+fi
+node_tools="$root/ci/node"
+# node_modules/.claimcheck-lock: the lockfile it was installed from (re-installed when it changes).
+if ! cmp -s "$node_tools/package-lock.json" "$node_tools/node_modules/.claimcheck-lock"; then
+  say "npm ci in ci/node (playwright-core, @action-validator/cli)"
+  npm ci --prefix "$node_tools" --no-audit --no-fund --loglevel=error
+  cp "$node_tools/package-lock.json" "$node_tools/node_modules/.claimcheck-lock"
+fi
+say "test tools: chromium, shellcheck, ci/node present"
 
 # --- 3. Configure and build -------------------------------------------------------------------
 generator=()

@@ -35,7 +35,9 @@ function(claimcheck_add_bench name)
 endfunction()
 
 # claimcheck_add_claim(<id> <profile> <profile-json>)
-# One CTest test that runs the claim under the profile and compares it with its baseline.
+# One CTest test that runs the claim under the profile and compares it with its baseline. Its
+# TIMEOUT is the profile's expected duration (`timeout`, seconds; absent or 0: 1800), so a
+# nightly that legitimately takes an hour is not killed and a smoke that hangs is.
 function(claimcheck_add_claim id profile profile_json)
   set(name claim.${id}.${profile})
   set(dir "${CMAKE_BINARY_DIR}/claim-runs/${profile}")
@@ -48,5 +50,10 @@ function(claimcheck_add_claim id profile profile_json)
     list(APPEND labels gpu)
     set_tests_properties(${name} PROPERTIES RESOURCE_GROUPS "gpus:1")
   endif()
-  set_tests_properties(${name} PROPERTIES LABELS "${labels}" SKIP_RETURN_CODE 77 TIMEOUT 1800)
+  string(JSON _timeout ERROR_VARIABLE _no_timeout GET "${profile_json}" timeout)
+  if(_no_timeout OR NOT _timeout GREATER 0)
+    set(_timeout 1800)
+  endif()
+  set_tests_properties(${name} PROPERTIES LABELS "${labels}" SKIP_RETURN_CODE 77
+    TIMEOUT ${_timeout})
 endfunction()

@@ -4,12 +4,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <stdexcept>
 
 #include "harness/claims/decision.h"
+#include "harness/claims/pd_analysis.h"
 #include "harness/env/seed.h"
 #include "harness/stats/descriptives.h"
 #include "harness/stats/multiplicity.h"
+#include "harness/train/task.h"
 
 namespace claimcheck::claims {
 namespace {
@@ -94,13 +97,16 @@ MissingRuns::MissingRuns(std::string claim_id, std::string profile_name,
 
 ClaimAnalysis analyze(const ClaimSpec& spec, const std::string& profile_name,
                       const std::vector<RunSpec>& runs,
-                      const std::map<std::string, nlohmann::json>& records_by_key) {
+                      const std::map<std::string, nlohmann::json>& records_by_key,
+                      const std::function<LoadedPredictions(const RunSpec&, const nlohmann::json&)>&
+                          load_predictions) {
   const ProfileSpec& profile = spec.profile(profile_name);
   ClaimAnalysis out;
   out.claim = spec.id;
   out.title = spec.title;
   out.profile = profile_name;
   out.spec_hash = spec_hash(spec, profile_name);
+  out.source = spec.source;
   out.alpha = profile.alpha;
   out.checks = profile.check_results;
 
@@ -127,17 +133,32 @@ ClaimAnalysis analyze(const ClaimSpec& spec, const std::string& profile_name,
   if (!missing.empty()) throw MissingRuns(spec.id, profile_name, missing, runs.size());
 
   std::vector<double> p_values;
-  for (const auto& h : spec.hypotheses) {
-    const RunRole role = h.design == Design::kPaired ? RunRole::kReplicate : RunRole::kTrial;
-    std::vector<TermUnits> terms;
-    for (const auto& term : h.contrast)
-      terms.push_back({term.arm, term.weight, values(units, term.arm, role, h.metric)});
-    // Every resample draws from a generator seeded from the claim and hypothesis ids.
+  const std::vector<HypothesisSpec> hypotheses = spec.hypotheses_in(profile_name);
+  PdTables pd_tables(runs, records_by_key, [&](const RunSpec& run, const nlohmann::json& record) {
+    if (!load_predictions) {
+      throw std::logic_error("analyze: prediction-difference hypotheses need a prediction loader");
+    }
+    return load_predictions(run, record);
+  });
+  std::set<std::pair<std::string, stats::PdMeasure>> pd_used;
+  for (const auto& h : hypotheses) {
     TestSettings settings;
     settings.alpha = profile.alpha;
     settings.resamples = profile.resamples;
     settings.bootstrap_seed = env::derive_seed(spec.id, "bootstrap:" + h.id, 0);
     settings.permutation_seed = env::derive_seed(spec.id, "permutation:" + h.id, 0);
+    if (h.design == Design::kPredictionDifference) {
+      out.hypotheses.push_back(test_pd_hypothesis(h, pd_tables, settings));
+      p_values.push_back(out.hypotheses.back().p_value);
+      for (const auto& arm : h.arms_used())
+        pd_used.insert({arm, h.pd->measure});
+      continue;
+    }
+    const RunRole role = h.design == Design::kPaired ? RunRole::kReplicate : RunRole::kTrial;
+    std::vector<TermUnits> terms;
+    for (const auto& term : h.contrast)
+      terms.push_back({term.arm, term.weight, values(units, term.arm, role, h.metric)});
+    // Every resample draws from a generator seeded from the claim and hypothesis ids.
     out.hypotheses.push_back(test_hypothesis(h, std::move(terms), settings));
     p_values.push_back(out.hypotheses.back().p_value);
   }
@@ -166,7 +187,25 @@ ClaimAnalysis analyze(const ClaimSpec& spec, const std::string& profile_name,
     }
   }
 
-  const std::string arm_metric = spec.hypotheses.front().metric;
+  for (const auto& t : spec.tallies) {
+    TallyResult tally;
+    tally.spec = t;
+    for (const auto& r : out.hypotheses) {
+      if (std::find(t.hypotheses.begin(), t.hypotheses.end(), r.spec.id) == t.hypotheses.end()) {
+        continue;
+      }
+      ++(r.verdict == stats::Verdict::kSupported ? tally.supported
+         : r.verdict == stats::Verdict::kRefuted ? tally.refuted
+                                                 : tally.inconclusive);
+    }
+    if (tally.supported + tally.refuted + tally.inconclusive > 0) out.tallies.push_back(tally);
+  }
+
+  // Arms are summarised on the first hypothesis's metric, or on the task's first metric when
+  // that is a prediction difference (a metric of pairs, shown in its own column).
+  const std::string arm_metric = hypotheses.front().metric.rfind("pd:", 0) == 0
+                                     ? train::task(spec.task.type).metrics().front().name
+                                     : hypotheses.front().metric;
   for (const auto& a : profile.arms) {
     ArmSummary s;
     s.name = a.name;
@@ -177,6 +216,22 @@ ClaimAnalysis analyze(const ClaimSpec& spec, const std::string& profile_name,
     s.replicates = static_cast<int>(reps.size());
     if (!reps.empty()) s.mean = stats::mean(reps);
     if (reps.size() > 1) s.sd = stats::sd(reps);
+    // Every metric of the task beside any PD (a near-unigram model has trivially low PD).
+    const auto it = units.find({a.name, RunRole::kReplicate});
+    if (it != units.end()) {
+      s.replicates = static_cast<int>(it->second.size());
+      for (const auto& name : train::metric_names(train::task(spec.task.type))) {
+        std::vector<double> v;
+        for (const auto& [index, record] : it->second) {
+          const nlohmann::json& m = record->at("metrics");
+          if (m.contains(name) && m[name].is_number()) v.push_back(m[name].get<double>());
+        }
+        if (v.size() == it->second.size() && !v.empty()) s.metric_means[name] = stats::mean(v);
+      }
+    }
+    for (const auto& [arm, measure] : pd_used) {
+      if (arm == a.name) s.pd[stats::to_string(measure)] = pd_tables.mean(arm, measure);
+    }
     for (const auto& role : {RunRole::kReplicate, RunRole::kTrial}) {
       const auto it = units.find({a.name, role});
       if (it == units.end()) continue;
@@ -201,6 +256,10 @@ nlohmann::json to_json(const ClaimAnalysis& a) {
       terms.push_back(
           {{"arm", t.arm}, {"weight", t.weight}, {"value", t.value}, {"units", t.values}});
     }
+    // What reports read for every design (a PD hypothesis's spec form has no metric or kind).
+    j["metric"] = r.spec.metric;
+    j["kind"] = stats::to_string(r.spec.kind);
+    j["direction"] = stats::to_string(r.spec.direction);
     j.update({{"formula", r.spec.formula()},
               {"n", r.n},
               {"terms", terms},
@@ -236,7 +295,9 @@ nlohmann::json to_json(const ClaimAnalysis& a) {
                         {"diverged", s.diverged},
                         {"trials", s.trials},
                         {"best_trial", s.best_trial},
-                        {"parameters", s.parameters}};
+                        {"parameters", s.parameters},
+                        {"metric_means", s.metric_means}};
+    if (!s.pd.empty()) j["pd"] = s.pd;
     if (s.source_value) j["source_value"] = *s.source_value;
     arms.push_back(j);
   }
@@ -251,15 +312,28 @@ nlohmann::json to_json(const ClaimAnalysis& a) {
   nlohmann::json checks = nlohmann::json::array();
   for (const auto& c : a.checks)
     checks.push_back(to_json(c));
+  nlohmann::json tallies = nlohmann::json::array();
+  for (const auto& t : a.tallies) {
+    tallies.push_back({{"id", t.spec.id},
+                       {"statement", t.spec.statement},
+                       {"hypotheses", t.spec.hypotheses},
+                       {"source", t.spec.source},
+                       {"supported", t.supported},
+                       {"refuted", t.refuted},
+                       {"inconclusive", t.inconclusive},
+                       {"of", t.supported + t.refuted + t.inconclusive}});
+  }
   return {{"format", kAnalysisFormat},
           {"claim", a.claim},
           {"title", a.title},
           {"profile", a.profile},
           {"spec_hash", a.spec_hash},
+          {"source", a.source},
           {"alpha", a.alpha},
           {"hypotheses", hyps},
           {"arms", arms},
           {"checks", checks},
+          {"tallies", tallies},
           {"source_bootstrap_of_max", source_max},
           {"runs", a.runs},
           {"fingerprint", a.fingerprint}};

@@ -6,12 +6,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "harness/claims/artifacts.h"
 #include "harness/claims/planner.h"
 #include "harness/claims/spec.h"
 #include "harness/stats/bootstrap.h"
@@ -58,7 +60,9 @@ struct ArmSummary {
   std::optional<double> source_value;
   int trials = 0;
   double best_trial = 0.0;
-  std::int64_t parameters = 0;  // by formula (the spec's count)
+  std::int64_t parameters = 0;                 // by formula (the spec's count)
+  std::map<std::string, double> metric_means;  // every task metric, over the replicates
+  std::map<std::string, double> pd;  // measure -> mean PD over seed pairs (PD claims only)
 };
 
 /// The source's own statistic: percentile bootstrap CI of max of a resample of k trial values.
@@ -69,17 +73,28 @@ struct SourceMaxResult {
   stats::BootstrapCi ci{};
 };
 
+/// A tally over the hypotheses of this profile: how many came out supported / refuted /
+/// inconclusive.
+struct TallyResult {
+  TallySpec spec;
+  int supported = 0;
+  int refuted = 0;
+  int inconclusive = 0;
+};
+
 /// Everything decided about one claim under one profile.
 struct ClaimAnalysis {
   std::string claim;
   std::string title;
   std::string profile;
   std::string spec_hash;
+  nlohmann::json source;  // the spec's provenance (shown in reports; not part of the hash)
   double alpha = 0.05;
   std::vector<HypothesisResult> hypotheses;
   std::vector<ArmSummary> arms;
   std::vector<SourceMaxResult> source_max;
   std::vector<CheckResult> checks;
+  std::vector<TallyResult> tallies;
   std::map<std::string, nlohmann::json> runs;  // key -> {arm, role, index, config, metrics}
   double train_seconds = 0.0;  // sum of the runs' wall times (report only: not a result)
   nlohmann::json fingerprint;  // of the runs (the first run's)
@@ -108,9 +123,13 @@ class NonFiniteMetric : public std::runtime_error {
 
 /// Analyzes `runs` (from plan()) using their records in `records_by_key`. Throws MissingRuns
 /// when the store lacks any, NonFiniteMetric when a decided metric is null (diverged).
+/// `load_predictions` reads a run's predictions for prediction-difference hypotheses (the CLI
+/// reads artifacts; tests pass them from memory); unused by claims without such hypotheses.
 ClaimAnalysis analyze(const ClaimSpec& spec, const std::string& profile,
                       const std::vector<RunSpec>& runs,
-                      const std::map<std::string, nlohmann::json>& records_by_key);
+                      const std::map<std::string, nlohmann::json>& records_by_key,
+                      const std::function<LoadedPredictions(const RunSpec&, const nlohmann::json&)>&
+                          load_predictions = {});
 
 /// The analysis JSON format written by this version.
 inline constexpr int kAnalysisFormat = 2;

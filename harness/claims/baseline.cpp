@@ -149,7 +149,8 @@ void check_baseline_json(const nlohmann::json& b, const std::string& file) {
   if (!b.is_object())
     bad(file, "the baseline", "must be a JSON object, got " + b.dump().substr(0, 40));
   const nlohmann::json& format = member(b, "format", file, "");
-  if (!format.is_number_integer() || format.get<int>() != kAnalysisFormat) {
+  // Compared as JSON, not through get<int>(): 4294967298 would narrow to 2 and pass.
+  if (!format.is_number_integer() || format != kAnalysisFormat) {
     bad(file, "format",
         "is " + format.dump() + ", this claimcheck reads format " +
             std::to_string(kAnalysisFormat) + " (the file was written by another version)");
@@ -207,7 +208,7 @@ nlohmann::json read_baseline(const fs::path& file) {
   nlohmann::json b;
   try {
     b = nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range 406: 1e999
     bad(file.string(), "the baseline", std::string("is not valid JSON (") + e.what() + ")");
   }
   check_baseline_json(b, file.string());

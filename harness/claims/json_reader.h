@@ -4,9 +4,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace claimcheck::claims {
@@ -57,15 +61,7 @@ class ObjectReader {
     known_.insert(key);
     const nlohmann::json& value = object_.at(key);
     try {
-      if constexpr (std::is_same_v<T, double>) {
-        if (!value.is_number()) throw std::runtime_error("");
-      } else if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
-        if (!value.is_number_integer()) throw std::runtime_error("");
-      } else if constexpr (std::is_same_v<T, bool>) {
-        if (!value.is_boolean()) throw std::runtime_error("");
-      } else if constexpr (std::is_same_v<T, std::string>) {
-        if (!value.is_string()) throw std::runtime_error("");
-      }
+      if (!fits<T>(value)) throw std::runtime_error("");
       return value.get<T>();
     } catch (const std::exception&) {
       fail(key, "has the wrong type (" + std::string(value.type_name()) + ": " + value.dump() +
@@ -73,9 +69,48 @@ class ObjectReader {
     }
   }
   template <typename T>
+  struct IsVector : std::false_type {};
+  template <typename E, typename A>
+  struct IsVector<std::vector<E, A>> : std::true_type {};
+
+  // Whether `value` converts to T exactly: the right JSON type, integers within T's range, and
+  // so for every element of a list. nlohmann's get<T>() alone narrows 4294967301 to an int 5 and
+  // casts 8e20 to int64 (undefined behaviour; found by fuzz/spec_fuzz, fuzz/crashes/spec/).
+  template <typename T>
+  static bool fits(const nlohmann::json& value) {
+    if constexpr (std::is_same_v<T, bool>) {
+      return value.is_boolean();
+    } else if constexpr (std::is_integral_v<T>) {
+      if (value.is_number_unsigned())
+        return value.get<std::uint64_t>() <=
+               static_cast<std::uint64_t>(std::numeric_limits<T>::max());
+      if (!value.is_number_integer()) return false;
+      const auto v = value.get<std::int64_t>();
+      if constexpr (std::is_signed_v<T>) {
+        return v >= std::numeric_limits<T>::min() && v <= std::numeric_limits<T>::max();
+      } else {
+        return v >= 0 && static_cast<std::uint64_t>(v) <= std::numeric_limits<T>::max();
+      }
+    } else if constexpr (std::is_same_v<T, double>) {
+      return value.is_number();
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      return value.is_string();
+    } else if constexpr (IsVector<T>::value) {
+      return value.is_array() &&
+             std::all_of(value.begin(), value.end(),
+                         [](const nlohmann::json& e) { return fits<typename T::value_type>(e); });
+    } else {
+      return true;  // e.g. nlohmann::json itself: get<T>() checks (and throws) on its own
+    }
+  }
+
+  template <typename T>
   static std::string type_name() {
     if constexpr (std::is_same_v<T, double>) return "a number";
-    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) return "an integer";
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+      return "an integer in [" + std::to_string(std::numeric_limits<T>::min()) + ", " +
+             std::to_string(std::numeric_limits<T>::max()) + "]";
+    }
     if constexpr (std::is_same_v<T, bool>) return "true or false";
     if constexpr (std::is_same_v<T, std::string>) return "a string";
     return "an array of the right element type";

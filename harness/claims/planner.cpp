@@ -63,9 +63,9 @@ std::vector<RunSpec> plan(const ClaimSpec& spec, const std::string& profile_name
   auto note = [](std::vector<std::string>& list, const std::string& arm) {
     if (std::find(list.begin(), list.end(), arm) == list.end()) list.push_back(arm);
   };
-  for (const auto& h : spec.hypotheses) {
-    for (const auto& term : h.contrast)
-      note(h.design == Design::kPaired ? paired_arms : search_arms, term.arm);
+  for (const auto& h : spec.hypotheses_in(profile_name)) {
+    for (const auto& arm : h.arms_used())
+      note(h.design == Design::kRandomSearch ? search_arms : paired_arms, arm);
   }
   if (spec.source_bootstrap_of_max) {
     for (const auto& arm : spec.source_bootstrap_of_max->arms)

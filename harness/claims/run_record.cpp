@@ -13,8 +13,9 @@ bool is_count(const nlohmann::json& v) {
 }  // namespace
 
 bool has_foreign_format(const nlohmann::json& record) {
+  // Compared as JSON, not through get<int>(): 4294967297 would narrow to 1 and pass as format 1.
   return record.is_object() && record.contains("format") && record["format"].is_number_integer() &&
-         record["format"].get<int>() != kRunRecordFormat;
+         record["format"] != kRunRecordFormat;
 }
 
 std::string run_record_problem(const nlohmann::json& r) {
@@ -47,6 +48,16 @@ std::string run_record_problem(const nlohmann::json& r) {
   for (const auto& item : r["metrics"].items()) {
     if (!item.value().is_null() && !item.value().is_number()) {
       return "metrics." + item.key() + ": must be a number (or null for a non-finite value)";
+    }
+  }
+  if (r.contains("artifacts")) {
+    if (!r["artifacts"].is_object()) return "artifacts: not an object";
+    for (const auto& item : r["artifacts"].items()) {
+      const auto& a = item.value();
+      if (!a.is_object() || !a.contains("file") || !a["file"].is_string() ||
+          !a.contains("checksum") || !a["checksum"].is_string()) {
+        return "artifacts." + item.key() + ": must be {\"file\": ..., \"checksum\": ...}";
+      }
     }
   }
   if (!r.contains("diverged") || !r["diverged"].is_boolean()) {

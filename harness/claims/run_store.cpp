@@ -98,7 +98,14 @@ RunStore::RunStore(fs::path file) : file_(std::move(file)) {
 
 void RunStore::add_record(const nlohmann::json& record, int line) {
   const std::string key = record.at("key").get<std::string>();
-  if (index_.count(key) != 0) return;  // a duplicate (two writers raced): the first one stands
+  const auto it = index_.find(key);
+  if (it != index_.end()) {
+    // The same run again: it was trained again on purpose (its artifact was damaged), so the
+    // later record stands, in the earlier one's place.
+    records_[it->second] = record;
+    lines_[key] = line;
+    return;
+  }
   index_[key] = records_.size();
   lines_[key] = line;
   records_.push_back(record);
@@ -128,7 +135,7 @@ void RunStore::reload() {
     nlohmann::json record;
     try {
       record = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::parse_error&) {
+    } catch (const nlohmann::json::exception&) {  // parse_error, or out_of_range 406: 1e999
       warnings_.push_back(where + (complete ? "not valid JSON, skipped"
                                             : "torn last line (a run was interrupted while "
                                               "being written), skipped; that run will be redone"));

@@ -47,11 +47,12 @@ class RunStore {
 
   /// Whether a run with this key is in the store.
   bool contains(const std::string& key) const;
-  /// The record of a key (the first one written); throws std::out_of_range when absent.
+  /// The record of a key (the last one written: a run trained again supersedes its earlier
+  /// record); throws std::out_of_range when absent.
   const nlohmann::json& at(const std::string& key) const;
   /// "file:line" of a key's record (for messages); "file" when the record was appended here.
   std::string location(const std::string& key) const;
-  /// All distinct records in file order.
+  /// All distinct records, in the file order of each key's first line.
   const std::vector<nlohmann::json>& records() const { return records_; }
   /// Lines skipped while loading (torn, not JSON, invalid), each "file:line: why".
   const std::vector<std::string>& warnings() const { return warnings_; }

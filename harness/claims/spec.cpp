@@ -4,9 +4,9 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
-#include <regex>
 #include <set>
 
+#include "harness/claims/expand.h"
 #include "harness/claims/json_reader.h"
 #include "harness/claims/spec_hypotheses.h"
 #include "harness/claims/spec_training.h"
@@ -16,6 +16,14 @@
 namespace claimcheck::claims {
 namespace fs = std::filesystem;
 namespace {
+
+// Whether `s` matches [a-z0-9-]+. Not std::regex_match: libstdc++'s matcher recurses once per
+// character and overflows the stack on a name of ~100k characters (fuzz/crashes/spec/).
+bool is_slug(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
@@ -46,7 +54,7 @@ ModelSpec parse_model(ObjectReader r, const train::Task& task) {
 ArmSpec parse_arm(ObjectReader a, const ClaimSpec& spec, const std::set<std::string>& taken) {
   ArmSpec arm;
   arm.name = a.get<std::string>("name");
-  if (!std::regex_match(arm.name, std::regex("[a-z0-9-]+"))) {
+  if (!is_slug(arm.name)) {
     a.fail("name", "'" + arm.name + "' must match [a-z0-9-]+");
   }
   if (taken.count(arm.name) != 0) a.fail("name", "duplicate arm name '" + arm.name + "'");
@@ -57,7 +65,7 @@ ArmSpec parse_arm(ObjectReader a, const ClaimSpec& spec, const std::set<std::str
   }
   if (a.has("source_value")) arm.source_value = a.get<double>("source_value");
   arm.seed_stream = a.optional<std::string>("seed_stream", "");
-  if (!arm.seed_stream.empty() && !std::regex_match(arm.seed_stream, std::regex("[a-z0-9-]+"))) {
+  if (!arm.seed_stream.empty() && !is_slug(arm.seed_stream)) {
     a.fail("seed_stream", "'" + arm.seed_stream + "' must match [a-z0-9-]+ (or be absent)");
   }
   a.finish();
@@ -94,9 +102,23 @@ ProfileSpec parse_profile(ObjectReader r, const ClaimSpec& spec, const std::stri
   p.replicates = r.optional<int>("replicates", p.replicates);
   if (p.replicates < 2) r.fail("replicates", "must be >= 2 (a paired CI needs two seeds)");
   p.search_trials = r.optional<int>("search_trials", p.search_trials);
+  if (r.has("hypotheses")) {
+    p.hypotheses = r.get<std::vector<std::string>>("hypotheses");
+    if (p.hypotheses.empty()) r.fail("hypotheses", "must list at least one id (or be absent)");
+    for (const auto& id : p.hypotheses) {
+      if (std::none_of(spec.hypotheses.begin(), spec.hypotheses.end(),
+                       [&](const HypothesisSpec& h) { return h.id == id; })) {
+        r.fail("hypotheses", "'" + id + "' is not a hypothesis id of this claim");
+      }
+    }
+  }
   int max_k = 0;
-  for (const auto& h : spec.hypotheses)
-    max_k = std::max(max_k, h.k);
+  for (const auto& h : spec.hypotheses) {
+    if (p.hypotheses.empty() ||
+        std::find(p.hypotheses.begin(), p.hypotheses.end(), h.id) != p.hypotheses.end()) {
+      max_k = std::max(max_k, h.k);
+    }
+  }
   if (spec.source_bootstrap_of_max) {
     for (int k : spec.source_bootstrap_of_max->k)
       max_k = std::max(max_k, k);
@@ -173,7 +195,15 @@ SourceBootstrapOfMax parse_source_max(ObjectReader s, const ClaimSpec& spec) {
 }  // namespace
 
 std::string to_string(Design design) {
-  return design == Design::kPaired ? "paired" : "random-search";
+  switch (design) {
+    case Design::kPaired:
+      return "paired";
+    case Design::kRandomSearch:
+      return "random-search";
+    case Design::kPredictionDifference:
+      return "prediction-difference";
+  }
+  return "?";
 }
 
 const ArmSpec& ClaimSpec::arm(const std::string& name) const {
@@ -190,6 +220,18 @@ const ArmSpec& ProfileSpec::arm(const std::string& name) const {
   throw std::invalid_argument("no arm '" + name + "' in the profile");
 }
 
+std::vector<HypothesisSpec> ClaimSpec::hypotheses_in(const std::string& name) const {
+  const ProfileSpec& p = profile(name);
+  std::vector<HypothesisSpec> out;
+  for (const auto& h : hypotheses) {
+    if (p.hypotheses.empty() ||
+        std::find(p.hypotheses.begin(), p.hypotheses.end(), h.id) != p.hypotheses.end()) {
+      out.push_back(h);
+    }
+  }
+  return out;
+}
+
 const ProfileSpec& ClaimSpec::profile(const std::string& name) const {
   const auto it = profiles.find(name);
   if (it == profiles.end()) {
@@ -201,18 +243,21 @@ const ProfileSpec& ClaimSpec::profile(const std::string& name) const {
   return it->second;
 }
 
-ClaimSpec parse_claim(const nlohmann::json& json, const std::string& file) {
+ClaimSpec parse_claim(const nlohmann::json& written, const std::string& file) {
+  // Grids and templates become plain arms and hypotheses first (expand.h).
+  const nlohmann::json json = expand_spec(written, file);
   ObjectReader r(json, file, "");
   // Unknown top-level keys first: a typo ("trainng") explains whatever would fail after it.
-  for (const char* key : {"id", "title", "source", "task", "training", "arms", "search",
-                          "hypotheses", "checks", "source_bootstrap_of_max", "profiles"}) {
+  for (const char* key :
+       {"id", "title", "source", "task", "training", "arms", "search", "hypotheses", "checks",
+        "tallies", "source_bootstrap_of_max", "profiles"}) {
     r.has(key);
   }
   r.finish();
   ClaimSpec spec;
   spec.file = file;
   spec.id = r.get<std::string>("id");
-  if (!std::regex_match(spec.id, std::regex("[a-z0-9-]+"))) {
+  if (!is_slug(spec.id)) {
     r.fail("id", "'" + spec.id + "' must match [a-z0-9-]+ (ids become file names)");
   }
   spec.title = r.get<std::string>("title");
@@ -272,6 +317,24 @@ ClaimSpec parse_claim(const nlohmann::json& json, const std::string& file) {
       }
     }
   }
+  if (r.has("tallies")) {
+    const nlohmann::json& tallies = r.raw("tallies");
+    if (!tallies.is_array()) r.fail("tallies", "must be an array of tallies");
+    for (std::size_t i = 0; i < tallies.size(); ++i) {
+      ObjectReader t(tallies[i], file, "tallies[" + std::to_string(i) + "]");
+      TallySpec tally;
+      tally.id = t.get<std::string>("id");
+      tally.statement = t.optional<std::string>("statement", "");
+      tally.hypotheses = t.get<std::vector<std::string>>("hypotheses");
+      if (tally.hypotheses.empty()) t.fail("hypotheses", "must list at least one id");
+      for (const auto& id : tally.hypotheses) {
+        if (!ids.count(id)) t.fail("hypotheses", "'" + id + "' is not a hypothesis id");
+      }
+      tally.source = t.optional<std::string>("source", "");
+      t.finish();
+      spec.tallies.push_back(tally);
+    }
+  }
   if (r.has("source_bootstrap_of_max")) {
     spec.source_bootstrap_of_max = parse_source_max(r.child("source_bootstrap_of_max"), spec);
     if (!spec.search) r.fail("source_bootstrap_of_max", "needs a top-level \"search\" space");
@@ -294,7 +357,7 @@ ClaimSpec load_claim(const fs::path& file) {
   nlohmann::json json;
   try {
     json = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range 406: 1e999
     throw SpecError(file.string() + ": not valid JSON (" + e.what() + ")");
   }
   ClaimSpec spec = parse_claim(json, file.string());
@@ -322,6 +385,25 @@ std::vector<ClaimSpec> load_all_claims(const fs::path& dir) {
 
 nlohmann::json to_json(const HypothesisSpec& h) {
   nlohmann::json j = {{"id", h.id}, {"statement", h.statement}, {"design", to_string(h.design)}};
+  if (h.pd) {
+    j["measure"] = stats::to_string(h.pd->measure);
+    if (h.pd->form == PdForm::kPair) {
+      j["treatment"] = h.treatment();
+      j["control"] = h.control();
+      j["direction"] = stats::to_string(h.direction);
+    } else if (h.pd->form == PdForm::kExtreme) {
+      j["extreme"] = h.direction == stats::Direction::kLess ? "lowest" : "highest";
+      j["arm"] = h.pd->focus;
+      j["among"] = h.pd->others;
+    } else {
+      j["cv_of"] = h.pd->others;
+      j["bound"] = h.pd->bound;
+      j["direction"] = "less";
+    }
+    j["margin"] = h.margin;
+    if (h.source_effect) j["source_effect"] = *h.source_effect;
+    return j;
+  }
   if (h.two_arm) {
     j["treatment"] = h.treatment();
     j["control"] = h.control();
@@ -359,6 +441,12 @@ nlohmann::json to_json(const ClaimSpec& spec) {
   j["hypotheses"] = nlohmann::json::array();
   for (const auto& h : spec.hypotheses)
     j["hypotheses"].push_back(to_json(h));
+  for (const auto& t : spec.tallies) {
+    j["tallies"].push_back({{"id", t.id},
+                            {"statement", t.statement},
+                            {"hypotheses", t.hypotheses},
+                            {"source", t.source}});
+  }
   if (!spec.checks.empty()) {
     j["checks"] = nlohmann::json::array();
     for (const auto& c : spec.checks)
@@ -379,6 +467,7 @@ nlohmann::json to_json(const ClaimSpec& spec) {
                            {"timeout", p.timeout}};
     if (!p.training_override.empty()) j["profiles"][name]["training"] = p.training_override;
     if (!p.model_override.empty()) j["profiles"][name]["model_options"] = p.model_override;
+    if (!p.hypotheses.empty()) j["profiles"][name]["hypotheses"] = p.hypotheses;
   }
   return j;
 }
@@ -387,6 +476,7 @@ std::string spec_hash(const ClaimSpec& spec, const std::string& profile) {
   nlohmann::json j = to_json(spec);
   j.erase("title");
   j.erase("source");
+  j.erase("tallies");  // a count over verdicts, not something that changes them
   // What each arm trains, resolved (defaults filled in): the same training written at claim
   // level or per arm hashes alike.
   j.erase("training");
@@ -396,9 +486,12 @@ std::string spec_hash(const ClaimSpec& spec, const std::string& profile) {
     j["arms"][i]["training"] = train::to_json(chosen_profile.arms[i].training);
     j["arms"][i]["model"] = train::to_json(chosen_profile.arms[i].model);
   }
-  for (auto& h : j["hypotheses"]) {
-    h.erase("source_effect");
-    h.erase("statement");
+  j["hypotheses"] = nlohmann::json::array();  // only those this profile decides
+  for (const auto& h : spec.hypotheses_in(profile)) {
+    nlohmann::json hj = to_json(h);
+    hj.erase("source_effect");
+    hj.erase("statement");
+    j["hypotheses"].push_back(hj);
   }
   nlohmann::json chosen = j["profiles"][profile];
   chosen.erase("timeout");   // how long CTest waits does not change a result

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "harness/claims/checks.h"
+#include "harness/stats/prediction_difference.h"
 #include "harness/stats/verdict.h"
 #include "harness/train/run_config.h"
 #include "models/registry.h"
@@ -51,6 +52,24 @@ enum class Design {
   kPaired,        // replicate i of every arm shares data order and init seed; mean contrast
   kRandomSearch,  // trial j of both arms shares one (batch, lr) draw; difference of expected
                   // best of k
+  kPredictionDifference,  // a metric of pairs of an arm's seeds (Shamir et al.), see PdSpec
+};
+
+/// What a prediction-difference hypothesis compares (CLAIMS.md §4, STATISTICS.md).
+enum class PdForm {
+  kPair,     // PD(treatment) − PD(control) against the margin, in `direction`
+  kExtreme,  // `focus` has the lowest (direction less) / highest (greater) PD of focus + others:
+             // the intersection of the pairwise tests focus vs each other arm
+  kCv,       // the coefficient of variation of the PDs of `others` is below `bound`
+};
+
+/// The prediction-difference part of a hypothesis.
+struct PdSpec {
+  stats::PdMeasure measure = stats::PdMeasure::kTotalVariation;
+  PdForm form = PdForm::kPair;
+  std::string focus;                // kExtreme
+  std::vector<std::string> others;  // kExtreme: the arms compared with; kCv: the arms
+  double bound = 0.0;               // kCv
 };
 
 /// One term of a contrast: weight · metric(arm).
@@ -75,7 +94,10 @@ struct HypothesisSpec {
   std::optional<double> source_effect;  // the source's reported effect, for reports only
   /// The smallest effect of interest: power is reported at it (default: the margin when > 0).
   std::optional<double> min_effect;
+  std::optional<PdSpec> pd;  // prediction-difference hypotheses only
 
+  /// Every arm the hypothesis needs runs of, in spec order.
+  std::vector<std::string> arms_used() const;
   /// The smallest effect of interest in force (min_effect, else the margin when > 0).
   std::optional<double> effect_of_interest() const;
   /// The treatment arm of a two-arm hypothesis (the +1 term).
@@ -96,16 +118,26 @@ struct SourceBootstrapOfMax {
   double confidence = 0.95;
 };
 
+/// A count over hypotheses, reported beside the source's own count (e.g. "ReLU has the highest
+/// PD on k of 6 architectures" against the source's "5 of 5"). Decides nothing itself.
+struct TallySpec {
+  std::string id;
+  std::string statement;
+  std::vector<std::string> hypotheses;
+  std::string source;  // the source's figure, as text
+};
+
 /// Size and place of one profile, and what it changes about the arms (e.g. nightly trains wider
 /// models for longer than smoke).
 struct ProfileSpec {
-  int replicates = 5;           // seeds per arm for paired designs
-  int search_trials = 0;        // trials per arm for random-search designs
-  std::string device = "auto";  // auto | cpu | cuda
-  bool gpu = false;             // CTest labels it gpu and gives it RESOURCE_GROUPS gpus:1
-  double alpha = 0.05;          // two-sided level of CIs and of the Holm family
-  int resamples = 9999;         // bootstrap resamples
-  int timeout = 0;              // seconds CTest allows the claim test (0: the default)
+  int replicates = 5;                   // seeds per arm for paired designs
+  int search_trials = 0;                // trials per arm for random-search designs
+  std::string device = "auto";          // auto | cpu | cuda
+  bool gpu = false;                     // CTest labels it gpu and gives it RESOURCE_GROUPS gpus:1
+  double alpha = 0.05;                  // two-sided level of CIs and of the Holm family
+  int resamples = 9999;                 // bootstrap resamples
+  int timeout = 0;                      // seconds CTest allows the claim test (0: the default)
+  std::vector<std::string> hypotheses;  // ids decided in this profile (empty: all of them)
   nlohmann::json training_override = nlohmann::json::object();  // over every arm's training
   nlohmann::json model_override = nlohmann::json::object();     // merged into every arm's options
   std::vector<ArmSpec> arms;               // the claim's arms with this profile's overrides
@@ -126,6 +158,7 @@ struct ClaimSpec {
   std::optional<SearchSpace> search;
   std::vector<HypothesisSpec> hypotheses;
   std::vector<CheckSpec> checks;  // evaluated per profile, on its resolved arms
+  std::vector<TallySpec> tallies;
   std::optional<SourceBootstrapOfMax> source_bootstrap_of_max;
   std::map<std::string, ProfileSpec> profiles;
   std::string file;  // where it was read from (for messages)
@@ -135,6 +168,8 @@ struct ClaimSpec {
   const ArmSpec& arm(const std::string& name) const;
   /// The profile called `name`; throws SpecError listing the profiles when absent.
   const ProfileSpec& profile(const std::string& name) const;
+  /// The hypotheses a profile decides, in spec order (all of them unless it lists ids).
+  std::vector<HypothesisSpec> hypotheses_in(const std::string& profile) const;
 };
 
 /// "paired" / "random-search".

@@ -34,7 +34,74 @@ Design parse_design(ObjectReader& r) {
   const std::string name = r.optional<std::string>("design", "paired");
   if (name == "paired") return Design::kPaired;
   if (name == "random-search") return Design::kRandomSearch;
-  r.fail("design", "'" + name + "' is not valid (valid: paired, random-search)");
+  if (name == "prediction-difference") return Design::kPredictionDifference;
+  r.fail("design",
+         "'" + name + "' is not valid (valid: paired, random-search, prediction-difference)");
+}
+
+// An arm of a prediction-difference hypothesis must keep its predictions.
+void require_predictions(ObjectReader& r, const std::string& key, const std::string& arm,
+                         const ClaimSpec& spec) {
+  require_arm(r, key, arm, spec);
+  if (spec.arm(arm).training.predictions < 2) {
+    r.fail(key, "arm '" + arm +
+                    "' keeps no predictions: set \"predictions\" (evaluation inputs to keep, "
+                    ">= 2) in its training block");
+  }
+}
+
+// The prediction-difference forms: a pair (treatment, control), an extreme ("lowest"/"highest"
+// arm among others) or a coefficient-of-variation bound over a set of arms.
+void parse_prediction_difference(ObjectReader& r, const ClaimSpec& spec, HypothesisSpec& h) {
+  PdSpec pd;
+  const std::string measure = r.optional<std::string>("measure", "total-variation");
+  try {
+    pd.measure = stats::pd_measure_from_string(measure);
+  } catch (const std::invalid_argument& e) {
+    r.fail("measure", e.what());
+  }
+  const int forms =
+      (r.has("treatment") ? 1 : 0) + (r.has("extreme") ? 1 : 0) + (r.has("cv_of") ? 1 : 0);
+  if (forms != 1) {
+    r.fail("design",
+           "a prediction-difference hypothesis takes exactly one of: treatment and control; "
+           "extreme, arm and among; cv_of and bound");
+  }
+  if (r.has("treatment")) {
+    pd.form = PdForm::kPair;
+    const std::string treatment = r.get<std::string>("treatment");
+    const std::string control = r.get<std::string>("control");
+    require_predictions(r, "treatment", treatment, spec);
+    require_predictions(r, "control", control, spec);
+    if (treatment == control) r.fail("control", "is the same arm as treatment");
+    h.contrast = {{treatment, 1.0}, {control, -1.0}};
+  } else if (r.has("extreme")) {
+    pd.form = PdForm::kExtreme;
+    const std::string extreme = r.get<std::string>("extreme");
+    if (extreme != "lowest" && extreme != "highest") {
+      r.fail("extreme", "'" + extreme + "' is not valid (valid: lowest, highest)");
+    }
+    h.direction = extreme == "lowest" ? stats::Direction::kLess : stats::Direction::kGreater;
+    pd.focus = r.get<std::string>("arm");
+    require_predictions(r, "arm", pd.focus, spec);
+    pd.others = r.get<std::vector<std::string>>("among");
+    if (pd.others.empty()) r.fail("among", "must list at least one other arm");
+    for (const auto& a : pd.others) {
+      require_predictions(r, "among", a, spec);
+      if (a == pd.focus) r.fail("among", "must not contain the arm itself ('" + a + "')");
+    }
+  } else {
+    pd.form = PdForm::kCv;
+    pd.others = r.get<std::vector<std::string>>("cv_of");
+    if (pd.others.size() < 2) r.fail("cv_of", "needs at least two arms");
+    for (const auto& a : pd.others)
+      require_predictions(r, "cv_of", a, spec);
+    pd.bound = r.get<double>("bound");
+    if (!(pd.bound > 0) || !std::isfinite(pd.bound)) r.fail("bound", "must be a number > 0");
+    h.direction = stats::Direction::kLess;  // the claim: CV < bound
+  }
+  h.metric = "pd:" + stats::to_string(pd.measure);
+  h.pd = pd;
 }
 
 template <typename Enum, typename Parse>
@@ -81,6 +148,19 @@ std::vector<ContrastTerm> parse_contrast(ObjectReader& r, const ClaimSpec& spec)
 }  // namespace
 
 std::string HypothesisSpec::formula() const {
+  if (pd && pd->form == PdForm::kExtreme) {
+    std::string others;
+    for (const auto& o : pd->others)
+      others += (others.empty() ? "" : ", ") + o;
+    return "PD(" + pd->focus + ") − max PD(" + others + ")";
+  }
+  if (pd && pd->form == PdForm::kCv) {
+    std::string arms;
+    for (const auto& o : pd->others)
+      arms += (arms.empty() ? "" : ", ") + o;
+    return "CV of PD(" + arms + ")";
+  }
+  if (pd) return "PD(" + treatment() + ") − PD(" + control() + ")";
   std::string out;
   for (const auto& t : contrast) {
     const double w = std::abs(t.weight);
@@ -94,6 +174,18 @@ std::string HypothesisSpec::formula() const {
   return out;
 }
 
+std::vector<std::string> HypothesisSpec::arms_used() const {
+  std::vector<std::string> arms;
+  if (pd && pd->form != PdForm::kPair) {
+    if (!pd->focus.empty()) arms.push_back(pd->focus);
+    arms.insert(arms.end(), pd->others.begin(), pd->others.end());
+  } else {
+    for (const auto& t : contrast)
+      arms.push_back(t.arm);
+  }
+  return arms;
+}
+
 std::optional<double> HypothesisSpec::effect_of_interest() const {
   if (min_effect) return min_effect;
   if (margin > 0) return margin;
@@ -105,6 +197,23 @@ HypothesisSpec parse_hypothesis(ObjectReader r, const ClaimSpec& spec) {
   h.id = r.get<std::string>("id");
   h.statement = r.optional<std::string>("statement", "");
   h.design = parse_design(r);
+  if (h.design == Design::kPredictionDifference) {
+    parse_prediction_difference(r, spec, h);
+    h.two_arm = h.pd->form == PdForm::kPair;
+    if (h.pd->form != PdForm::kExtreme) {
+      h.direction = parse_enum<stats::Direction>(r, "direction",
+                                                 h.pd->form == PdForm::kCv ? "less" : "greater",
+                                                 stats::direction_from_string);
+      if (h.pd->form == PdForm::kCv && h.direction != stats::Direction::kLess) {
+        r.fail("direction", "a CV hypothesis claims CV < bound: direction must be less");
+      }
+    }
+    h.margin = r.optional<double>("margin", 0.0);
+    if (!std::isfinite(h.margin) || h.margin < 0) r.fail("margin", "must be a finite number >= 0");
+    if (r.has("source_effect")) h.source_effect = r.get<double>("source_effect");
+    r.finish();
+    return h;
+  }
   const bool has_pair = r.has("treatment") || r.has("control");
   if (has_pair == r.has("contrast")) {
     r.fail("treatment", "give either treatment and control, or a contrast (not both)");

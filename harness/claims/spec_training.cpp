@@ -61,6 +61,8 @@ train::TrainingSpec parse_training(ObjectReader r, const train::TaskSpec& task) 
   if (!(t.lr > 0) || !std::isfinite(t.lr)) r.fail("lr", "must be a finite number > 0");
   t.context = r.optional<std::int64_t>("context", 0);
   t.eval_windows = r.optional<std::int64_t>("eval_windows", 0);
+  t.predictions = r.optional<std::int64_t>("predictions", 0);
+  if (t.predictions < 0) r.fail("predictions", "must be >= 0 (evaluation inputs to keep)");
   r.finish();
   try {
     train::task(task.type).validate_training(t);

@@ -74,7 +74,8 @@ ClaimResult finish_claim(const Paths& paths, const claims::ClaimSpec& spec,
                          const std::map<std::string, nlohmann::json>& records,
                          const train::ExecuteSummary& execution, std::ostream& out,
                          std::ostream& err) {
-  const claims::ClaimAnalysis analysis = claims::analyze(spec, profile, runs, records);
+  const claims::ClaimAnalysis analysis =
+      claims::analyze(spec, profile, runs, records, prediction_loader(paths, spec.id, profile));
   const nlohmann::json analysis_json = claims::to_json(analysis);
   const fs::path baseline_file = claims::baseline_path(paths.baselines, spec.id, profile);
   claims::Comparison comparison;
@@ -115,6 +116,18 @@ ClaimResult finish_claim(const Paths& paths, const claims::ClaimSpec& spec,
 Paths Paths::defaults() {
   return {fs::path(CLAIMCHECK_SOURCE_DIR) / "claims", fs::path(CLAIMCHECK_SOURCE_DIR) / "baselines",
           "runs", ""};
+}
+
+std::function<claims::LoadedPredictions(const claims::RunSpec&, const nlohmann::json&)>
+prediction_loader(const Paths& paths, const std::string& claim, const std::string& profile) {
+  std::vector<fs::path> dirs = {paths.store};
+  dirs.insert(dirs.end(), paths.artifact_dirs.begin(), paths.artifact_dirs.end());
+  const std::string retrain = command_hint(paths, "run " + claim + " --profile " + profile);
+  return [dirs, retrain](const claims::RunSpec& run, const nlohmann::json& record) {
+    return claims::read_predictions(
+        record, dirs, run.arm + " " + claims::to_string(run.role) + " " + std::to_string(run.index),
+        retrain);
+  };
 }
 
 std::string command_hint(const Paths& paths, const std::string& args, bool with_store) {

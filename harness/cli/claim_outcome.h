@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <iosfwd>
 #include <map>
 #include <string>
@@ -41,6 +42,11 @@ void warn_store(const claims::RunStore& store, std::ostream& err);
 /// "claimcheck <args>" with the user's --claims-dir / --baselines-dir (when not the defaults)
 /// and --store appended when `with_store`.
 std::string command_hint(const Paths& paths, const std::string& args, bool with_store = true);
+
+/// Reads a run's predictions from its artifact under the store (and Paths::artifact_dirs); the
+/// error for a missing or damaged one names the run and the command that retrains it.
+std::function<claims::LoadedPredictions(const claims::RunSpec&, const nlohmann::json&)>
+prediction_loader(const Paths& paths, const std::string& claim, const std::string& profile);
 
 /// The planned runs whose results are in `records`. The device type is part of every run's key:
 /// the device whose runs are all stored (CUDA first); with neither complete, the CPU plan.

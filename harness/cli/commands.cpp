@@ -28,6 +28,10 @@ int command_list(const Paths& paths, std::ostream& out) {
     for (const auto& [name, p] : spec.profiles) {
       profiles += fmt::format("{}{} ({} seeds, {} trials, device {})", profiles.empty() ? "" : ", ",
                               name, p.replicates, p.search_trials, p.device);
+      if (!p.hypotheses.empty()) {
+        profiles += fmt::format(" deciding {} of {} hypotheses", p.hypotheses.size(),
+                                spec.hypotheses.size());
+      }
     }
     out << fmt::format("{}: {}\n  task: {}, profiles: {}\n", spec.id, spec.title, spec.task.type,
                        profiles);
@@ -92,6 +96,17 @@ int command_run(const Paths& paths, const RunOptions& options, std::ostream& out
     exec.device = device;
     exec.progress = &err;
     exec.stop = interrupt_flag();
+    // A stored run whose artifact is missing or damaged is trained again (nothing else is).
+    const auto load = prediction_loader(paths, spec.id, options.profile);
+    for (const auto& run : runs) {
+      if (run.run.training.predictions == 0 || !store.contains(run.key())) continue;
+      try {
+        load(run, store.at(run.key()));
+      } catch (const claims::ArtifactError& e) {
+        err << "warning: " << e.what() << "; training it again\n";
+        exec.retrain.insert(run.key());
+      }
+    }
     const train::ExecuteSummary summary = train::execute_runs(runs, store, exec);
     if (summary.interrupted) {
       err << fmt::format(
@@ -149,7 +164,8 @@ int command_bless(const Paths& paths, const std::string& claim, const std::strin
   const StoredPlan stored = stored_plan(spec, profile, records);
   nlohmann::json analysis;
   try {
-    analysis = claims::to_json(claims::analyze(spec, profile, stored.runs, records));
+    analysis = claims::to_json(claims::analyze(spec, profile, stored.runs, records,
+                                               prediction_loader(paths, spec.id, profile)));
   } catch (const claims::MissingRuns& missing) {
     err << "claimcheck bless: " << missing_runs_message(paths, missing) << "\n";
     return kExitMismatch;

@@ -15,6 +15,8 @@ struct Paths {
   std::filesystem::path baselines;
   std::filesystem::path store = "runs";
   std::filesystem::path report_dir;  // empty: <store>/reports/<claim>/<profile>
+  /// More store directories whose artifacts the analysis may read (report over shards).
+  std::vector<std::filesystem::path> artifact_dirs;
 
   /// The defaults: the source tree's claims/ and baselines/, ./runs.
   static Paths defaults();

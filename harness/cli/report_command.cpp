@@ -18,6 +18,7 @@
 #include "harness/report/html.h"
 #include "harness/report/suite.h"
 #include "harness/report/suite_markdown.h"
+#include "harness/train/task.h"
 
 namespace claimcheck::cli {
 namespace fs = std::filesystem;
@@ -85,8 +86,9 @@ std::set<std::string> keys_of(const std::vector<claims::RunSpec>& runs) {
 }
 
 // Without --profile: the profiles of `spec` to report, i.e. the complete ones and those with a
-// stored run no complete profile explains (profiles may share runs: nightly's first seeds can
-// be smoke's, so a smoke store must not read as a partial nightly).
+// run stored for this claim that no complete profile explains. Profiles share runs (nightly's
+// first seeds are smoke's: a smoke store must not read as a partial nightly), and so do claims
+// (a canary's control arm may be another claim's arm), hence the record's own claim id.
 std::vector<std::string> profiles_found(const claims::ClaimSpec& spec,
                                         const std::map<std::string, nlohmann::json>& records) {
   std::vector<std::string> found;
@@ -103,7 +105,9 @@ std::vector<std::string> profiles_found(const claims::ClaimSpec& spec,
     for (const char* device : {"cpu", "cuda"}) {
       const auto keys = keys_of(claims::plan(spec, name, device));
       if (std::any_of(keys.begin(), keys.end(), [&](const std::string& k) {
-            return records.count(k) != 0 && explained.count(k) == 0;
+            const auto r = records.find(k);
+            return r != records.end() && r->second.value("claim", "") == spec.id &&
+                   explained.count(k) == 0;
           })) {
         found.push_back(name);
         break;
@@ -150,6 +154,7 @@ int command_report(const Paths& given, const ReportOptions& options, std::ostrea
   }
   Paths paths = given;
   paths.store = options.stores.front();  // hints name the first store
+  paths.artifact_dirs = options.stores;  // shards carry their runs' artifacts
 
   std::vector<report::SuiteEntry> entries;
   nlohmann::json reports = nlohmann::json::array();  // --format json: the per-claim reports
@@ -161,6 +166,8 @@ int command_report(const Paths& given, const ReportOptions& options, std::ostrea
       entry.claim = spec.id;
       entry.profile = profile;
       entry.files = spec.id + "/" + profile;
+      for (const auto& m : train::task(spec.task.type).metrics())
+        entry.units[m.name] = m.unit;
       paths.report_dir = base / spec.id / profile;
       const StoredPlan stored = stored_plan(spec, profile, records);
       try {

@@ -91,6 +91,14 @@ IdxArray read_idx(const fs::path& file, int expected_rank) {
     if (dim == 0 || dim > (1u << 28)) fail(file, "implausible dimension " + std::to_string(dim));
     array.dims.push_back(dim);
     count *= dim;
+    // Checked per dimension: three dimensions of up to 2^28 can multiply past 2^64 and wrap to a
+    // count that matches a short file (2^28 x 2^28 x 2^8 wraps to 0: a 16-byte file "held"
+    // 2^64 pixels). Regression input: fuzz/crashes/idx/.
+    if (count > bytes.size()) {
+      fail(file, "size " + std::to_string(bytes.size()) +
+                     " bytes does not match its header (its dimensions alone need more): the file "
+                     "is truncated; re-download it");
+    }
   }
   if (bytes.size() != header + count) {
     fail(file, "size " + std::to_string(bytes.size()) + " bytes does not match its header (" +

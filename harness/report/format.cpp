@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 
 namespace claimcheck::report {
@@ -19,6 +20,8 @@ std::string claim_text(const nlohmann::json& h) {
   const bool greater = h.at("direction") == "greater";
   const double margin = h.at("margin");
   const std::string formula = h.at("formula");
+  if (h.contains("cv_of")) return fmt::format("{} < {:g}", formula, h.at("bound").get<double>());
+  if (h.contains("extreme")) return fmt::format("{} {} 0", formula, greater ? ">" : "<");
   const std::string effect = h.at("terms").size() > 2 ? "(" + formula + ")" : formula;
   if (kind == "equivalence") return fmt::format("|{}| < {:g}", formula, margin);
   if (kind == "non-inferiority") {
@@ -31,17 +34,14 @@ std::string claim_text(const nlohmann::json& h) {
 
 std::string design_text(const nlohmann::json& h) {
   if (h.at("design") == "paired") return fmt::format("paired, n={}", h.at("n").get<int>());
+  if (h.at("design") == "prediction-difference") {
+    return fmt::format("PD over seed pairs, {} seeds", h.at("n").get<int>());
+  }
   return fmt::format("best of k={}, {} trials", h.at("k").get<int>(), h.at("n").get<int>());
 }
 
-std::string metric_label(const std::string& metric) {
-  // The metrics the tasks write (harness/train: image_classification, char_lm).
-  if (metric == "test_accuracy") return "test accuracy (fraction correct)";
-  if (metric == "test_loss") return "test loss (nats per example)";
-  if (metric == "final_train_loss") return "final train loss (nats per example)";
-  if (metric == "val_bpb") return "validation loss (bits per character)";
-  if (metric == "val_loss") return "validation loss (nats per character)";
-  return metric;
+std::string metric_label(const std::string& metric, const std::string& unit) {
+  return unit.empty() ? metric : metric + " (" + unit + ")";
 }
 
 std::string markdown_escape(const std::string& text) {
@@ -89,6 +89,17 @@ std::string html_escape(const std::string& text) {
       default:
         out += c;
     }
+  }
+  return out;
+}
+
+std::string code_spans_html(const std::string& text) {
+  std::string out = html_escape(text);
+  if (std::count(out.begin(), out.end(), '`') % 2 != 0) return out;  // not code spans
+  for (bool open = true;; open = !open) {
+    const auto at = out.find('`');
+    if (at == std::string::npos) break;
+    out.replace(at, 1, open ? "<code>" : "</code>");
   }
   return out;
 }

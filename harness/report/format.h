@@ -22,15 +22,18 @@ std::string claim_text(const nlohmann::json& hypothesis);
 /// "paired, n=16" or "best of k=8, 24 trials".
 std::string design_text(const nlohmann::json& hypothesis);
 
-/// What a metric measures and in which units, e.g. "test accuracy (fraction correct)"; the
-/// metric name itself for metrics this table does not know.
-std::string metric_label(const std::string& metric);
+/// A metric with its unit as the task declares it, e.g. "test_accuracy (fraction)"; the name
+/// alone when the unit is unknown.
+std::string metric_label(const std::string& metric, const std::string& unit);
 
 /// Escapes text for a Markdown table cell: | and newlines, and < where it would open an HTML tag.
 std::string markdown_escape(const std::string& text);
 
 /// Escapes text for HTML element content and attribute values (& < > " ').
 std::string html_escape(const std::string& text);
+
+/// Escapes text for HTML and sets its Markdown `code` spans as <code>.
+std::string code_spans_html(const std::string& text);
 
 /// The first 7 characters of a git commit, "unknown" when absent.
 std::string short_commit(const nlohmann::json& fingerprint);

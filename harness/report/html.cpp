@@ -39,8 +39,8 @@ td.verdict-supported, text.verdict-supported { color: var(--supported); fill: va
 td.verdict-refuted, text.verdict-refuted { color: var(--refuted); fill: var(--refuted); }
 td.verdict-inconclusive, text.verdict-inconclusive { color: var(--inconclusive);
   fill: var(--inconclusive); }
-svg.plot { width: 100%; max-width: 760px; height: auto; display: block; margin: 8px 0; }
-svg text { font: 11px system-ui, sans-serif; fill: var(--fg); }
+svg.plot { width: 100%; max-width: 900px; height: auto; display: block; margin: 8px 0; }
+svg text { font: 11px system-ui, sans-serif; fill: var(--fg); stroke: none; }
 svg text.tick, svg text.legend { fill: var(--muted); }
 svg text.axis-label { font-weight: 600; }
 svg .grid { stroke: var(--grid); stroke-width: 1; }
@@ -54,8 +54,18 @@ svg .verdict-inconclusive { stroke: var(--inconclusive); fill: var(--inconclusiv
 svg .baseline-ci { stroke: var(--baseline); stroke-width: 1.5; stroke-dasharray: 3 2; }
 svg .baseline-point { fill: var(--bg); stroke: var(--baseline); stroke-width: 1.5; }
 svg .mark-source { fill: var(--source); }
+svg text.value, svg text.label { stroke: none; }
 svg .mark-run { fill: var(--accent); fill-opacity: 0.65; }
+svg .mark-run.role-trial { fill: var(--trial); }
 svg .mark-run.diverged { fill: var(--refuted); }
+td code { white-space: nowrap; }
+td.verdict-pass { color: var(--supported); }
+td.verdict-regressed, td.verdict-incomplete, td.verdict-stale, td.verdict-no-baseline {
+  color: var(--refuted); }
+td.verdict-improved { color: var(--accent); }
+.badge { display: inline-block; border-radius: 4px; padding: 0 6px; font-weight: 700;
+  color: #ffffff; }
+.badge-pass { background: #1a7f37; } .badge-fail { background: #cf222e; }
 svg .mean { stroke: var(--fg); stroke-width: 2; }
 )";
 
@@ -89,7 +99,7 @@ std::string claim_section(const SuiteEntry& e, bool link_files) {
                                  html_escape(anchor(e)), html_escape(e.claim),
                                  html_escape(e.profile), html_escape(e.outcome()));
   if (e.report.is_null()) {
-    return html + "<p><strong>Missing runs:</strong> " + html_escape(e.missing) +
+    return html + "<p><strong>Missing runs:</strong> " + code_spans_html(e.missing) +
            "</p>\n</section>\n";
   }
   const nlohmann::json& a = e.report.at("analysis");
@@ -100,7 +110,7 @@ std::string claim_section(const SuiteEntry& e, bool link_files) {
         "<code>{0}/report.html</code></p>\n",
         html_escape(e.files));
   }
-  html += "<h3>Hypotheses</h3>\n" + forest_plot_svg(e.report, e.baseline) +
+  html += "<h3>Hypotheses</h3>\n" + forest_plot_svg(e.report, e.baseline, e.units) +
           to_html(hypotheses_table(e.report, e.suite_q));
   const nlohmann::json& cmp = e.report.at("comparison");
   if (!cmp.at("messages").empty()) {
@@ -113,7 +123,8 @@ std::string claim_section(const SuiteEntry& e, bool link_files) {
     html += "<p>If this change is intended: <code>" + html_escape(bless_command(e.report)) +
             "</code> and commit the baseline.</p>\n";
   }
-  html += "<h3>Runs per arm</h3>\n" + strip_plot_svg(e.report) + to_html(arms_table(e.report));
+  html +=
+      "<h3>Runs per arm</h3>\n" + strip_plot_svg(e.report, e.units) + to_html(arms_table(e.report));
   const Table source_max = source_max_table(e.report);
   if (!source_max.rows.empty()) {
     html += "<h3>The source's own statistic (reported, not decided)</h3>\n" + to_html(source_max);
@@ -126,9 +137,19 @@ std::string environment_html(const nlohmann::json& fingerprint) {
          "</summary>\n<pre>" + html_escape(fingerprint.dump(2)) + "</pre>\n</details>\n";
 }
 
-// Markdown's **bold** in the verdict line, as HTML.
-std::string verdict_html(const std::string& line) {
-  std::string out = html_escape(line);
+// The verdict line as HTML: its leading emoji as a badge (headless and some desktop browsers
+// lack an emoji font), Markdown's **bold** as <strong>.
+std::string verdict_html(std::string line) {
+  std::string badge;
+  for (const auto& [emoji, html] :
+       {std::pair<std::string, std::string>{"✅ ", "<span class=\"badge badge-pass\">PASS</span> "},
+        {"❌ ", "<span class=\"badge badge-fail\">FAIL</span> "}}) {
+    if (line.rfind(emoji, 0) == 0) {
+      badge = html;
+      line = line.substr(emoji.size());
+    }
+  }
+  std::string out = badge + html_escape(line);
   for (bool open = true;; open = !open) {
     const auto at = out.find("**");
     if (at == std::string::npos) break;

@@ -26,6 +26,10 @@ std::string markdown_report(const nlohmann::json& report, const MarkdownOptions&
                      outcome == "pass" ? "PASS" : "FAIL: " + outcome,
                      a.at("title").get<std::string>());
   }
+  // The source's numbers come with a warning where they are not comparable with ours.
+  if (a.contains("source") && a["source"].is_object() && a["source"].contains("comparability")) {
+    md += "Source values: " + a["source"]["comparability"].get<std::string>() + "\n\n";
+  }
   md += to_markdown(hypotheses_table(report, options.suite_q));
   std::string notes;
   for (const auto& h : a.at("hypotheses")) {
@@ -44,6 +48,17 @@ std::string markdown_report(const nlohmann::json& report, const MarkdownOptions&
     md +=
         "BH q (suite): Benjamini–Hochberg adjusted p across every hypothesis of the suite report "
         "(false discovery rate), beside the claim's own Holm p (family-wise, within the claim).\n";
+  }
+  if (a.contains("tallies") && !a.at("tallies").empty()) {
+    md += "\n### Tallies\n\n";
+    for (const auto& t : a.at("tallies")) {
+      md += fmt::format(
+          "- {}: supported on {} of {} (refuted {}, inconclusive {}){}\n",
+          t.value("statement", t.at("id").get<std::string>()), t.at("supported").get<int>(),
+          t.at("of").get<int>(), t.at("refuted").get<int>(), t.at("inconclusive").get<int>(),
+          t.value("source", "").empty() ? ""
+                                        : "; the source: " + t.at("source").get<std::string>());
+    }
   }
   md += "\n### Arms\n\n" + to_markdown(arms_table(report));
   if (a.contains("checks") && !a.at("checks").empty()) {

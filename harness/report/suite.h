@@ -21,7 +21,8 @@ struct SuiteEntry {
   nlohmann::json baseline;  // the baseline's analysis JSON; null when there is none
   std::string missing;      // when runs are missing: what and the command that trains them
   std::string files;        // where its report files are, relative to the suite report
-  std::map<std::string, double> suite_q;  // hypothesis id -> BH q across the suite
+  std::map<std::string, double> suite_q;     // hypothesis id -> BH q across the suite
+  std::map<std::string, std::string> units;  // metric -> unit, as the claim's task declares
 
   /// "pass", "regressed", ..., or "incomplete" when runs are missing.
   std::string outcome() const;

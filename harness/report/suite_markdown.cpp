@@ -67,21 +67,29 @@ std::string multiplicity_text(const Suite& suite) {
       suite.counts.hypotheses, suite.counts.discoveries, suite.alpha, 100 * suite.alpha);
 }
 
+// Lists longer than this are cut (the rest counted): the summary must fit the comment.
+constexpr int kMaxListed = 100;
+
 std::string actions_text(const Suite& suite) {
   std::string missing, bless;
+  int missing_n = 0, bless_n = 0;
   for (const auto& e : suite.entries) {
     if (e.report.is_null()) {
-      missing += "- " + markdown_escape(e.missing) + "\n";
+      if (++missing_n <= kMaxListed) missing += "- " + markdown_escape(e.missing) + "\n";
     } else if (e.outcome() != "pass") {
-      bless += bless_command(e.report) + "\n";
+      if (++bless_n <= kMaxListed) bless += bless_command(e.report) + "\n";
     }
   }
+  if (missing_n > kMaxListed)
+    missing += fmt::format("- … and {} more (suite.json lists them)\n", missing_n - kMaxListed);
+  if (bless_n > kMaxListed)
+    bless += fmt::format("# … and {} more (suite.json lists them)\n", bless_n - kMaxListed);
   std::string md;
   if (!missing.empty()) md += "\n### Missing runs (nothing was tested for these)\n\n" + missing;
   if (!bless.empty()) {
     md +=
-        "\n### If what moved is intended\n\nBless on a developer machine (never in CI) and "
-        "commit `baselines/`:\n\n```sh\n" +
+        "\n### Bless what moved (if intended) or has no baseline yet\n\nOn a developer "
+        "machine (never in CI), then commit `baselines/`:\n\n```sh\n" +
         bless + "```\n";
     if (suite.stores.size() > 1) {
       md +=

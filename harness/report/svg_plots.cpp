@@ -13,7 +13,7 @@ namespace claimcheck::report {
 namespace {
 
 // Layout, in SVG user units (CSS pixels at 100%): a label column, the plot, a value column.
-constexpr double kWidth = 760, kLabel = 190, kPlot = 380, kTop = 28, kAxis = 46;
+constexpr double kWidth = 900, kLabel = 170, kPlot = 420, kTop = 28, kAxis = 46;
 constexpr double kPlotRight = kLabel + kPlot;
 
 // A linear scale from a data interval onto [kLabel, kPlotRight], with "nice" ticks.
@@ -99,29 +99,42 @@ const nlohmann::json* baseline_hypothesis(const nlohmann::json& baseline, const 
   return nullptr;
 }
 
+std::string unit_of(const std::map<std::string, std::string>& units, const std::string& metric) {
+  const auto it = units.find(metric);
+  return it == units.end() ? "" : it->second;
+}
+
 std::string forest_panel(const std::vector<const nlohmann::json*>& hyps,
-                         const nlohmann::json& baseline, const std::string& metric) {
+                         const nlohmann::json& baseline, const std::string& metric,
+                         const std::string& unit) {
   constexpr double kRow = 34;
   std::vector<double> values = {0.0};
+  bool any_band = false, any_source = false, any_baseline = false;
   for (const auto* h : hyps) {
     values.insert(values.end(),
                   {h->at("ci").at("lo").get<double>(), h->at("ci").at("hi").get<double>()});
     const Band b = margin_band(*h);
     values.insert(values.end(), {b.lo, b.hi});
-    if (h->contains("source_effect")) values.push_back(h->at("source_effect"));
+    any_band = any_band || b.hi > b.lo;
+    if (h->contains("source_effect")) {
+      values.push_back(h->at("source_effect"));
+      any_source = true;
+    }
     if (const auto* b0 = baseline_hypothesis(baseline, h->at("id"))) {
       values.insert(values.end(),
                     {b0->at("ci").at("lo").get<double>(), b0->at("ci").at("hi").get<double>()});
+      any_baseline = true;
     }
   }
   const Scale s = scale_of(values);
   const double bottom = kTop + kRow * static_cast<double>(hyps.size());
   std::string svg = svg_open(bottom + kAxis, "Forest plot: effects on " + metric);
+  // The legend names only what this panel draws.
   svg += fmt::format(
-      R"(<text class="legend" x="{}" y="16">● effect with its CI   ○ baseline CI   ◆ source's )"
-      R"(claim   ▒ margin band</text>)",
-      num(kLabel));
-  svg += axis(s, kTop - 6, bottom, "effect: difference in " + metric_label(metric));
+      R"(<text class="legend" x="{}" y="16">● effect, CI{}{}{}   ¦ no effect</text>)", num(kLabel),
+      any_baseline ? "   ○┄ baseline's effect, CI" : "",
+      any_source ? "   ◆ the source's claimed effect" : "", any_band ? "   ▒ margin band" : "");
+  svg += axis(s, kTop - 6, bottom, "effect: difference in " + metric_label(metric, unit));
   svg += fmt::format(R"(<line class="zero" x1="{0}" x2="{0}" y1="{1}" y2="{2}"/>)", num(s.x(0)),
                      num(kTop - 6), num(bottom));
   double y = kTop;
@@ -174,7 +187,8 @@ std::string forest_panel(const std::vector<const nlohmann::json*>& hyps,
 
 }  // namespace
 
-std::string forest_plot_svg(const nlohmann::json& report, const nlohmann::json& baseline) {
+std::string forest_plot_svg(const nlohmann::json& report, const nlohmann::json& baseline,
+                            const std::map<std::string, std::string>& units) {
   std::map<std::string, std::vector<const nlohmann::json*>> by_metric;
   std::vector<std::string> order;
   for (const auto& h : report.at("analysis").at("hypotheses")) {
@@ -184,11 +198,12 @@ std::string forest_plot_svg(const nlohmann::json& report, const nlohmann::json& 
   }
   std::string out;
   for (const auto& metric : order)
-    out += forest_panel(by_metric[metric], baseline, metric);
+    out += forest_panel(by_metric[metric], baseline, metric, unit_of(units, metric));
   return out;
 }
 
-std::string strip_plot_svg(const nlohmann::json& report) {
+std::string strip_plot_svg(const nlohmann::json& report,
+                           const std::map<std::string, std::string>& units) {
   const nlohmann::json& a = report.at("analysis");
   std::map<std::string, std::string> metric_of;  // arm -> metric
   std::vector<std::string> arms;
@@ -220,7 +235,7 @@ std::string strip_plot_svg(const nlohmann::json& report) {
     std::string svg = svg_open(bottom + kAxis, "Runs per arm: " + metric + ", " + what);
     svg += fmt::format(R"(<text class="legend" x="{}" y="16">{}; | mean</text>)", num(kLabel),
                        html_escape(what));
-    svg += axis(s, kTop - 6, bottom, metric_label(metric));
+    svg += axis(s, kTop - 6, bottom, metric_label(metric, unit_of(units, metric)));
     double y = kTop;
     for (const auto& arm : arms) {
       const auto row = rows.find(arm);
@@ -236,9 +251,9 @@ std::string strip_plot_svg(const nlohmann::json& report) {
         const bool ok = std::isfinite(v) && !r->value("diverged", false);
         if (std::isfinite(v)) sum += v, ++finite;
         svg += fmt::format(
-            R"(<circle class="mark-run{}" cx="{}" cy="{}" r="3.2"><title>{} {} {}: {}</title></circle>)",
-            ok ? "" : " diverged", num(s.x(std::isfinite(v) ? v : s.lo)), num(y + 10 + jitter),
-            html_escape(arm), role, index,
+            R"(<circle class="mark-run role-{}{}" cx="{}" cy="{}" r="3.2"><title>{} {} {}: {}</title></circle>)",
+            role, ok ? "" : " diverged", num(s.x(std::isfinite(v) ? v : s.lo)),
+            num(y + 10 + jitter), html_escape(arm), role, index,
             std::isfinite(v) ? fmt::format("{:.4f}", v) : std::string("not finite (diverged)"));
       }
       if (finite > 0) {

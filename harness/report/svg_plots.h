@@ -9,16 +9,19 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <string>
 
 namespace claimcheck::report {
 
 /// One forest panel per metric of the claim's hypotheses; `baseline` is the baseline's analysis
 /// JSON (null: no baseline CIs are drawn).
-std::string forest_plot_svg(const nlohmann::json& report, const nlohmann::json& baseline);
+std::string forest_plot_svg(const nlohmann::json& report, const nlohmann::json& baseline,
+                            const std::map<std::string, std::string>& units);
 
 /// One strip panel per (metric, role): a row per arm, a dot per run (replicates over seeds;
 /// random-search trials in their own panel), the arm's mean as a tick.
-std::string strip_plot_svg(const nlohmann::json& report);
+std::string strip_plot_svg(const nlohmann::json& report,
+                           const std::map<std::string, std::string>& units);
 
 }  // namespace claimcheck::report

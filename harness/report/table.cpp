@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "harness/report/format.h"
 
 namespace claimcheck::report {
@@ -51,7 +53,7 @@ std::string to_html(const Table& table) {
           html += "<td class=\"verdict-" + text + "\"><strong>" + text + "</strong></td>";
           break;
         default:
-          html += "<td>" + text + "</td>";
+          html += "<td>" + code_spans_html(cell.text) + "</td>";
       }
     }
     html += "</tr>\n";
@@ -110,23 +112,55 @@ Table hypotheses_table(const nlohmann::json& report, const std::map<std::string,
 }
 
 Table arms_table(const nlohmann::json& report) {
+  const nlohmann::json& arms = report.at("analysis").at("arms");
+  // Prediction-difference claims: each PD measure gets a column, and every other metric of the
+  // arm is shown beside it (a near-unigram model has trivially low PD).
+  std::vector<std::string> measures;
+  for (const auto& s : arms) {
+    const nlohmann::json pd = s.value("pd", nlohmann::json::object());
+    for (const auto& item : pd.items()) {
+      if (std::find(measures.begin(), measures.end(), item.key()) == measures.end())
+        measures.push_back(item.key());
+    }
+  }
   Table t;
-  t.header = {"arm",    "parameters",          "metric",  "replicates: mean ± sd",
-              "source", "search trials: best", "diverged"};
-  for (const auto& s : report.at("analysis").at("arms")) {
+  t.header = {"arm", "parameters", "metric", "replicates: mean ± sd"};
+  for (const auto& m : measures)
+    t.header.push_back("PD (" + m + ")");
+  if (!measures.empty()) t.header.push_back("other metrics (means)");
+  for (const std::string h : {"source", "search trials: best", "diverged"})
+    t.header.push_back(h);
+  for (const auto& s : arms) {
     const int reps = s.at("replicates");
     const int trials = s.at("trials");
-    t.rows.push_back(
-        {{s.at("name").get<std::string>()},
-         {std::to_string(s.value("parameters", 0))},
-         {s.at("metric").get<std::string>()},
-         {reps > 0 ? fmt::format("{}: {:.4f} ± {:.4f}", reps, s.at("mean").get<double>(),
-                                 s.at("sd").get<double>())
-                   : "—"},
-         {s.contains("source_value") ? fmt::format("{:.3f}", s.at("source_value").get<double>())
-                                     : "—"},
-         {trials > 0 ? fmt::format("{}: {:.4f}", trials, s.at("best_trial").get<double>()) : "—"},
-         {std::to_string(s.at("diverged").get<int>())}});
+    std::vector<Cell> row = {
+        {s.at("name").get<std::string>()},
+        {std::to_string(s.value("parameters", 0))},
+        {s.at("metric").get<std::string>()},
+        {reps > 0 ? fmt::format("{}: {:.4f} ± {:.4f}", reps, s.at("mean").get<double>(),
+                                s.at("sd").get<double>())
+                  : "—"}};
+    for (const auto& m : measures) {
+      const nlohmann::json pd = s.value("pd", nlohmann::json::object());
+      row.push_back({pd.contains(m) ? fmt::format("{:.4f}", pd[m].get<double>()) : "—"});
+    }
+    if (!measures.empty()) {
+      std::string others;
+      const nlohmann::json means = s.value("metric_means", nlohmann::json::object());
+      for (const auto& item : means.items()) {
+        if (item.key() == s.at("metric")) continue;
+        others += fmt::format("{}{} {:.4f}", others.empty() ? "" : ", ", item.key(),
+                              item.value().get<double>());
+      }
+      row.push_back({others.empty() ? "—" : others});
+    }
+    row.push_back({s.contains("source_value")
+                       ? fmt::format("{:.3f}", s.at("source_value").get<double>())
+                       : "—"});
+    row.push_back(
+        {trials > 0 ? fmt::format("{}: {:.4f}", trials, s.at("best_trial").get<double>()) : "—"});
+    row.push_back({std::to_string(s.at("diverged").get<int>())});
+    t.rows.push_back(row);
   }
   return t;
 }

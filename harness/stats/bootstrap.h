@@ -4,6 +4,13 @@
 //
 // Resample order (so results reproduce bit-for-bit from the seed): for b = 0..B-1, draw the n
 // indices of resample b in order with Rng::uniform_int(n) (two arms: all of arm a's, then b's).
+//
+// Degenerate input, every function: an empty sample, a non-finite value, an empty `stat`, a
+// statistic returning NaN or inf, resamples < 1 or confidence outside (0, 1) throw
+// std::invalid_argument naming the function and argument. Zero spread is a result, not an
+// error: constant data (or n = 1 with percentile/basic) gives the point interval with
+// degenerate = true and a note; BCa's own degenerate cases are described at
+// interval_from_distribution().
 #pragma once
 
 #include <cstddef>
@@ -31,21 +38,22 @@ using PairedStatistic =
 /// Explicit resample indices: row b holds the n indices of resample b.
 using ResampleIndices = std::vector<std::vector<std::size_t>>;
 
-/// One-sample bootstrap CI of stat(x); BCa needs >= 2 values (jackknife).
+/// One-sample bootstrap CI of stat(x); BCa needs >= 2 values (jackknife), else throws.
 BootstrapCi bootstrap_ci(const std::vector<double>& x, const Statistic& stat,
                          const BootstrapOptions& opt = {});
 
 /// Paired bootstrap CI of stat(a, b): replicate i of both arms is kept together (indices
-/// resampled jointly), the jackknife leaves out one pair.
+/// resampled jointly), the jackknife leaves out one pair; lengths must match (else throws).
 BootstrapCi paired_bootstrap_ci(const std::vector<double>& a, const std::vector<double>& b,
                                 const PairedStatistic& stat, const BootstrapOptions& opt = {});
 
 /// Two independent arms: a and b are resampled separately; the BCa jackknife leaves out one
-/// value of each arm in turn (scipy's multi-sample BCa).
+/// value of each arm in turn (scipy's multi-sample BCa), so BCa needs >= 2 values per arm.
 BootstrapCi two_sample_bootstrap_ci(const std::vector<double>& a, const std::vector<double>& b,
                                     const PairedStatistic& stat, const BootstrapOptions& opt = {});
 
-/// bootstrap_ci() on caller-supplied resample indices (e.g. the ones scipy used), for exact checks.
+/// bootstrap_ci() on caller-supplied resample indices (e.g. scipy's); an empty table, a row of
+/// the wrong length or an index >= n throws.
 BootstrapCi bootstrap_ci_from_indices(const std::vector<double>& x, const Statistic& stat,
                                       const ResampleIndices& indices, CiMethod method,
                                       double confidence);

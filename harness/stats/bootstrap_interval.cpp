@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include <boost/math/distributions/normal.hpp>
 
@@ -27,8 +28,18 @@ double phi_inv(double p) {
 // 14.15, generalised to several independent samples): U_ji = (n_j - 1)(mean_j - theta_ji),
 // a = (1/6) sum_j sum_i U_ji^3 / n_j^3 / (sum_j sum_i U_ji^2 / n_j^2)^(3/2). For one sample
 // this is STATISTICS.md's sum (mean - theta_i)^3 / (6 [sum (mean - theta_i)^2]^(3/2)).
-// Returns false when the denominator is zero (constant jackknife).
-bool acceleration(const std::vector<std::vector<double>>& jackknife, double& a) {
+enum class Acceleration { kComputed, kConstantJackknife, kNotFinite };
+
+Acceleration acceleration(const std::vector<std::vector<double>>& jackknife, double tie,
+                          double& a) {
+  // Leave-one-out values equal up to rounding (within the tie tolerance) are a constant
+  // jackknife: the ratio of their ~1e-17 residues would be an arbitrary a of order 1.
+  const bool constant =
+      std::all_of(jackknife.begin(), jackknife.end(), [tie](const std::vector<double>& g) {
+        const auto [lo, hi] = std::minmax_element(g.begin(), g.end());
+        return *hi - *lo <= tie;
+      });
+  if (constant) return Acceleration::kConstantJackknife;
   double num = 0.0;
   double den = 0.0;
   for (const auto& group : jackknife) {
@@ -43,9 +54,16 @@ bool acceleration(const std::vector<std::vector<double>>& jackknife, double& a) 
       den += u * u / (n * n);
     }
   }
-  if (!(den > 0.0)) return false;
+  if (!(den > 0.0)) return Acceleration::kConstantJackknife;
   a = num / (6.0 * std::pow(den, 1.5));
-  return std::isfinite(a);
+  return std::isfinite(a) ? Acceleration::kComputed : Acceleration::kNotFinite;
+}
+
+// Every reported end must be finite: the basic interval's 2 theta - Q* can overflow.
+BootstrapCi finite_ends(BootstrapCi ci) {
+  detail::require_finite_result(ci.lo, kFn, "the interval's lower end");
+  detail::require_finite_result(ci.hi, kFn, "the interval's upper end");
+  return ci;
 }
 
 }  // namespace
@@ -99,7 +117,7 @@ BootstrapCi interval_from_distribution(const BootstrapDistribution& dist, CiMeth
               std::to_string(v) +
               "): the bootstrap distribution is a point; use an exact test (t interval or "
               "sign-flip permutation p) instead";
-    return ci;
+    return finite_ends(ci);
   }
   const auto percentile = [&](double p_lo, double p_hi) {
     ci.lo = quantile_sorted(sorted, p_lo);
@@ -115,7 +133,7 @@ BootstrapCi interval_from_distribution(const BootstrapDistribution& dist, CiMeth
       const double q_hi = quantile_sorted(sorted, 1.0 - alpha);
       ci.lo = 2.0 * theta - q_hi;
       ci.hi = 2.0 * theta - q_lo;
-      return ci;
+      return finite_ends(ci);
     }
     case CiMethod::kBca:
       break;
@@ -145,9 +163,22 @@ BootstrapCi interval_from_distribution(const BootstrapDistribution& dist, CiMeth
   }
   const double z0 = phi_inv(p0);
   double a = 0.0;
-  if (!acceleration(dist.jackknife, a)) {
-    a = 0.0;
-    ci.note = "jackknife values are constant: acceleration set to 0";
+  const double jack_scale = std::accumulate(
+      dist.jackknife.begin(), dist.jackknife.end(), std::abs(theta),
+      [](double m, const std::vector<double>& g) {
+        return std::max(m, std::abs(*std::max_element(g.begin(), g.end(), [](double x, double y) {
+                          return std::abs(x) < std::abs(y);
+                        })));
+      });
+  switch (acceleration(dist.jackknife, kTieTolerance * jack_scale, a)) {
+    case Acceleration::kComputed:
+      break;
+    case Acceleration::kConstantJackknife:
+      a = 0.0;
+      ci.note = "jackknife values are constant: acceleration set to 0";
+      break;
+    case Acceleration::kNotFinite:
+      return fall_back("the jackknife acceleration overflows");
   }
   // Efron (1987) eq. 2.3: alpha_k = Phi(z0 + (z0 + z_k) / (1 - a (z0 + z_k))).
   const double z_lo = phi_inv(alpha);

@@ -39,9 +39,12 @@ struct BootstrapDistribution {
 };
 
 /// Reads a `confidence` two-sided interval off `dist` with `method`. Degenerate cases are
-/// reported, not thrown: all replicates equal (point interval at the smallest), or BCa's z0 or
-/// adjusted levels undefined (falls back to percentile); a constant jackknife sets a = 0.
-/// Values within 1e-12 (relative) count as equal, so rounding cannot flip z0's tie counts.
+/// reported (degenerate = true, note), not thrown: all replicates equal, n = 1 included (point
+/// interval at that value), BCa's z0, acceleration or adjusted levels undefined (falls back to
+/// percentile); a constant jackknife sets a = 0. Values within 1e-12 (relative) count as equal,
+/// so rounding cannot flip z0's tie counts or make a constant jackknife's a arbitrary. Throws
+/// std::invalid_argument: no or non-finite replicates, non-finite estimate, confidence outside
+/// (0, 1), BCa without a jackknife group of >= 2 finite values, or an end overflowing double.
 BootstrapCi interval_from_distribution(const BootstrapDistribution& dist, CiMethod method,
                                        double confidence);
 

@@ -51,4 +51,12 @@ void require_finite(double value, const char* fn, const char* arg) {
   }
 }
 
+void require_finite_result(double value, const char* fn, const std::string& what) {
+  if (!std::isfinite(value)) {
+    fail(fn, what + " is not finite (" + std::to_string(value) +
+                 "): an argument is too extreme for double precision (values beyond ~1e150, or "
+                 "levels and probabilities within ~1e-16 of 0 or 1)");
+  }
+}
+
 }  // namespace claimcheck::stats::detail

@@ -65,13 +65,17 @@ BootstrapCi note_fallback(BootstrapCi ci) {
 double expected_max_dodge(const std::vector<double>& values, int k) {
   detail::require_sample(values, "expected_max_dodge", "values");
   check_k(values.size(), k, "expected_max_dodge");
-  return dodge_unchecked(values, k);
+  const double e = dodge_unchecked(values, k);
+  detail::require_finite_result(e, "expected_max_dodge", "the weighted sum of 'values'");
+  return e;
 }
 
 double expected_max_tang(const std::vector<double>& values, int k) {
   detail::require_sample(values, "expected_max_tang", "values");
   check_k(values.size(), k, "expected_max_tang");
-  return tang_unchecked(values, k);
+  const double e = tang_unchecked(values, k);
+  detail::require_finite_result(e, "expected_max_tang", "the weighted sum of 'values'");
+  return e;
 }
 
 BootstrapCi expected_max_ci(const std::vector<double>& values, int k,

@@ -2,6 +2,11 @@
 // Dodge et al. 2019 ("Show your work", EMNLP; ECDF, with replacement, biased) and Tang et al.
 // 2020 ("Showing your work doesn't always work", ACL; unbiased, without replacement), with
 // bootstrap CIs over trials and the paired difference of two arms that share hyperparameter draws.
+//
+// Degenerate input: empty or non-finite values, k outside [1, N] or mismatched arm lengths throw
+// std::invalid_argument naming the function and argument. Constant trials give that value
+// (CIs: the degenerate point interval, bootstrap.h); N = 1 with k = 1 gives the one value; BCa at
+// k = N falls back to percentile with a note.
 #pragma once
 
 #include <vector>

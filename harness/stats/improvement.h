@@ -2,6 +2,10 @@
 // paired win rate (1/n) sum S(a_i, b_i) with ties 1/2 (Bouthillier et al. 2021, "Accounting for
 // variance in machine learning benchmarks", MLSys) and the Mann-Whitney form (1/(n_a n_b)) sum_i
 // sum_j S(a_i, b_j), S = 1, 1/2, 0 for >, =, < (U / (n_a n_b); rliable, Agarwal et al. 2021).
+//
+// Degenerate input: empty or non-finite samples (or mismatched paired lengths) throw
+// std::invalid_argument naming the function and argument. Identical arms give exactly 1/2 (every
+// pair a tie); constant data gives the degenerate point CI (bootstrap.h), never "meaningful".
 #pragma once
 
 #include <vector>

@@ -11,6 +11,9 @@ namespace {
 
 // Indices that sort p ascending (stable, so tied p keep input order), after validation.
 std::vector<std::size_t> ascending_order(const std::vector<double>& p, const char* fn) {
+  // A family of no hypotheses adjusts to nothing (e.g. a report whose claims are all
+  // incomplete): a defined, empty result rather than an error.
+  if (p.empty()) return {};
   detail::require_sample(p, fn, "p");
   for (std::size_t i = 0; i < p.size(); ++i) {
     if (p[i] < 0.0 || p[i] > 1.0) {

@@ -2,6 +2,10 @@
 // family-wise correction (Holm 1979) across the hypotheses of a claim, and Benjamini-Hochberg
 // false-discovery-rate adjustment (Benjamini & Hochberg 1995) across a report. Results are in the
 // input order and match statsmodels.stats.multitest.multipletests ('holm', 'fdr_bh').
+//
+// Degenerate input: an empty family gives an empty result; NaN, inf or a p outside [0, 1]
+// throws std::invalid_argument naming the function, the argument and the index; one p is
+// returned as it is; tied p keep their input order.
 #pragma once
 
 #include <vector>

@@ -74,9 +74,12 @@ PdJackknifeCi pd_jackknife_ci(const PairwiseDifferences& pd, double confidence) 
     ss += (v - bar) * (v - bar);
   const double se = std::sqrt((m - 1.0) / m * ss);
   // Student t with M - 1 df rather than z: M is small (a handful of seeds).
-  const double q =
-      boost::math::quantile(boost::math::students_t(m - 1.0), 1.0 - (1.0 - confidence) / 2.0);
-  return {estimate, estimate - q * se, estimate + q * se, se, confidence, pd.models};
+  const double q = detail::guarded(kFn, [&] {
+    return boost::math::quantile(boost::math::students_t(m - 1.0), 1.0 - (1.0 - confidence) / 2.0);
+  });
+  const PdJackknifeCi ci{estimate, estimate - q * se, estimate + q * se, se, confidence, pd.models};
+  detail::require_finite_result(ci.hi - ci.lo, kFn, "the interval");
+  return ci;
 }
 
 BootstrapCi pd_bootstrap_ci(const PairwiseDifferences& pd, const BootstrapOptions& opt) {

@@ -3,6 +3,12 @@
 // resamples or leaves out whole models: a leave-one-model-out jackknife CI, a bootstrap over
 // models that never pairs a model with itself, and a seed-level permutation test between the PDs
 // of two groups of models.
+//
+// Degenerate input throws std::invalid_argument naming the function and argument: a matrix that
+// mean_over_pairs() rejects, too few models (M >= 3 for the jackknife and bootstrap, >= 2 per
+// group for the permutation test), confidence outside (0, 1), resamples < 1. Identical models
+// (every PD 0) are a result: the jackknife interval is the point 0 with standard error 0, the
+// bootstrap interval is degenerate (bootstrap.h), the permutation p is 1 (all splits tie).
 #pragma once
 
 #include <cstddef>

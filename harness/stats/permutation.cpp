@@ -10,6 +10,7 @@
 namespace claimcheck::stats {
 
 double permutation_tolerance(double observed) {
+  detail::require_finite(observed, "permutation_tolerance", "observed");
   // scipy/stats/_resampling.py (1.10) permutation_test: statistics within gamma of the observed
   // one count as ties, so rounding in a relabelled sum cannot flip a comparison.
   return std::max(1e-14, std::abs(1e-14 * observed));
@@ -19,6 +20,12 @@ double permutation_p(long long count_less, long long count_greater, long long to
                      Alternative alternative) {
   // Exact: the observed arrangement is one of the enumerated ones, p = count / total. Sampled:
   // Phipson & Smyth (2010) p = (b + 1) / (B + 1), never 0.
+  constexpr const char* kFn = "permutation_p";
+  if (total < 1) detail::fail(kFn, "argument 'total' must be >= 1, got " + std::to_string(total));
+  if (count_less < 0 || count_less > total || count_greater < 0 || count_greater > total) {
+    detail::fail(kFn, "counts must lie in [0, total]; got " + std::to_string(count_less) + " and " +
+                          std::to_string(count_greater) + " of " + std::to_string(total));
+  }
   const long long add = exact ? 0 : 1;
   const double denom = static_cast<double>(total + add);
   const double p_less = static_cast<double>(count_less + add) / denom;
@@ -47,10 +54,14 @@ void check_paired(const std::vector<double>& a, const std::vector<double>& b,
 
 }  // namespace
 
-PermutationTally::PermutationTally(double observed)
-    : observed_(observed), tolerance_(permutation_tolerance(observed)) {}
+PermutationTally::PermutationTally(double observed) : observed_(observed) {
+  // A NaN would compare false with everything: no arrangement counted, p = 0, silently.
+  detail::require_finite_result(observed, "PermutationTally", "the observed statistic");
+  tolerance_ = permutation_tolerance(observed);
+}
 
 void PermutationTally::add(double statistic) {
+  detail::require_finite_result(statistic, "PermutationTally::add", "an arrangement's statistic");
   if (statistic <= observed_ + tolerance_) ++less_;
   if (statistic >= observed_ - tolerance_) ++greater_;
 }
@@ -65,9 +76,7 @@ PermutationResult paired_permutation_test(const std::vector<double>& a,
   constexpr const char* kFn = "paired_permutation_test";
   check_paired(a, b, opt, kFn);
   const std::size_t n = a.size();
-  std::vector<double> d(n);
-  for (std::size_t i = 0; i < n; ++i)
-    d[i] = a[i] - b[i];
+  const std::vector<double> d = paired_differences(a, b, kFn);
   const double inv_n = 1.0 / static_cast<double>(n);
   const auto statistic = [&](auto sign_of) {  // mean of the signed differences, in index order
     double s = 0.0;
@@ -75,6 +84,11 @@ PermutationResult paired_permutation_test(const std::vector<double>& a,
       s += sign_of(i) ? -d[i] : d[i];
     return s * inv_n;
   };
+  // Every arrangement's sum is bounded by sum |d_i|: if that is finite, none can overflow.
+  double abs_sum = 0.0;
+  for (const double v : d)
+    abs_sum += std::abs(v);
+  detail::require_finite_result(abs_sum, kFn, "the sum of |a - b|");
   const double observed = statistic([](std::size_t) { return false; });
   PermutationTally tally(observed);
 
@@ -113,9 +127,13 @@ PermutationResult paired_swap_permutation_test(const std::vector<double>& a,
       x[i] = swapped(i) ? b[i] : a[i];
       y[i] = swapped(i) ? a[i] : b[i];
     }
-    return stat(x, y);
+    const double v = stat(x, y);
+    detail::require_finite_result(v, kFn, "the statistic on a swapped arrangement");
+    return v;
   };
+  if (!stat) detail::fail(kFn, "argument 'stat' is empty");
   const double observed = stat(a, b);
+  detail::require_finite_result(observed, kFn, "the statistic on the observed pairs");
   PermutationTally tally(observed);
   const long long limit = std::max<long long>(kExactArrangements, opt.resamples);
   if (n < 62 && (1LL << n) <= limit) {

@@ -1,6 +1,12 @@
 // Paired sign-flip permutation test of the mean difference (Fisher 1935; the 'samples'
 // permutation type of scipy.stats.permutation_test): under H0 each difference a_i - b_i is
 // symmetric about 0, so flipping its sign leaves the distribution unchanged.
+//
+// Degenerate input: empty or non-finite samples, mismatched lengths, resamples < 1, an empty
+// `stat`, a statistic or sum that is NaN or overflows throw std::invalid_argument naming the
+// function and argument. Zero spread is a result: if every arrangement gives the observed
+// statistic (all differences 0, or a constant `stat`), every one is a tie and p = 1. n = 1 is
+// exact over its 2 arrangements (smallest two-sided p = 1).
 #pragma once
 
 #include <cstdint>
@@ -50,26 +56,27 @@ PermutationResult paired_swap_permutation_test(const std::vector<double>& a,
 /// tolerance, and turns the counts into a p-value: the one tally every permutation test uses.
 class PermutationTally {
  public:
-  /// Starts counting against `observed`.
+  /// Starts counting against `observed` (finite, else throws).
   explicit PermutationTally(double observed);
-  /// Counts one arrangement's statistic.
+  /// Counts one arrangement's statistic (finite, else throws: a NaN would count nowhere).
   void add(double statistic);
   /// The p-value after `total` arrangements (exact: observed included; else Phipson & Smyth).
   double p(long long total, bool exact, Alternative alternative) const;
 
  private:
   double observed_;
-  double tolerance_;
+  double tolerance_ = 0.0;
   long long less_ = 0;
   long long greater_ = 0;
 };
 
 /// Tail counts to p (shared with other permutation tests): counts of arrangements with a
-/// statistic <= / >= the observed one (tolerance applied by the caller) out of `total`.
+/// statistic <= / >= the observed one (tolerance applied by the caller) out of `total` >= 1;
+/// counts outside [0, total] throw.
 double permutation_p(long long count_less, long long count_greater, long long total, bool exact,
                      Alternative alternative);
 
-/// scipy 1.10 permutation_test's tie tolerance: max(1e-14, |1e-14 * observed|).
+/// scipy 1.10 permutation_test's tie tolerance: max(1e-14, |1e-14 * observed|); finite observed.
 double permutation_tolerance(double observed);
 
 }  // namespace claimcheck::stats

@@ -20,10 +20,14 @@ struct Quantiles {
 Quantiles quantiles(const PowerOptions& opt, const char* fn) {
   detail::require_confidence(opt.alpha, fn, "opt.alpha");
   detail::require_confidence(opt.power, fn, "opt.power");
+  to_string(opt.alternative);  // validates the enum
   const boost::math::normal_distribution<> norm;
   const double sides = opt.alternative == Alternative::kTwoSided ? 2.0 : 1.0;
-  return {boost::math::quantile(norm, 1.0 - opt.alpha / sides),
-          boost::math::quantile(norm, opt.power)};
+  // alpha below ~1e-16 rounds 1 - alpha/s to 1, whose quantile overflows: a typed error.
+  return detail::guarded(fn, [&] {
+    return Quantiles{boost::math::quantile(norm, 1.0 - opt.alpha / sides),
+                     boost::math::quantile(norm, opt.power)};
+  });
 }
 
 double effect_size(double effect, double sd, const char* fn, const char* effect_name) {
@@ -31,7 +35,9 @@ double effect_size(double effect, double sd, const char* fn, const char* effect_
   detail::require_finite(sd, fn, "sd");
   if (effect == 0.0) detail::fail(fn, std::string("argument '") + effect_name + "' must be != 0");
   if (!(sd > 0.0)) detail::fail(fn, "argument 'sd' must be > 0, got " + std::to_string(sd));
-  return std::abs(effect) / sd;
+  const double dz = std::abs(effect) / sd;
+  detail::require_finite_result(dz, fn, std::string("the effect size |") + effect_name + "| / sd");
+  return dz;
 }
 
 double guenther_n(double dz, const Quantiles& q) {

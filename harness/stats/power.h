@@ -2,6 +2,13 @@
 // (STATISTICS.md "Power"): normal approximation with Guenther's (1981) small-sample correction,
 // n = ((z_{1-alpha/s} + z_{1-beta}) / d_z)^2 + z_{1-alpha/s}^2 / 2, d_z = delta / sigma_D,
 // s = 2 for a two-sided test, 1 for one-sided.
+//
+// Degenerate input throws std::invalid_argument naming the function and argument: effect (or
+// margin) 0 or non-finite (no design detects a zero effect), sd <= 0 or non-finite (power at a
+// zero-variance difference is undefined here; a claim with constant differences is decided
+// without it), |effect| / sd overflowing, alpha or power outside (0, 1) or so extreme that a
+// normal quantile overflows, more than 1e9 seeds needed, or seeds < 2. Results are finite except
+// minimum_detectable_effect (+inf when the budget is below z^2/2).
 #pragma once
 
 #include "harness/stats/ttest.h"

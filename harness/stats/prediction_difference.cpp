@@ -9,6 +9,11 @@ namespace {
 
 void check_matrix(const ProbMatrix& m, const char* fn, const std::string& arg) {
   if (m.rows == 0 || m.cols == 0) detail::fail(fn, "argument '" + arg + "' is empty");
+  if (m.rows > m.p.size() / m.cols) {  // rows * cols would overflow, or exceeds p.size()
+    detail::fail(fn, "argument '" + arg + "' has " + std::to_string(m.rows) + " x " +
+                         std::to_string(m.cols) + " entries but only " +
+                         std::to_string(m.p.size()) + " probabilities");
+  }
   if (m.p.size() != m.rows * m.cols) {
     detail::fail(fn,
                  "argument '" + arg + "' has " + std::to_string(m.p.size()) +
@@ -160,7 +165,9 @@ double mean_over_pairs(const PairwiseDifferences& pd) {
   constexpr const char* kFn = "mean_over_pairs";
   const std::size_t m = pd.models;
   if (m < 2) detail::fail(kFn, "argument 'pd' needs at least 2 models");
-  if (pd.d.size() != m * m) detail::fail(kFn, "argument 'pd' is not an M x M matrix");
+  if (m > pd.d.size() / m || pd.d.size() != m * m) {  // the first test guards m * m overflow
+    detail::fail(kFn, "argument 'pd' is not an M x M matrix");
+  }
   double sum = 0.0;
   for (std::size_t i = 0; i < m; ++i) {
     for (std::size_t j = i + 1; j < m; ++j) {
@@ -171,6 +178,7 @@ double mean_over_pairs(const PairwiseDifferences& pd) {
       sum += pd.at(i, j);
     }
   }
+  detail::require_finite_result(sum, kFn, "the sum over pairs of argument 'pd'");
   return sum / (static_cast<double>(m) * static_cast<double>(m - 1) / 2.0);
 }
 

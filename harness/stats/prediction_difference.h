@@ -3,6 +3,11 @@
 // of deep networks", arXiv 2010.09931): per model pair, and averaged over all M(M-1)/2 pairs.
 // Torch-free: predictions are row-major probability matrices. Inference over models
 // (jackknife, bootstrap, permutation) lives in pd_inference.h.
+//
+// Degenerate input throws std::invalid_argument naming the function and argument: an empty
+// matrix, rows * cols overflowing or not matching p.size(), a probability outside [0, 1] or NaN,
+// mismatched shapes, labels missing or out of range (true-label only), fewer than 2 models, a
+// pairwise matrix that is not M x M, finite and symmetric. Identical models are a result: PD 0.
 #pragma once
 
 #include <cstddef>

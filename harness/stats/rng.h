@@ -7,6 +7,9 @@
 // (next_u64, uniform_int) are exact integer arithmetic and hence identical everywhere; uniform() is
 // exact too; normal() calls std::log and std::sqrt (sqrt is correctly rounded by IEEE 754, log by
 // glibc to < 1 ulp).
+//
+// Degenerate input: uniform_int(0) throws std::invalid_argument (an empty range); every seed,
+// 0 included, gives a valid non-zero state.
 #pragma once
 
 #include <array>

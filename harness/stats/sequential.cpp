@@ -38,6 +38,9 @@ EmpiricalBernsteinCs::EmpiricalBernsteinCs(const ConfidenceSequenceOptions& opt)
   constexpr const char* kFn = "EmpiricalBernsteinCs";
   detail::require_finite(opt.bound, kFn, "opt.bound");
   if (!(opt.bound > 0.0)) detail::fail(kFn, "argument 'opt.bound' must be > 0");
+  // The map to [0, 1] and back goes through 2c: it must not overflow (c near 1.8e308 would make
+  // every interval NaN).
+  detail::require_finite_result(2.0 * opt.bound, kFn, "2 * opt.bound");
   detail::require_confidence(opt.alpha, kFn, "opt.alpha");
   decide({-1.0, 1.0}, opt.kind, opt.direction, opt.margin);  // validates the margin
 }
@@ -105,6 +108,12 @@ Sprt::Sprt(const SprtOptions& opt) : opt_(opt) {
   // alpha).
   upper_ = std::log((1.0 - opt.beta) / opt.alpha);
   lower_ = std::log(opt.beta / (1.0 - opt.alpha));
+  // Denormal p0 or alpha make a log ratio infinite, and 0 wins * inf is NaN: refuse them.
+  detail::require_finite_result(upper_, kFn, "the upper threshold ln((1 - beta) / alpha)");
+  detail::require_finite_result(lower_, kFn, "the lower threshold ln(beta / (1 - alpha))");
+  detail::require_finite_result(std::log(opt.p1 / opt.p0), kFn, "ln(p1 / p0)");
+  detail::require_finite_result(std::log((1.0 - opt.p1) / (1.0 - opt.p0)), kFn,
+                                "ln((1 - p1) / (1 - p0))");
 }
 
 SprtStep Sprt::add(double difference) {

@@ -4,6 +4,12 @@
 // differences bounded in [-c, c], and Wald's (1945) SPRT on paired wins. Both may be checked after
 // every round without inflating the error rate; stop at the first decision or when the budget
 // is spent. Never re-run a fixed-n CI after each round instead.
+//
+// Degenerate input throws std::invalid_argument naming the function and argument: options out
+// of range or so extreme that a threshold, log ratio or 2c overflows, a NaN/inf difference, a
+// difference outside [-c, c], an empty round. Extreme valid input is a result: differences all
+// at +-c (or all 0, zero variance) shrink the interval as the paper's bound allows; ties never
+// move the SPRT. Every state is finite.
 #pragma once
 
 #include <string>

@@ -23,7 +23,7 @@ void check_args(double margin, double alpha, const char* fn) {
 }
 
 // Both one-sided t tests (Schuirmann 1987) from the estimate, its standard error and df.
-TostResult tost_from(double estimate, double se, double df, double margin, double alpha) {
+TostResult tost_unguarded(double estimate, double se, double df, double margin, double alpha) {
   const boost::math::students_t dist(df);
   TostResult r{};
   r.estimate = estimate;
@@ -40,6 +40,16 @@ TostResult tost_from(double estimate, double se, double df, double margin, doubl
   return r;
 }
 
+// tost_unguarded() with every result checked finite and Boost errors as invalid_argument.
+TostResult tost_from(double estimate, double se, double df, double margin, double alpha,
+                     const char* fn) {
+  const TostResult r =
+      detail::guarded(fn, [&] { return tost_unguarded(estimate, se, df, margin, alpha); });
+  for (const double v : {r.t_lower, r.t_upper, r.lo, r.hi})
+    detail::require_finite_result(v, fn, "a t statistic or interval end");
+  return r;
+}
+
 }  // namespace
 
 TostResult paired_tost(const std::vector<double>& a, const std::vector<double>& b, double margin,
@@ -49,13 +59,11 @@ TostResult paired_tost(const std::vector<double>& a, const std::vector<double>& 
   detail::require_sample(b, kFn, "b", 2);
   detail::require_same_length(a, b, kFn);
   check_args(margin, alpha, kFn);
-  std::vector<double> d(a.size());
-  for (std::size_t i = 0; i < d.size(); ++i)
-    d[i] = a[i] - b[i];
+  const std::vector<double> d = paired_differences(a, b, kFn);
   const double n = static_cast<double>(d.size());
-  const double se = sd(d) / std::sqrt(n);
+  const double se = detail::guarded(kFn, [&] { return sd(d); }) / std::sqrt(n);
   if (!(se > 0.0)) detail::fail(kFn, "the paired differences a - b are all equal (sd = 0)");
-  return tost_from(mean(d), se, n - 1.0, margin, alpha);
+  return tost_from(mean(d), se, n - 1.0, margin, alpha, kFn);
 }
 
 TostResult welch_tost(const std::vector<double>& a, const std::vector<double>& b, double margin,
@@ -63,7 +71,7 @@ TostResult welch_tost(const std::vector<double>& a, const std::vector<double>& b
   constexpr const char* kFn = "welch_tost";
   const WelchParts w = welch_parts(a, b, kFn);
   check_args(margin, alpha, kFn);
-  return tost_from(w.estimate, w.standard_error, w.df, margin, alpha);
+  return tost_from(w.estimate, w.standard_error, w.df, margin, alpha, kFn);
 }
 
 }  // namespace claimcheck::stats

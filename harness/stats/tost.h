@@ -2,6 +2,11 @@
 // (-margin, margin) when both H0: effect <= -margin and H0: effect >= margin are rejected at
 // alpha. Equivalent to the 1 - 2 alpha t interval lying inside (-margin, margin). Matches
 // statsmodels.stats.weightstats ttost_paired and ttost_ind(usevar='unequal').
+//
+// Degenerate input throws std::invalid_argument naming the function and argument, as the t
+// tests do (ttest.h): n < 2, non-finite values, zero spread (constant paired differences, or
+// both Welch arms constant: equivalence cannot be tested without a standard error), margin not
+// finite and > 0, alpha outside (0, 0.5), or a result overflowing double.
 #pragma once
 
 #include <vector>
@@ -22,11 +27,11 @@ struct TostResult {
   double alpha;     ///< level of each one-sided test
 };
 
-/// Paired TOST on d = a - b against +-margin (margin > 0, alpha in (0, 0.5)).
+/// Paired TOST on d = a - b against +-margin (margin > 0, alpha in (0, 0.5)); sd(d) > 0.
 TostResult paired_tost(const std::vector<double>& a, const std::vector<double>& b, double margin,
                        double alpha = 0.05);
 
-/// Welch (unequal variance) TOST on mean(a) - mean(b) against +-margin.
+/// Welch (unequal variance) TOST on mean(a) - mean(b) against +-margin; not both constant.
 TostResult welch_tost(const std::vector<double>& a, const std::vector<double>& b, double margin,
                       double alpha = 0.05);
 

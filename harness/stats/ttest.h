@@ -2,6 +2,12 @@
 // built on boost::math::students_t (Boost 1.74 ships only the one-sample test). Formulas:
 // STATISTICS.md "Paired and two-sample tests"; they match scipy.stats.ttest_rel and
 // ttest_ind(equal_var=False).
+//
+// Degenerate input throws std::invalid_argument naming the function and argument: n < 2 per
+// sample, a non-finite value, zero spread (sd(a - b) = 0 paired; both arms constant for Welch:
+// the t statistic is undefined, there is no interval to report), confidence outside (0, 1) or
+// so close to it that the t quantile overflows, and any value or result overflowing double.
+// Every returned number is finite except the open end of a one-sided interval.
 #pragma once
 
 #include <string>
@@ -29,11 +35,13 @@ struct TTestResult {
   double confidence;        ///< confidence level of [lo, hi]
 };
 
-/// Paired t test on d = a - b: t = mean(d) / (sd(d)/sqrt(n)), df = n - 1; n >= 2, sd(d) > 0.
+/// Paired t test on d = a - b: t = mean(d) / (sd(d)/sqrt(n)), df = n - 1; n >= 2, equal
+/// lengths, sd(d) > 0 (constant differences throw), a - b finite.
 TTestResult paired_t(const std::vector<double>& a, const std::vector<double>& b,
                      Alternative alt = Alternative::kTwoSided, double confidence = 0.95);
 
-/// Welch's unequal-variance t test of mean(a) - mean(b); each arm >= 2 values, not both constant.
+/// Welch's unequal-variance t test of mean(a) - mean(b); each arm >= 2 values, not both
+/// constant (one constant arm is fine: df = n - 1 of the other).
 TTestResult welch_t(const std::vector<double>& a, const std::vector<double>& b,
                     Alternative alt = Alternative::kTwoSided, double confidence = 0.95);
 
@@ -47,7 +55,12 @@ struct WelchParts {
 /// Computes WelchParts of a and b; throws std::invalid_argument naming `fn` on bad input.
 WelchParts welch_parts(const std::vector<double>& a, const std::vector<double>& b, const char* fn);
 
-/// The t test shared by both: estimate, standard error and df in, CI and p out.
+/// d_i = a_i - b_i for equal-length a, b; throws naming `fn` when a difference overflows.
+std::vector<double> paired_differences(const std::vector<double>& a, const std::vector<double>& b,
+                                       const char* fn);
+
+/// The t test shared by both: estimate, standard error and df in, CI and p out; throws unless
+/// estimate finite, 0 < se < inf, 0 < df < inf and estimate / se finite.
 TTestResult t_from_estimate(double estimate, double standard_error, double df, Alternative alt,
                             double confidence);
 

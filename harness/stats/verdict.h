@@ -1,6 +1,10 @@
 // The verdict rule: supported / refuted / inconclusive from a confidence interval on the effect
 // (treatment - control) and a margin, for superiority, non-inferiority and equivalence hypotheses
 // (DESIGN.md "Statistics": supported iff the CI lies wholly on the claimed side of the margin).
+//
+// Degenerate input: a point interval (lo == hi, e.g. zero variance) and infinite ends are
+// decided by the same rule; a NaN end, lo > hi, a margin that is negative, not finite, or 0 for
+// equivalence, and an enum value out of range throw std::invalid_argument naming the argument.
 #pragma once
 
 #include <string>

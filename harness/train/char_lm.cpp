@@ -91,6 +91,12 @@ class CharLm final : public Task {
       throw std::invalid_argument(
           "eval_windows: char-lm needs eval_windows >= 1 (fixed validation windows)");
     }
+    if (training.predictions > training.eval_windows) {
+      throw std::invalid_argument("predictions: " + std::to_string(training.predictions) +
+                                  " exceeds eval_windows (" +
+                                  std::to_string(training.eval_windows) +
+                                  "); predictions are kept for the first K evaluation windows");
+    }
   }
 
   models::ModelDims dims(const TaskSpec& task, const TrainingSpec& training) const override {
@@ -109,9 +115,15 @@ class CharLm final : public Task {
     const auto optimizer = optim::make_optimizer(config.training.optimizer, config.training.lr,
                                                  model->parameter_groups(), context.init);
     const TrainingSpec& t = config.training;
+    LmLoop loop;
+    loop.steps = t.steps;
+    loop.batch = t.batch;
+    loop.context = t.context;
+    loop.eval_windows = t.eval_windows;
+    loop.predictions = t.predictions;
+    loop.stop = context.stop;
     RunOutput out =
-        train_lm(*model, *optimizer, *corpus, {t.steps, t.batch, t.context, t.eval_windows},
-                 config.data_seed, context.device);
+        train_lm(*model, *optimizer, *corpus, loop, config.data_seed, context.device);
     out.parameters = models::parameter_count(*model);
     return out;
   }
@@ -132,6 +144,7 @@ LmEvaluation evaluate_lm(models::Model& model, const data::TextCorpus& corpus, c
   double loss_sum = 0.0;
   std::int64_t correct = 0;
   LmEvaluation e;
+  std::vector<torch::Tensor> kept_probs, kept_labels, kept_inputs;
   for (std::size_t first = 0; first < starts.size(); first += kEvalChunk) {
     const std::vector<std::int64_t> chunk(
         starts.begin() + static_cast<std::ptrdiff_t>(first),
@@ -146,6 +159,20 @@ LmEvaluation evaluate_lm(models::Model& model, const data::TextCorpus& corpus, c
             .item<double>();
     correct += flat.argmax(1).eq(targets).sum().item<std::int64_t>();
     e.positions += targets.size(0);
+    const auto keep = std::min<std::int64_t>(loop.predictions - static_cast<std::int64_t>(first),
+                                             static_cast<std::int64_t>(chunk.size()));
+    if (keep > 0) {
+      // The last position of each window: a full-context prediction, (keep, V).
+      kept_probs.push_back(
+          torch::softmax(logits.narrow(0, 0, keep).select(1, -1).to(torch::kFloat32), -1).cpu());
+      kept_labels.push_back(b.targets.narrow(0, 0, keep).select(1, -1));
+      kept_inputs.push_back(b.inputs.narrow(0, 0, keep));
+    }
+  }
+  if (!kept_probs.empty()) {
+    const torch::Tensor labels = torch::cat(kept_labels);
+    e.predictions = Predictions{torch::cat(kept_probs), labels,
+                                evaluation_hash(torch::cat(kept_inputs), labels)};
   }
   e.loss = loss_sum / static_cast<double>(e.positions);
   e.accuracy = static_cast<double>(correct) / static_cast<double>(e.positions);
@@ -181,6 +208,7 @@ RunOutput train_lm(models::Model& model, optim::Optimizer& optimizer,
   const double final_train_loss = last_loss.item<double>();
   const LmEvaluation e = evaluate_lm(model, corpus, loop, device);
   const bool finite = std::isfinite(e.loss);
+  out.predictions = e.predictions;
   out.metrics = {{"val_loss", finite ? e.loss : nan},
                  {"val_bpb", finite ? e.loss / std::log(2.0) : nan},
                  {"val_accuracy", e.accuracy},

@@ -7,13 +7,16 @@
 // Metrics: val_loss (mean cross-entropy, nats/char), val_bpb (val_loss / ln 2: the corpus is
 // read as bytes, one byte per token, so bits per token are bits per byte; CLAIMS.md §2's val_bpb
 // with bytes = chars), val_accuracy (top-1 next-character accuracy), final_train_loss (the last
-// step's training loss, nats/char).
+// step's training loss, nats/char). With `predictions` = K > 0 the run also keeps the predicted
+// next-character distribution at the last position of each of the first K evaluation windows
+// (full context), for prediction difference across runs.
 #pragma once
 
 #include <torch/types.h>
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "harness/data/text_corpus.h"
@@ -29,6 +32,7 @@ struct LmLoop {
   std::int64_t batch = 16;
   std::int64_t context = 64;
   std::int64_t eval_windows = 64;
+  std::int64_t predictions = 0;  // keep the last-position distribution of the first K windows
   const std::atomic<bool>* stop = nullptr;  // checked every step (throws Interrupted)
 };
 
@@ -37,6 +41,7 @@ struct LmEvaluation {
   double loss = 0.0;      // mean cross-entropy over every scored position, nats
   double accuracy = 0.0;  // top-1 accuracy over the same positions
   std::int64_t positions = 0;
+  std::optional<Predictions> predictions;  // when loop.predictions > 0
 };
 
 /// Scores `model` on the fixed validation windows (eval mode, no grad), in chunks.

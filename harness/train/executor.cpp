@@ -3,17 +3,19 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
 #include <mutex>
 #include <ostream>
-#include <set>
 #include <thread>
 
+#include "harness/claims/artifacts.h"
 #include "harness/claims/run_record.h"
 #include "harness/env/fingerprint.h"
 #include "harness/env/generator.h"
+#include "harness/train/run_groups.h"
 #include "harness/train/task.h"
 
 namespace claimcheck::train {
@@ -34,8 +36,35 @@ nlohmann::json metrics_json(const RunOutput& out) {
   return m;
 }
 
-RunOutput train_one(const claims::RunSpec& run, DataCache& cache, torch::Device device,
-                    const std::atomic<bool>* stop) {
+// The one place a finished run becomes a store line. Its artifacts are written (atomically)
+// first, so a store line never refers to a file that is not there.
+void store_result(claims::RunStore& store, const claims::RunSpec& run, const RunOutput& out,
+                  double wall_seconds, const nlohmann::json& fingerprint) {
+  nlohmann::json artifacts = nlohmann::json::object();
+  if (out.predictions) {
+    const claims::ArtifactRef ref = claims::write_predictions(store.file().parent_path(), run.claim,
+                                                              run.key(), *out.predictions);
+    artifacts["predictions"] = {{"file", ref.file}, {"checksum", ref.checksum}};
+  }
+  nlohmann::json record = {{"format", claims::kRunRecordFormat},
+                           {"key", run.key()},
+                           {"claim", run.claim},
+                           {"arm", run.arm},
+                           {"role", claims::to_string(run.role)},
+                           {"index", run.index},
+                           {"config", run.config()},
+                           {"metrics", metrics_json(out)},
+                           {"diverged", out.diverged},
+                           {"steps", out.steps},
+                           {"parameters", out.parameters},
+                           {"wall_seconds", wall_seconds},
+                           {"fingerprint", fingerprint}};
+  if (!artifacts.empty()) record["artifacts"] = artifacts;
+  store.append(record);
+}
+
+RunContext context_for(const claims::RunSpec& run, DataCache& cache, torch::Device device,
+                       const std::atomic<bool>* stop) {
   RunContext context;
   context.device = device;
   context.cache = &cache;
@@ -43,7 +72,21 @@ RunOutput train_one(const claims::RunSpec& run, DataCache& cache, torch::Device 
   // Initial weights are drawn on the CPU, then moved: the same init on every device.
   context.init = env::cpu_generator(run.run.init_seed);
   context.noise = env::device_generator(device, run.run.noise_seed);
-  return task(run.run.task.type).run(run.run, context);
+  return context;
+}
+
+// Trains a group: one run alone through Task::run, several through Task::run_group.
+std::vector<RunOutput> train_group(const RunGroup& group, DataCache& cache, torch::Device device,
+                                   const std::atomic<bool>* stop) {
+  const Task& t = task(group.runs.front()->run.task.type);
+  std::vector<RunContext> contexts;
+  std::vector<RunConfig> configs;
+  for (const auto* run : group.runs) {
+    contexts.push_back(context_for(*run, cache, device, stop));
+    configs.push_back(run->run);
+  }
+  if (group.runs.size() == 1) return {t.run(configs.front(), contexts.front())};
+  return t.run_group(configs, contexts);
 }
 
 }  // namespace
@@ -53,21 +96,30 @@ ExecuteSummary execute_runs(const std::vector<claims::RunSpec>& runs, claims::Ru
   const Clock::time_point start = Clock::now();
   ExecuteSummary summary;
   summary.total = runs.size();
-  std::vector<const claims::RunSpec*> todo;
-  std::set<std::string> scheduled;
-  for (const auto& run : runs) {
-    const std::string key = run.key();
-    if (store.contains(key)) {
-      ++summary.cached;
-    } else if (scheduled.insert(key).second) {
-      todo.push_back(&run);
-    }
-  }
+  // Stored and usable: a run whose artifact was found damaged is trained again.
+  auto stored = [&](const std::string& key) {
+    return store.contains(key) && options.retrain.count(key) == 0;
+  };
+  for (const auto& run : runs)
+    summary.cached += stored(run.key()) ? 1 : 0;
   if (options.progress != nullptr && summary.cached > 0) {
     *options.progress << fmt::format("{} of {} runs already in {}: not retrained\n", summary.cached,
                                      summary.total, store.file().string());
   }
+  // Groups come from the whole plan; a group with any run missing from the store trains whole.
+  std::vector<RunGroup> todo;
+  std::size_t to_store = 0;
+  for (auto& group : group_runs(runs, options.device, options.max_group)) {
+    const auto missing = std::count_if(group.runs.begin(), group.runs.end(),
+                                       [&](const auto* r) { return !stored(r->key()); });
+    if (missing == 0) continue;
+    to_store += static_cast<std::size_t>(missing);
+    todo.push_back(std::move(group));
+  }
   if (todo.empty()) return summary;
+  // Longest first (LPT): the last group to finish is a short one.
+  std::stable_sort(todo.begin(), todo.end(),
+                   [](const RunGroup& a, const RunGroup& b) { return a.cost > b.cost; });
 
   const nlohmann::json fingerprint = env::fingerprint();
   DataCache cache;
@@ -82,8 +134,7 @@ ExecuteSummary execute_runs(const std::vector<claims::RunSpec>& runs, claims::Ru
   std::mutex report_mutex;
   std::exception_ptr failure;
   auto worker = [&] {
-    // Small models: per-op overhead dominates, so parallelism is across runs, one intra-op
-    // thread each (OpenMP's thread count is per calling thread).
+    // The thread rule (executor.h): one intra-op thread per worker, parallelism across groups.
     torch::set_num_threads(1);
     while (true) {
       const std::size_t i = next.fetch_add(1);
@@ -92,45 +143,37 @@ ExecuteSummary execute_runs(const std::vector<claims::RunSpec>& runs, claims::Ru
         std::lock_guard<std::mutex> guard(report_mutex);
         if (failure) return;
       }
-      const claims::RunSpec& run = *todo[i];
+      const RunGroup& group = todo[i];
       try {
         const Clock::time_point t0 = Clock::now();
-        const RunOutput out = train_one(run, cache, options.device, options.stop);
-        const double wall = seconds_since(t0);
-        const nlohmann::json record = {{"format", claims::kRunRecordFormat},
-                                       {"key", run.key()},
-                                       {"claim", run.claim},
-                                       {"arm", run.arm},
-                                       {"role", claims::to_string(run.role)},
-                                       {"index", run.index},
-                                       {"config", run.config()},
-                                       {"metrics", metrics_json(out)},
-                                       {"diverged", out.diverged},
-                                       {"steps", out.steps},
-                                       {"parameters", out.parameters},
-                                       {"wall_seconds", wall},
-                                       {"fingerprint", fingerprint}};
-        store.append(record);
-        std::lock_guard<std::mutex> guard(report_mutex);
-        ++summary.trained;
-        if (out.diverged) ++summary.diverged;
-        if (options.progress != nullptr) {
+        const std::vector<RunOutput> outs = train_group(group, cache, options.device, options.stop);
+        // A member's wall time is its share of its group's.
+        const double wall = seconds_since(t0) / static_cast<double>(group.runs.size());
+        for (std::size_t m = 0; m < group.runs.size(); ++m) {
+          const claims::RunSpec& run = *group.runs[m];
+          const RunOutput& out = outs[m];
+          if (stored(run.key())) continue;  // stored before an interruption
+          store_result(store, run, out, wall, fingerprint);
+          std::lock_guard<std::mutex> guard(report_mutex);
+          ++summary.trained;
+          if (out.diverged) ++summary.diverged;
+          if (options.progress == nullptr) continue;
           const double elapsed = seconds_since(start);
           const double eta = elapsed / static_cast<double>(summary.trained) *
-                             static_cast<double>(todo.size() - summary.trained);
+                             static_cast<double>(to_store - summary.trained);
           const std::string headline = task(run.run.task.type).metrics().front().name;
           const auto it = out.metrics.find(headline);
           *options.progress << fmt::format(
               "[{:>4}/{}] {:<12} {} {:>3} (batch {}, lr {:g}): {} {:.4f}{} {:6.2f} s  ETA {:.0f} "
               "s\n",
-              summary.trained, todo.size(), run.arm, claims::to_string(run.role), run.index,
+              summary.trained, to_store, run.arm, claims::to_string(run.role), run.index,
               run.run.training.batch, run.run.training.lr, headline,
               it == out.metrics.end() ? NAN : it->second, out.diverged ? " DIVERGED" : "", wall,
               eta);
           options.progress->flush();
         }
       } catch (const Interrupted&) {
-        return;  // abandoned mid-training: nothing stored for it
+        return;  // abandoned mid-training: nothing stored for its group
       } catch (...) {
         std::lock_guard<std::mutex> guard(report_mutex);
         if (!failure) failure = std::current_exception();

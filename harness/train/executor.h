@@ -1,8 +1,21 @@
 // The executor: trains the planned runs that are not yet in the store and appends each result
-// as it finishes. The only place that knows how runs are scheduled: independent runs on a small
-// pool of CPU workers (one LibTorch thread each) or one at a time on CUDA. What a run does is
-// its task's business (harness/train/task.h); every run gets its own generators seeded from the
-// plan, so its numbers do not depend on the workers beside it.
+// as it finishes. The only place that knows how runs are scheduled. Runs that their task can
+// train as one batched model (Task::group_key; today the claim-1 FFNs on the CPU) are grouped
+// into ensembles of up to group_cap(batch) runs (run_groups.h: a fixed function of the plan); a
+// group with any run missing from the store trains whole and appends the missing runs. Every other
+// run is a group of one. What a run does is its task's business (harness/train/task.h); every run
+// gets its own generators seeded from the plan, and a group member's numbers are bit for bit
+// those of training it alone, so no number depends on the workers or the group beside it.
+//
+// Thread rule (CPU): `workers` groups train at once (default: one per hardware thread), each
+// with one LibTorch intra-op thread, the largest estimated cost first. Measured on the 2-core
+// machine (bench/ensemble_bench.cpp BM_TwoGroups: two groups of 30 GeGLU(8) at batch 8): two
+// groups side by side with one thread each take as long as one group alone (0.74 s vs 0.73 s per
+// pair when one core was free, i.e. 2x the throughput); one group at a time with two intra-op
+// threads took 12x longer (0.89-14.7 s), because a member's tiny ops do not split and OpenMP's
+// barriers stall whenever the other core is busy. Small groups are not split across threads
+// either: results would not change (EnsembleAdam splits members, never elements), time would.
+// On CUDA: one run at a time.
 #pragma once
 
 #include <torch/types.h>
@@ -10,6 +23,8 @@
 #include <atomic>
 #include <cstddef>
 #include <iosfwd>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "harness/claims/planner.h"
@@ -20,9 +35,11 @@ namespace claimcheck::train {
 /// How to execute.
 struct ExecuteOptions {
   torch::Device device = torch::kCPU;
-  int workers = 0;                          // parallel runs on CPU; 0 = one per hardware thread
+  int workers = 0;                          // parallel groups on CPU; 0 = one per hardware thread
   std::ostream* progress = nullptr;         // one line per finished run (runs done/total, ETA)
   const std::atomic<bool>* stop = nullptr;  // set (e.g. by Ctrl-C): abandon runs, keep results
+  std::size_t max_group = 0;                // largest ensemble; 0 = group_cap(batch), 1 = alone
+  std::set<std::string> retrain;  // keys in the store to train again (their artifact is damaged)
 };
 
 /// What happened.

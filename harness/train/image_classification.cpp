@@ -12,30 +12,11 @@
 #include "harness/env/data_dir.h"
 #include "harness/stats/rng.h"
 #include "harness/train/divergence.h"
+#include "harness/train/ensemble_classifier.h"
+#include "harness/train/optim/torch_adam.h"
 
 namespace claimcheck::train {
 namespace {
-
-// A Fisher-Yates permutation of [0, n) from our own generator (platform-stable, device-free).
-torch::Tensor shuffled_indices(std::int64_t n, stats::Rng& rng) {
-  std::vector<std::int64_t> order(static_cast<std::size_t>(n));
-  std::iota(order.begin(), order.end(), 0);
-  for (std::int64_t i = n - 1; i > 0; --i) {
-    const auto j = static_cast<std::int64_t>(rng.uniform_int(static_cast<std::uint64_t>(i + 1)));
-    std::swap(order[static_cast<std::size_t>(i)], order[static_cast<std::size_t>(j)]);
-  }
-  return torch::tensor(order, torch::kInt64);
-}
-
-ClassifierData load_idx(const std::string& dataset, torch::Device device) {
-  const auto dir = env::require_dataset(dataset);
-  const data::MnistSplit train = data::load_mnist(dir, data::MnistPart::kTrain);
-  const data::MnistSplit test = data::load_mnist(dir, data::MnistPart::kTest);
-  auto flat = [&](const torch::Tensor& images) {
-    return images.reshape({images.size(0), -1}).to(device);  // (N, rows·cols)
-  };
-  return {flat(train.images), train.labels.to(device), flat(test.images), test.labels.to(device)};
-}
 
 class ImageClassification final : public Task {
  public:
@@ -63,6 +44,10 @@ class ImageClassification final : public Task {
     if ((training.epochs > 0) == (training.steps > 0)) {
       throw std::invalid_argument("epochs: give exactly one budget, epochs or steps (>= 1)");
     }
+    if (training.predictions != 0) {
+      throw std::invalid_argument(
+          "predictions: image-classification does not keep predictions yet (char-lm does)");
+    }
     if (training.context != 0 || training.eval_windows != 0) {
       throw std::invalid_argument(
           "context: context and eval_windows are char-lm keys; image-classification evaluates "
@@ -77,7 +62,7 @@ class ImageClassification final : public Task {
   RunOutput run(const RunConfig& config, RunContext& context) const override {
     const auto data = context.cache->get<ClassifierData>(
         "idx:" + config.task.dataset + ":" + context.device.str(),
-        [&] { return load_idx(config.task.dataset, context.device); });
+        [&] { return load_classifier_data(config.task.dataset, context.device); });
     const auto model = models::make_model(config.model.type, config.model.options,
                                           dims(config.task, config.training), context.init);
     model->to(context.device);
@@ -91,9 +76,57 @@ class ImageClassification final : public Task {
     out.parameters = models::parameter_count(*model);
     return out;
   }
+
+  std::string group_key(const RunConfig& config, torch::Device device) const override {
+    return classifier_group_key(config, device);
+  }
+
+  std::vector<RunOutput> run_group(const std::vector<RunConfig>& configs,
+                                   std::vector<RunContext>& contexts) const override {
+    const RunConfig& first = configs.front();
+    const auto data = contexts.front().cache->get<ClassifierData>(
+        "idx:" + first.task.dataset + ":" + contexts.front().device.str(),
+        [&] { return load_classifier_data(first.task.dataset, contexts.front().device); });
+    std::vector<ClassifierMember> members;
+    for (std::size_t i = 0; i < configs.size(); ++i) {
+      // The standalone model, its weights drawn from the run's own generator as in run().
+      members.push_back(
+          {models::make_model(configs[i].model.type, configs[i].model.options,
+                              dims(configs[i].task, configs[i].training), contexts[i].init),
+           configs[i].training.lr, configs[i].data_seed});
+    }
+    const std::int64_t parameters = models::parameter_count(*members.front().model);
+    std::vector<RunOutput> out = train_classifier_group(
+        first.model.type, std::move(members),
+        optim::read_adam_options(first.training.optimizer.options), *data,
+        {first.training.batch, first.training.epochs, first.training.steps, contexts.front().stop});
+    for (auto& o : out)
+      o.parameters = parameters;
+    return out;
+  }
 };
 
 }  // namespace
+
+torch::Tensor epoch_order(std::int64_t n, stats::Rng& rng) {
+  std::vector<std::int64_t> order(static_cast<std::size_t>(n));
+  std::iota(order.begin(), order.end(), 0);
+  for (std::int64_t i = n - 1; i > 0; --i) {
+    const auto j = static_cast<std::int64_t>(rng.uniform_int(static_cast<std::uint64_t>(i + 1)));
+    std::swap(order[static_cast<std::size_t>(i)], order[static_cast<std::size_t>(j)]);
+  }
+  return torch::tensor(order, torch::kInt64);
+}
+
+ClassifierData load_classifier_data(const std::string& dataset, torch::Device device) {
+  const auto dir = env::require_dataset(dataset);
+  const data::MnistSplit train = data::load_mnist(dir, data::MnistPart::kTrain);
+  const data::MnistSplit test = data::load_mnist(dir, data::MnistPart::kTest);
+  auto flat = [&](const torch::Tensor& images) {
+    return images.reshape({images.size(0), -1}).to(device);  // (N, rows·cols)
+  };
+  return {flat(train.images), train.labels.to(device), flat(test.images), test.labels.to(device)};
+}
 
 RunOutput train_classifier(models::Model& model, optim::Optimizer& optimizer,
                            const ClassifierData& data, const ClassifierLoop& loop,
@@ -115,7 +148,7 @@ RunOutput train_classifier(models::Model& model, optim::Optimizer& optimizer,
   for (std::int64_t step = 0; step < total_steps; ++step) {
     check_stop(loop.stop);
     const std::int64_t start = (step % steps_per_epoch) * loop.batch;
-    if (start == 0) order = shuffled_indices(n, rng).to(device);
+    if (start == 0) order = epoch_order(n, rng).to(device);
     const torch::Tensor idx = order.slice(0, start, std::min(start + loop.batch, n));
     const torch::Tensor logits = model.forward(data.train_x.index_select(0, idx));  // (B, 10)
     const torch::Tensor loss =
@@ -130,8 +163,12 @@ RunOutput train_classifier(models::Model& model, optim::Optimizer& optimizer,
       break;
     }
   }
-  const double final_train_loss = last_loss.item<double>();
+  out.metrics = classifier_metrics(model, data, last_loss.item<double>());
+  return out;
+}
 
+std::map<std::string, double> classifier_metrics(models::Model& model, const ClassifierData& data,
+                                                 double final_train_loss) {
   torch::NoGradGuard no_grad;
   model.eval();
   const torch::Tensor logits = model.forward(data.test_x);  // (N_test, 10)
@@ -139,10 +176,9 @@ RunOutput train_classifier(models::Model& model, optim::Optimizer& optimizer,
   const double accuracy =
       logits.argmax(1).eq(data.test_y).to(torch::kFloat64).mean().item<double>();
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  out.metrics = {{"test_accuracy", accuracy},
-                 {"test_loss", std::isfinite(test_loss) ? test_loss : nan},
-                 {"final_train_loss", std::isfinite(final_train_loss) ? final_train_loss : nan}};
-  return out;
+  return {{"test_accuracy", accuracy},
+          {"test_loss", std::isfinite(test_loss) ? test_loss : nan},
+          {"final_train_loss", std::isfinite(final_train_loss) ? final_train_loss : nan}};
 }
 
 std::unique_ptr<Task> make_image_classification_task() {

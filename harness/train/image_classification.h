@@ -7,8 +7,11 @@
 #include <torch/types.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <string>
 
+#include "harness/stats/rng.h"
 #include "harness/train/optim/optimizer.h"
 #include "harness/train/task.h"
 #include "models/model.h"
@@ -37,6 +40,17 @@ struct ClassifierLoop {
 RunOutput train_classifier(models::Model& model, optim::Optimizer& optimizer,
                            const ClassifierData& data, const ClassifierLoop& loop,
                            std::uint64_t data_seed);
+
+/// One epoch's data order: a Fisher-Yates permutation of [0, n) drawn from `rng` (int64, CPU).
+torch::Tensor epoch_order(std::int64_t n, stats::Rng& rng);
+
+/// Reads a named IDX data set (mnist, fashion-mnist) flattened, in [0, 1], onto `device`.
+ClassifierData load_classifier_data(const std::string& dataset, torch::Device device);
+
+/// The metrics of a trained model: test_accuracy and test_loss over the whole test set (eval
+/// mode, no grad) and `final_train_loss` as given; non-finite values become NaN.
+std::map<std::string, double> classifier_metrics(models::Model& model, const ClassifierData& data,
+                                                 double final_train_loss);
 
 /// The task for the registry.
 std::unique_ptr<Task> make_image_classification_task();

@@ -21,6 +21,7 @@ nlohmann::json to_json(const TrainingSpec& t) {
   if (t.steps > 0) j["steps"] = t.steps;
   if (t.context > 0) j["context"] = t.context;
   if (t.eval_windows > 0) j["eval_windows"] = t.eval_windows;
+  if (t.predictions > 0) j["predictions"] = t.predictions;
   return j;
 }
 

@@ -35,6 +35,7 @@ struct TrainingSpec {
   double lr = 1e-3;
   std::int64_t context = 0;       // char-lm: characters per training window (T)
   std::int64_t eval_windows = 0;  // char-lm: fixed validation windows evaluated after training
+  std::int64_t predictions = 0;  // evaluation inputs whose predicted distribution is kept (0: none)
 };
 
 /// One run's inputs: everything that determines its result.

@@ -23,6 +23,21 @@ const std::map<std::string, std::unique_ptr<Task>>& registry() {
 
 }  // namespace
 
+std::string Task::group_key(const RunConfig& /*config*/, torch::Device /*device*/) const {
+  return "";
+}
+
+std::vector<RunOutput> Task::run_group(const std::vector<RunConfig>& configs,
+                                       std::vector<RunContext>& contexts) const {
+  if (configs.size() != contexts.size()) {
+    throw std::invalid_argument("run_group: one context per config");
+  }
+  std::vector<RunOutput> out;
+  for (std::size_t i = 0; i < configs.size(); ++i)
+    out.push_back(run(configs[i], contexts[i]));
+  return out;
+}
+
 std::vector<std::string> task_types() {
   std::vector<std::string> names;
   for (const auto& entry : registry())

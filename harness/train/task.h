@@ -10,11 +10,13 @@
 #include <atomic>
 #include <limits>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "harness/train/data_cache.h"
+#include "harness/train/predictions.h"
 #include "harness/train/run_config.h"
 #include "models/registry.h"
 
@@ -55,8 +57,9 @@ struct RunOutput {
   bool diverged = false;
   std::int64_t steps = 0;       // optimizer steps taken
   std::int64_t parameters = 0;  // trainable scalars of the built model
-  /// Tensors kept beside the store (e.g. predicted distributions for prediction difference).
-  std::map<std::string, torch::Tensor> artifacts;
+  /// What the run predicted on the first `training.predictions` evaluation inputs, when asked
+  /// (kept beside the store as an artifact, for prediction difference).
+  std::optional<Predictions> predictions;
 };
 
 /// A task type.
@@ -79,6 +82,13 @@ class Task {
   virtual models::ModelDims dims(const TaskSpec& task, const TrainingSpec& training) const = 0;
   /// Trains and evaluates one run.
   virtual RunOutput run(const RunConfig& config, RunContext& context) const = 0;
+  /// Runs that can train together as one batched model (an ensemble) share a non-empty key; the
+  /// executor decides the groups. "" (the default): this run trains alone.
+  virtual std::string group_key(const RunConfig& config, torch::Device device) const;
+  /// Trains runs that share a group key together; output i must equal run(configs[i],
+  /// contexts[i]) bit for bit. Default: one run after another.
+  virtual std::vector<RunOutput> run_group(const std::vector<RunConfig>& configs,
+                                           std::vector<RunContext>& contexts) const;
 };
 
 /// The registered task type names, sorted.

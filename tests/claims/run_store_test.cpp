@@ -194,15 +194,17 @@ TEST(StoreWriterLock, HeldByAnotherProcessUntilItDies) {
   close(ready[1]);
 }
 
-TEST(RunStore, DuplicateKeysKeepTheFirstRecordAndReloadSeesOtherWriters) {
+TEST(RunStore, ARunTrainedAgainSupersedesItsEarlierRecordAndReloadSeesOtherWriters) {
   const fs::path file = test::scratch_dir("store_duplicates") / "claim.jsonl";
   test::write_text(file, record("k1", 0.1).dump() + "\n" + record("k2", 0.2).dump() + "\n" +
                              record("k1", 0.9).dump() + "\n");
   RunStore store(file);
-  EXPECT_EQ(store.records(), (std::vector<json>{record("k1", 0.1), record("k2", 0.2)}));
-  store.append(record("k2", 0.8));  // a second writer raced: its line is kept but not used
-  EXPECT_EQ(store.at(hex_key("k2")), record("k2", 0.2));
-  EXPECT_EQ(test::lines_of(file).size(), 4u);
+  // k1 was trained again (e.g. its artifact was damaged): the later record stands, in k1's place.
+  EXPECT_EQ(store.records(), (std::vector<json>{record("k1", 0.9), record("k2", 0.2)}));
+  EXPECT_EQ(store.location(hex_key("k1")), file.string() + ":3");
+  store.append(record("k2", 0.8));
+  EXPECT_EQ(store.at(hex_key("k2")), record("k2", 0.8));
+  EXPECT_EQ(test::lines_of(file).size(), 4u) << "nothing is ever removed from the file";
   EXPECT_EQ(RunStore(file).records(), store.records());
 
   // Another store object's append is seen after reload() (e.g. another process's runs).

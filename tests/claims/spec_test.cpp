@@ -175,7 +175,24 @@ const std::vector<MalformedCase>& malformed_cases() {
         "non-inferiority, equivalence)"}},
       {"UnknownDesign",
        [](json& j) { j["hypotheses"][0]["design"] = "unpaired"; },
-       {": hypotheses[0].design: 'unpaired' is not valid (valid: paired, random-search)"}},
+       {": hypotheses[0].design: 'unpaired' is not valid (valid: paired, random-search, "
+        "prediction-difference)"}},
+      {"PredictionDifferenceWithoutPredictions",
+       [](json& j) { j["hypotheses"][0]["design"] = "prediction-difference"; },
+       {": hypotheses[0].treatment: arm 'geglu-2' keeps no predictions", "set \"predictions\""}},
+      {"ProfileListsAnUnknownHypothesis",
+       [](json& j) {
+         j["profiles"]["smoke"]["hypotheses"] = {"equal-h-2", "equal-h-3"};
+       },
+       {": profiles.smoke.hypotheses: 'equal-h-3' is not a hypothesis id"}},
+      {"TallyOfAnUnknownHypothesis",
+       [](json& j) {
+         j["tallies"] = {{{"id", "t"}, {"hypotheses", {"equal-h-2", "nope"}}}};
+       },
+       {": tallies[0].hypotheses: 'nope' is not a hypothesis id"}},
+      {"BadSeedStream",
+       [](json& j) { j["arms"][0]["seed_stream"] = "Own Seeds"; },
+       {": arms[0].seed_stream: 'Own Seeds' must match [a-z0-9-]+"}},
       {"EmptyArms",
        [](json& j) { j["arms"] = json::array(); },
        {": arms: must be a non-empty array"}},

@@ -4,7 +4,8 @@
 // hold one mark per hypothesis and one per run, as counted from the report's own JSON
 // (suite.json beside suite.html, report.json beside a claim's report.html). Keeps a PNG.
 //
-//   node tests/report/render_check.mjs PAGE.html [--screenshot OUT.png] [--dark-screenshot OUT.png]
+//   node tests/report/render_check.mjs PAGE.html [--screenshot OUT.png [--screenshot-height PX]]
+//                                                [--dark-screenshot OUT.png]
 //
 // Exit 0 when every check holds, 1 naming the first that failed, 77 when Chromium or
 // playwright-core is missing (bash ci/setup.sh installs both).
@@ -79,8 +80,10 @@ try {
     if (r.url() !== url) problems.push(`network request for ${r.url()} (the page must be self-contained)`);
   });
   tab.on('requestfailed', (r) => problems.push(`failed request ${r.url()}`));
+  const launchedMs = Date.now() - started;
+  const navigated = Date.now();
   await tab.goto(url, { waitUntil: 'load' });
-  const loadedMs = Date.now() - started;
+  const loadedMs = Date.now() - navigated;
   const found = await tab.evaluate(() => ({
     hypotheses: document.querySelectorAll('svg .mark-hypothesis').length,
     runs: document.querySelectorAll('svg .mark-run').length,
@@ -99,7 +102,12 @@ try {
     if (!p.labelled) problems.push('a plot without an axis label (units)');
   }
   const shot = option('--screenshot');
-  if (shot) await tab.screenshot({ path: shot, fullPage: true });
+  const height = args.includes('--screenshot-height') ? Number(args[args.indexOf('--screenshot-height') + 1]) : 0;
+  if (shot) {
+    await tab.screenshot(height > 0
+      ? { path: shot, fullPage: true, clip: { x: 0, y: 0, width: 1200, height } }
+      : { path: shot, fullPage: true });
+  }
   // Dark mode: the text colour must change with the scheme and differ from the background.
   await tab.emulateMedia({ colorScheme: 'dark' });
   const dark = await tab.evaluate(() => {
@@ -112,7 +120,7 @@ try {
   if (dark.fill === dark.background) problems.push(`dark mode: text ${dark.fill} on ${dark.background}`);
   const darkShot = option('--dark-screenshot');
   if (darkShot) await tab.screenshot({ path: darkShot, fullPage: true });
-  console.log(JSON.stringify({ page, loaded_ms: loadedMs, expected, found: { hypotheses: found.hypotheses, runs: found.runs, plots: found.plots.length } }));
+  console.log(JSON.stringify({ page, launch_ms: launchedMs, load_ms: loadedMs, expected, found: { hypotheses: found.hypotheses, runs: found.runs, plots: found.plots.length } }));
 } finally {
   await browser.close();
 }

@@ -24,6 +24,7 @@ using testing::Near;
 using testing::number;
 using testing::numbers;
 using testing::reference;
+using testing::ThrowsNaming;
 
 // Exact-index tolerance: scipy and we read the same theta* at the same levels; what differs is
 // Boost vs cephes for Phi / Phi^-1 (~1e-16 relative), numpy's pairwise vs our sequential sums and
@@ -277,6 +278,50 @@ TEST(Bootstrap, RoundingLevelTiesCountAsTies) {
   const BootstrapCi point =
       interval_from_distribution({0.3, {0.3, 0.1 + 0.2, 0.3}, jack}, CiMethod::kBca, 0.9);
   EXPECT_TRUE(point.degenerate);
+}
+
+TEST(Bootstrap, DegenerateInputContract) {
+  const Statistic m = [](const std::vector<double>& v) { return mean(v); };
+  BootstrapOptions opt;
+  opt.resamples = 99;
+  // n = 1: percentile and basic give the point interval; BCa cannot jackknife one value.
+  opt.method = CiMethod::kPercentile;
+  const BootstrapCi one = bootstrap_ci({0.4}, m, opt);
+  EXPECT_TRUE(one.degenerate);
+  EXPECT_EQ(one.lo, 0.4);
+  EXPECT_EQ(one.hi, 0.4);
+  opt.method = CiMethod::kBca;
+  EXPECT_TRUE(ThrowsNaming([&] { bootstrap_ci({0.4}, m, opt); }, "bootstrap_ci", "jackknife"));
+  // Constant paired differences and two constant independent arms: degenerate points.
+  const BootstrapCi paired =
+      paired_bootstrap_ci({0.7, 0.7, 0.7}, {0.5, 0.5, 0.5}, mean_difference, opt);
+  EXPECT_TRUE(paired.degenerate);
+  EXPECT_EQ(paired.lo, paired.hi);
+  const BootstrapCi two = two_sample_bootstrap_ci(
+      {1.0, 1.0}, {3.0, 3.0, 3.0},
+      [](const std::vector<double>& a, const std::vector<double>& b) { return mean(a) - mean(b); },
+      opt);
+  EXPECT_TRUE(two.degenerate);
+  EXPECT_EQ(two.lo, -2.0);
+  EXPECT_TRUE(
+      bootstrap_ci_from_indices({5.0, 5.0}, m, {{0, 1}, {1, 1}}, CiMethod::kBca, 0.9).degenerate);
+  // A jackknife constant up to rounding (0.1 + 0.2 != 0.3) is a constant jackknife: a = 0, the
+  // same interval as an exactly constant one, not an arbitrary acceleration from ulp residues.
+  const std::vector<double> reps = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7};
+  const BootstrapCi exact =
+      interval_from_distribution({0.35, reps, {{0.3, 0.3, 0.3}}}, CiMethod::kBca, 0.9);
+  const BootstrapCi rounded =
+      interval_from_distribution({0.35, reps, {{0.3, 0.1 + 0.2, 0.3}}}, CiMethod::kBca, 0.9);
+  EXPECT_NE(exact.note.find("constant"), std::string::npos) << exact.note;
+  EXPECT_EQ(rounded.note, exact.note);
+  EXPECT_EQ(rounded.lo, exact.lo);
+  EXPECT_EQ(rounded.hi, exact.hi);
+  // The basic interval's 2 theta - Q* overflowing is an error, not an infinite end.
+  EXPECT_TRUE(ThrowsNaming(
+      [] {
+        interval_from_distribution({1e308, {-1e308, 0.0, 1e308}, {}}, CiMethod::kBasic, 0.9);
+      },
+      "interval_from_distribution", "not finite"));
 }
 
 }  // namespace

@@ -15,6 +15,7 @@ namespace {
 using testing::Near;
 using testing::numbers;
 using testing::reference;
+using testing::ThrowsNaming;
 
 // Tolerance: numpy sums pairwise, we sum left to right; both are within a few ulps of the exact
 // value, so atol 1e-13 + rtol 1e-13 is ample and any formula slip is orders of magnitude larger.
@@ -63,6 +64,25 @@ TEST(Descriptives, RejectBadInput) {
     EXPECT_NE(std::string(e.what()).find("'x'"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("index 1"), std::string::npos) << e.what();
   }
+}
+
+TEST(Descriptives, DegenerateInputContract) {
+  // n = 1: the value itself; variance needs two.
+  EXPECT_EQ(mean({0.7}), 0.7);
+  EXPECT_EQ(quantile({0.7}, 0.9), 0.7);
+  EXPECT_TRUE(ThrowsNaming([] { variance({0.7}); }, "variance", "at least 2"));
+  // Zero variance is exact: the two-pass formula leaves a residue (mean of seven 0.7 is not 0.7
+  // in double) that a t test would turn into t ~ 1e16.
+  EXPECT_EQ(variance(std::vector<double>(7, 0.7)), 0.0);
+  EXPECT_EQ(sd(std::vector<double>(3, 0.1)), 0.0);
+  // Extreme finite values: finite results or a typed error, never inf or NaN.
+  EXPECT_EQ(mean({1e308, 1e308}), 1e308);
+  EXPECT_EQ(quantile({-1e308, 1e308, 1e308}, 0.0), -1e308);  // numpy's lerp gives NaN here
+  EXPECT_EQ(quantile({-1e308, 1e308}, 0.5), 0.0);
+  EXPECT_TRUE(ThrowsNaming([] { variance({-1e200, 1e200}); }, "variance", "'x'"));
+  EXPECT_TRUE(ThrowsNaming([] { sd({1.0, std::nan("")}); }, "sd", "'x'"));
+  EXPECT_TRUE(ThrowsNaming([] { quantile({}, 0.5); }, "quantile", "'x' is empty"));
+  EXPECT_TRUE(ThrowsNaming([] { quantile_sorted({}, 0.5); }, "quantile_sorted", "'sorted'"));
 }
 
 }  // namespace

@@ -17,6 +17,7 @@ namespace {
 using testing::Near;
 using testing::numbers;
 using testing::reference;
+using testing::ThrowsNaming;
 
 // Brute force sums thousands of terms in another order: agree to ~1e-15; 1e-12 is generous
 // while a wrong weight changes the value by >= 1e-3 here.
@@ -100,6 +101,33 @@ TEST(ExpectedMax, RejectsBadInput) {
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("k > N"), std::string::npos) << e.what();
   }
+}
+
+TEST(ExpectedMax, DegenerateInputContract) {
+  // Constant trials: the expected best is that value; N = k = 1 is the one trial.
+  EXPECT_DOUBLE_EQ(expected_max_tang({0.9, 0.9, 0.9}, 2), 0.9);
+  EXPECT_DOUBLE_EQ(expected_max_dodge({0.9, 0.9, 0.9}, 2), 0.9);
+  EXPECT_EQ(expected_max_tang({0.4}, 1), 0.4);
+  BootstrapOptions opt;
+  opt.resamples = 99;
+  const BootstrapCi ci = expected_max_ci({0.9, 0.9, 0.9}, 2, ExpectedMaxEstimator::kTang, opt);
+  EXPECT_TRUE(ci.degenerate);
+  EXPECT_DOUBLE_EQ(ci.lo, 0.9);
+  const BootstrapCi same = paired_expected_max_difference({1, 2, 3}, {1, 2, 3}, 2, opt);
+  EXPECT_TRUE(same.degenerate);  // identical arms: every resample's difference is 0
+  EXPECT_EQ(same.lo, 0.0);
+  EXPECT_TRUE(ThrowsNaming([] { expected_max_tang({}, 1); }, "expected_max_tang", "'values'"));
+  EXPECT_TRUE(ThrowsNaming(
+      [] {
+        expected_max_dodge({1, NAN}, 1);
+      },
+      "expected_max_dodge", "'values'"));
+  EXPECT_TRUE(ThrowsNaming([] { expected_max_ci({1, 2}, 3); }, "expected_max_ci", "'k'"));
+  EXPECT_TRUE(ThrowsNaming(
+      [] {
+        paired_expected_max_difference({1, 2}, {1}, 1);
+      },
+      "paired_expected_max_difference", "lengths"));
 }
 
 }  // namespace

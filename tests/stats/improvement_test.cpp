@@ -16,6 +16,7 @@ namespace {
 using testing::Near;
 using testing::numbers;
 using testing::reference;
+using testing::ThrowsNaming;
 
 TEST(Improvement, MannWhitneyMatchesScipy) {
   const auto& ref = reference()["improvement"];
@@ -72,6 +73,25 @@ TEST(Improvement, RejectsBadInput) {
   EXPECT_THROW(paired_win_rate({1, 2}, {1}), std::invalid_argument);
   EXPECT_THROW(mann_whitney_probability({}, {1}), std::invalid_argument);
   EXPECT_THROW(probability_of_improvement({1, NAN}, {1, 2}), std::invalid_argument);
+}
+
+TEST(Improvement, DegenerateInputContract) {
+  // Identical arms: every pair ties, P = 1/2 exactly; constant data: a degenerate point CI that
+  // is never "meaningful".
+  EXPECT_EQ(paired_win_rate({1, 2, 3}, {1, 2, 3}), 0.5);
+  EXPECT_EQ(mann_whitney_probability({1, 2, 3}, {3, 2, 1}), 0.5);
+  BootstrapOptions opt;
+  opt.resamples = 99;
+  const ImprovementResult same = paired_probability_of_improvement({2, 2, 2}, {2, 2, 2}, opt);
+  EXPECT_EQ(same.probability, 0.5);
+  EXPECT_TRUE(same.ci.degenerate);
+  EXPECT_FALSE(same.meaningful);
+  const ImprovementResult all = probability_of_improvement({3, 3}, {1, 1}, opt);
+  EXPECT_EQ(all.probability, 1.0);
+  EXPECT_TRUE(all.ci.degenerate);
+  EXPECT_TRUE(ThrowsNaming([] { paired_win_rate({}, {}); }, "paired_win_rate", "'a'"));
+  EXPECT_TRUE(ThrowsNaming([] { mann_whitney_probability({1}, {NAN}); }, "mann_whitney_probability",
+                           "'b'"));
 }
 
 }  // namespace

@@ -15,6 +15,7 @@ namespace {
 using testing::AllNear;
 using testing::numbers;
 using testing::reference;
+using testing::ThrowsNaming;
 
 TEST(Multiplicity, MatchStatsmodels) {
   // Products and minima of the same doubles: exact up to rounding of m * p / j, hence 1e-15.
@@ -32,10 +33,21 @@ TEST(Multiplicity, ByHand) {
 }
 
 TEST(Multiplicity, RejectsBadInput) {
-  EXPECT_THROW(holm({}), std::invalid_argument);
+  EXPECT_TRUE(holm({}).empty());  // a family of no hypotheses
+  EXPECT_TRUE(benjamini_hochberg({}).empty());
   EXPECT_THROW(holm({0.1, 1.5}), std::invalid_argument);
   EXPECT_THROW(benjamini_hochberg({-0.1}), std::invalid_argument);
   EXPECT_THROW(benjamini_hochberg({NAN}), std::invalid_argument);
+}
+
+TEST(Multiplicity, DegenerateInputContract) {
+  // An empty family adjusts to nothing (a report whose claims are all incomplete).
+  EXPECT_TRUE(holm({}).empty());
+  EXPECT_TRUE(benjamini_hochberg({}).empty());
+  EXPECT_EQ(holm({1.0, 1.0}), (std::vector<double>{1.0, 1.0}));
+  EXPECT_EQ(benjamini_hochberg({0.0, 0.0}), (std::vector<double>{0.0, 0.0}));
+  EXPECT_TRUE(ThrowsNaming([] { holm({0.1, NAN}); }, "holm", "index 1"));
+  EXPECT_TRUE(ThrowsNaming([] { benjamini_hochberg({INFINITY}); }, "benjamini_hochberg", "'p'"));
 }
 
 }  // namespace

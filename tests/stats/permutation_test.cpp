@@ -17,6 +17,7 @@ namespace {
 using testing::Near;
 using testing::numbers;
 using testing::reference;
+using testing::ThrowsNaming;
 
 TEST(Permutation, ExactMatchesScipy) {
   // Exact p are counts / 2^n: only the summation order differs, so 1e-12 is generous.
@@ -137,6 +138,51 @@ TEST(Permutation, RejectsBadInput) {
   PermutationOptions opt;
   opt.resamples = 0;
   EXPECT_THROW(paired_permutation_test({1, 2}, {0, 1}, opt), std::invalid_argument);
+}
+
+TEST(Permutation, DegenerateInputContract) {
+  // Zero spread: all differences 0, every arrangement ties with the observed one, p = 1.
+  const PermutationResult zero = paired_permutation_test({0.5, 0.5, 0.5}, {0.5, 0.5, 0.5});
+  EXPECT_TRUE(zero.exact);
+  EXPECT_EQ(zero.p, 1.0);
+  // n = 1: two arrangements, exact; the two-sided p cannot go below 1.
+  const PermutationResult one = paired_permutation_test({2.0}, {1.0});
+  EXPECT_EQ(one.arrangements, 2);
+  EXPECT_EQ(one.p, 1.0);
+  const PairedStatistic constant = [](const std::vector<double>&, const std::vector<double>&) {
+    return 3.0;
+  };
+  EXPECT_EQ(paired_swap_permutation_test({1, 2, 3}, {4, 5, 7}, constant).p, 1.0);
+  // NaN and overflow: typed errors (a NaN statistic used to count nowhere, giving p = 0).
+  EXPECT_TRUE(ThrowsNaming(
+      [] {
+        paired_permutation_test({1e308, 1}, {-1e308, 0});
+      },
+      "paired_permutation_test", "a - b"));
+  EXPECT_TRUE(ThrowsNaming(
+      [] {
+        paired_permutation_test({1e308, 1e308}, {0, 0});
+      },
+      "paired_permutation_test", "|a - b|"));
+  const PairedStatistic nan_stat = [](const std::vector<double>& a, const std::vector<double>&) {
+    return a[0] > 1.5 ? NAN : 0.0;
+  };
+  EXPECT_TRUE(ThrowsNaming(
+      [&] {
+        paired_swap_permutation_test({1, 2}, {2, 1}, nan_stat);
+      },
+      "paired_swap_permutation_test", "swapped"));
+  EXPECT_TRUE(ThrowsNaming([] { paired_swap_permutation_test({1}, {2}, PairedStatistic{}); },
+                           "paired_swap_permutation_test", "'stat'"));
+  EXPECT_TRUE(ThrowsNaming([] { PermutationTally tally(NAN); }, "PermutationTally", "observed"));
+  EXPECT_TRUE(
+      ThrowsNaming([] { permutation_tolerance(INFINITY); }, "permutation_tolerance", "'observed'"));
+  PermutationTally tally(0.0);
+  EXPECT_TRUE(ThrowsNaming([&] { tally.add(NAN); }, "PermutationTally::add", "statistic"));
+  EXPECT_TRUE(ThrowsNaming([] { permutation_p(0, 0, 0, true, Alternative::kTwoSided); },
+                           "permutation_p", "'total'"));
+  EXPECT_TRUE(ThrowsNaming([] { permutation_p(5, 0, 4, true, Alternative::kLess); },
+                           "permutation_p", "counts"));
 }
 
 }  // namespace

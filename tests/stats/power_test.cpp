@@ -14,6 +14,7 @@ namespace {
 
 using testing::Near;
 using testing::reference;
+using testing::ThrowsNaming;
 
 TEST(Power, StatisticsMdKnownAnswers) {
   // STATISTICS.md: d_z 0.5 -> 34, 0.8 -> 15, 1.0 -> 10, 1.5 -> 6, 2.0 -> 4 (alpha 0.05
@@ -62,6 +63,29 @@ TEST(Power, RejectsBadInput) {
   bad.alpha = 1.0;
   EXPECT_THROW(seeds_needed(0.5, 1.0, bad), std::invalid_argument);
   EXPECT_THROW(check_budget(1, 0.5, 1.0), std::invalid_argument);
+}
+
+TEST(Power, DegenerateInputContract) {
+  // Zero effect or zero sd: no finite design answers the question; typed errors naming the
+  // argument (a constant-difference claim is decided without power).
+  EXPECT_TRUE(ThrowsNaming([] { seeds_needed(0.0, 1.0); }, "seeds_needed", "'effect'"));
+  EXPECT_TRUE(ThrowsNaming([] { seeds_needed(1.0, 0.0); }, "seeds_needed", "'sd'"));
+  EXPECT_TRUE(ThrowsNaming([] { check_budget(5, 0.0, 1.0); }, "check_budget", "'margin'"));
+  EXPECT_TRUE(ThrowsNaming([] { check_budget(5, 1.0, 0.0); }, "check_budget", "'sd'"));
+  EXPECT_TRUE(ThrowsNaming([] { check_budget(1, 1.0, 1.0); }, "check_budget", "'seeds'"));
+  EXPECT_TRUE(ThrowsNaming([] { seeds_needed(NAN, 1.0); }, "seeds_needed", "'effect'"));
+  EXPECT_TRUE(ThrowsNaming([] { seeds_needed(1e-6, 1.0); }, "seeds_needed", "1e9"));
+  // Extremes that overflow: typed errors, not Boost's overflow_error or an infinite d_z.
+  EXPECT_TRUE(ThrowsNaming([] { seeds_needed(1.0, 1e-310); }, "seeds_needed", "effect size"));
+  PowerOptions tiny;
+  tiny.alpha = 1e-320;
+  EXPECT_TRUE(ThrowsNaming([&] { seeds_needed(1.0, 1.0, tiny); }, "seeds_needed", "extreme"));
+  EXPECT_TRUE(ThrowsNaming([&] { check_budget(5, 1.0, 1.0, tiny); }, "check_budget", "extreme"));
+  // A huge effect needs the minimum, 2 seeds; a tiny budget has an infinite detectable effect.
+  EXPECT_EQ(seeds_needed(1e6, 1.0).seeds, 2);
+  PowerOptions strict;
+  strict.alpha = 1e-4;
+  EXPECT_EQ(check_budget(2, 1.0, 1.0, strict).minimum_detectable_effect, INFINITY);
 }
 
 }  // namespace

@@ -17,6 +17,7 @@ namespace {
 using testing::Near;
 using testing::numbers;
 using testing::reference;
+using testing::ThrowsNaming;
 
 // Sums of a few dozen terms in another order (and t quantiles from Boost vs cephes): ~1e-15;
 // 1e-12 is generous, a wrong measure or pair set is off by >= 1e-3.
@@ -158,6 +159,45 @@ TEST(PredictionDifference, RejectsBadInput) {
                std::invalid_argument);
   EXPECT_THROW(relative_prediction_difference({0.5}, {0.5, 0.1}), std::invalid_argument);
   EXPECT_THROW(pd_measure_from_string("tv"), std::invalid_argument);
+}
+
+TEST(PredictionDifference, DegenerateInputContract) {
+  // Identical models: every PD is 0; the jackknife interval is the point 0 (se 0), the bootstrap
+  // interval a degenerate point, the permutation p 1 (every split ties).
+  const std::vector<ProbMatrix> same(5, models()[0]);
+  for (PdMeasure m : {PdMeasure::kTotalVariation, PdMeasure::kTrueLabel, PdMeasure::kTopOne}) {
+    const PairwiseDifferences pd = pairwise_prediction_differences(same, m, labels());
+    EXPECT_EQ(mean_over_pairs(pd), 0.0) << to_string(m);
+    const PdJackknifeCi jack = pd_jackknife_ci(pd);
+    EXPECT_EQ(jack.standard_error, 0.0);
+    EXPECT_EQ(jack.lo, 0.0);
+    EXPECT_EQ(jack.hi, 0.0);
+    BootstrapOptions opt;
+    opt.resamples = 99;
+    EXPECT_TRUE(pd_bootstrap_ci(pd, opt).degenerate);
+    EXPECT_EQ(pd_permutation_test(pd, 2).p, 1.0);
+  }
+  EXPECT_EQ(relative_prediction_difference({0.0, 0.3}, {0.0, 0.3}), 0.0);
+  EXPECT_EQ(mean_over_pairs(pairwise_relative_differences({{0.0, 0.3}, {0.0, 0.3}})), 0.0);
+  const std::vector<ProbMatrix> two(2, models()[0]);
+  EXPECT_EQ(pd_permutation_test(two, two, PdMeasure::kTotalVariation).p, 1.0);
+  // Shapes whose product overflows size_t, NaN probabilities, a matrix too big to be M x M.
+  ProbMatrix wrapped;
+  wrapped.rows = std::size_t{1} << 33;
+  wrapped.cols = std::size_t{1} << 31;  // rows * cols = 2^64 wraps to 0 == p.size()
+  EXPECT_TRUE(ThrowsNaming([&] { prediction_difference(wrapped, wrapped, PdMeasure::kTopOne); },
+                           "prediction_difference", "'p1'"));
+  ProbMatrix nan = models()[0];
+  nan.p[0] = NAN;
+  EXPECT_TRUE(ThrowsNaming([&] { prediction_difference(nan, nan, PdMeasure::kTopOne); },
+                           "prediction_difference", "NaN"));
+  const PairwiseDifferences huge{std::size_t{1} << 32, {}};  // M * M wraps to 0 == d.size()
+  EXPECT_TRUE(ThrowsNaming([&] { mean_over_pairs(huge); }, "mean_over_pairs", "M x M"));
+  EXPECT_TRUE(ThrowsNaming(
+      [] {
+        pd_jackknife_ci({3, std::vector<double>(9, 0.0)}, 1 - 1e-17);
+      },
+      "pd_jackknife_ci", "'confidence'"));
 }
 
 }  // namespace

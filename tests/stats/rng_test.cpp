@@ -17,6 +17,7 @@ namespace claimcheck::stats {
 namespace {
 
 using testing::reference;
+using testing::ThrowsNaming;
 
 std::uint64_t u64(const nlohmann::json& v) {
   return std::stoull(v.get<std::string>());
@@ -111,6 +112,16 @@ TEST(Rng, RejectsEmptyRange) {
 
 TEST(Rng, SeedFromStringIsFnv1a) {
   EXPECT_EQ(seed_from_string("claim-001"), u64(reference()["rng"]["fnv1a_claim-001"]));
+  EXPECT_EQ(seed_from_string(""), 0xcbf29ce484222325ULL);  // FNV-1a offset basis
+}
+
+TEST(Rng, DegenerateInputContract) {
+  // Seed 0 is a valid state (splitmix64 never fills four zero words); n = 1 always gives 0.
+  Rng zero(0);
+  EXPECT_NE(zero.next_u64(), 0U);
+  for (int i = 0; i < 10; ++i)
+    EXPECT_EQ(zero.uniform_int(1), 0U);
+  EXPECT_TRUE(ThrowsNaming([&] { zero.uniform_int(0); }, "Rng::uniform_int", "'n'"));
   EXPECT_EQ(seed_from_string(""), 0xcbf29ce484222325ULL);  // FNV-1a offset basis
 }
 

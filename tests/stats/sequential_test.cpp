@@ -18,6 +18,7 @@ namespace {
 using testing::Near;
 using testing::numbers;
 using testing::reference;
+using testing::ThrowsNaming;
 
 TEST(Sprt, ThresholdsAreLn19) {
   const Sprt sprt;
@@ -118,6 +119,47 @@ TEST(ConfidenceSequence, RejectsBadInput) {
   opt.margin = -1.0;
   EXPECT_THROW(EmpiricalBernsteinCs{opt}, std::invalid_argument);
   EXPECT_EQ(to_string(SequentialDecision::kContinue), "continue");
+}
+
+TEST(ConfidenceSequence, DegenerateInputContract) {
+  // Every difference at the bound (zero variance at the edge) or exactly 0: finite intervals
+  // inside [-c, c] that shrink, decided by the verdict rule.
+  for (const double d : {1.0, 0.0, -1.0}) {
+    EmpiricalBernsteinCs cs;
+    ConfidenceSequenceStep step = cs.state();
+    for (int i = 0; i < 200; ++i)
+      step = cs.add(d);
+    EXPECT_TRUE(std::isfinite(step.interval.lo) && std::isfinite(step.interval.hi)) << d;
+    EXPECT_LE(-1.0, step.interval.lo);
+    EXPECT_LE(step.interval.hi, 1.0);
+    EXPECT_LE(step.interval.lo, d);
+    EXPECT_GE(step.interval.hi, d);
+    EXPECT_LT(step.interval.hi - step.interval.lo, 0.5) << d;
+  }
+  ConfidenceSequenceOptions huge;
+  huge.bound = 1e308;  // 2c overflows: every interval would be NaN
+  EXPECT_TRUE(ThrowsNaming([&] { EmpiricalBernsteinCs cs(huge); }, "EmpiricalBernsteinCs", "2 *"));
+  EmpiricalBernsteinCs cs;
+  EXPECT_TRUE(ThrowsNaming([&] { cs.add(NAN); }, "EmpiricalBernsteinCs::add", "'difference'"));
+  EXPECT_TRUE(ThrowsNaming([&] { cs.add_round({}); }, "EmpiricalBernsteinCs::add_round", "empty"));
+}
+
+TEST(Sprt, DegenerateInputContract) {
+  // Ties only: no information, the LLR stays 0 and the test continues.
+  Sprt s;
+  const SprtStep ties = s.add_round({0.0, 0.0, 0.0});
+  EXPECT_EQ(ties.ties, 3);
+  EXPECT_EQ(ties.log_likelihood_ratio, 0.0);
+  EXPECT_EQ(ties.decision, SequentialDecision::kContinue);
+  // Denormal p0 or alpha make a log ratio infinite (and 0 wins * inf = NaN): refused.
+  SprtOptions p0;
+  p0.p0 = 5e-324;
+  EXPECT_TRUE(ThrowsNaming([&] { Sprt bad(p0); }, "Sprt", "ln(p1 / p0)"));
+  SprtOptions alpha;
+  alpha.alpha = 5e-324;
+  EXPECT_TRUE(ThrowsNaming([&] { Sprt bad(alpha); }, "Sprt", "upper threshold"));
+  EXPECT_TRUE(ThrowsNaming([&] { s.add(INFINITY); }, "Sprt::add", "'difference'"));
+  EXPECT_TRUE(ThrowsNaming([&] { s.add_round({}); }, "Sprt::add_round", "empty"));
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstddef>
+#include <exception>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -41,5 +43,26 @@ BinomialBounds binomial_bounds(long long trials, double p, double tail);
 
 /// A number as a string with 4 significant decimals, for RecordProperty (no double overload).
 std::string format(double value);
+
+/// Whether `f()` throws std::invalid_argument whose message names the function
+/// ("claimcheck::stats::<fn>:") and contains `fragment` (the argument, or what is wrong); the
+/// failure says what was thrown instead (another type, another message, nothing).
+template <typename F>
+::testing::AssertionResult ThrowsNaming(F&& f, const std::string& fn, const std::string& fragment) {
+  try {
+    f();
+  } catch (const std::invalid_argument& e) {
+    const std::string what = e.what();
+    if (what.find("claimcheck::stats::" + fn + ":") != std::string::npos &&
+        what.find(fragment) != std::string::npos) {
+      return ::testing::AssertionSuccess();
+    }
+    return ::testing::AssertionFailure()
+           << "message lacks '" << fn << "' or '" << fragment << "': " << what;
+  } catch (const std::exception& e) {
+    return ::testing::AssertionFailure() << "threw another type: " << e.what();
+  }
+  return ::testing::AssertionFailure() << "did not throw";
+}
 
 }  // namespace claimcheck::stats::testing

@@ -19,6 +19,7 @@ using testing::Near;
 using testing::number;
 using testing::numbers;
 using testing::reference;
+using testing::ThrowsNaming;
 
 // Boost.Math vs cephes Student t cdf/quantile agree to ~1e-15 relative; 1e-10 keeps a wide
 // margin while a wrong df, se or tail moves p or the CI by >= 1e-3 on these data.
@@ -101,6 +102,34 @@ TEST(Tost, IntervalIsTheOneMinusTwoAlphaTInterval) {
   EXPECT_TRUE(Near(tost.hi, t.hi, 1e-12, 1e-12));
   EXPECT_THROW(paired_tost(a, b, 0.0), std::invalid_argument);
   EXPECT_THROW(paired_tost(a, b, 1.0, 0.5), std::invalid_argument);
+}
+
+TEST(TTest, DegenerateInputContract) {
+  // Constant differences whose two-pass sd used to leave a 1e-16 residue (mean of seven 0.7 is
+  // not 0.7 in double) are sd = 0: a typed error, not t ~ 1e16 and p ~ 1e-96.
+  const std::vector<double> sevens(7, 0.7), zeros(7, 0.0);
+  EXPECT_TRUE(ThrowsNaming([&] { paired_t(sevens, zeros); }, "paired_t", "sd = 0"));
+  EXPECT_TRUE(ThrowsNaming([&] { paired_tost(sevens, zeros, 1.0); }, "paired_tost", "sd = 0"));
+  EXPECT_TRUE(ThrowsNaming([] { welch_t({1, 1}, {2, 2}); }, "welch_t", "zero variance"));
+  EXPECT_TRUE(ThrowsNaming([] { welch_tost({1, 1}, {2, 2}, 1.0); }, "welch_tost", "zero variance"));
+  // One constant Welch arm is fine: the other arm's variance alone, df = n - 1.
+  const TTestResult one = welch_t({1.0, 1.0, 1.0}, {1.0, 2.0, 4.0});
+  EXPECT_DOUBLE_EQ(one.df, 2.0);
+  EXPECT_TRUE(std::isfinite(one.p) && std::isfinite(one.lo) && std::isfinite(one.hi));
+  EXPECT_TRUE(ThrowsNaming([] { paired_t({1.0}, {0.0}); }, "paired_t", "'a'"));
+  EXPECT_TRUE(ThrowsNaming([] { welch_t({1.0, NAN}, {0.0, 1.0}); }, "welch_t", "'a'"));
+  EXPECT_TRUE(ThrowsNaming([] { paired_tost({1, 2}, {0, 1}, INFINITY); }, "paired_tost", "margin"));
+  // Extreme values and levels: typed errors, never an inf t, a NaN p or a Boost exception.
+  EXPECT_TRUE(ThrowsNaming([] { paired_t({1e308, 1, 2}, {-1e308, 0, 0}); }, "paired_t", "a - b"));
+  EXPECT_TRUE(ThrowsNaming([] { t_from_estimate(1e10, 1e-300, 3, Alternative::kTwoSided, 0.95); },
+                           "t_from_estimate", "t = estimate"));
+  EXPECT_TRUE(ThrowsNaming([] { t_from_estimate(1, 1, 1e-320, Alternative::kTwoSided, 0.95); },
+                           "t_from_estimate", "extreme"));
+  EXPECT_TRUE(ThrowsNaming([] { t_from_estimate(1, 1, 3, Alternative::kTwoSided, 1 - 1e-16); },
+                           "t_from_estimate", "extreme"));
+  EXPECT_TRUE(ThrowsNaming([] { t_from_estimate(1, 0, 3, Alternative::kTwoSided, 0.95); },
+                           "t_from_estimate", "standard error"));
+  EXPECT_EQ(t_from_estimate(1, 1, 3, Alternative::kGreater, 0.95).hi, INFINITY);  // open end
 }
 
 }  // namespace

@@ -7,8 +7,12 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/stats/test_support.h"
+
 namespace claimcheck::stats {
 namespace {
+
+using testing::ThrowsNaming;
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
@@ -101,6 +105,30 @@ TEST(Verdict, UnknownNameListsValidOnes) {
   }
   EXPECT_THROW(verdict_from_string("pass"), std::invalid_argument);
   EXPECT_THROW(direction_from_string("Greater"), std::invalid_argument);
+}
+
+TEST(Verdict, DegenerateInputContract) {
+  // A point interval (zero variance) and infinite ends are decided by the same rule.
+  const auto kSup = HypothesisKind::kSuperiority;
+  EXPECT_EQ(decide({0.2, 0.2}, kSup, Direction::kGreater, 0.1), Verdict::kSupported);
+  EXPECT_EQ(decide({0.1, 0.1}, kSup, Direction::kGreater, 0.1), Verdict::kInconclusive);
+  EXPECT_EQ(decide({-INFINITY, INFINITY}, kSup, Direction::kGreater, 0.0), Verdict::kInconclusive);
+  EXPECT_EQ(decide({0.5, INFINITY}, kSup, Direction::kLess, 0.0), Verdict::kRefuted);
+  EXPECT_TRUE(ThrowsNaming(
+      [&] {
+        decide({NAN, 1.0}, kSup, Direction::kGreater, 0.0);
+      },
+      "decide", "NaN"));
+  EXPECT_TRUE(ThrowsNaming(
+      [] {
+        decide({0.0, 1.0}, HypothesisKind::kEquivalence, Direction::kGreater, 0.0);
+      },
+      "decide", "'margin'"));
+  EXPECT_TRUE(ThrowsNaming(
+      [] {
+        decide({0.0, 1.0}, HypothesisKind(7), Direction::kGreater, 0.0);
+      },
+      "decide", "'kind'"));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The executor: a diverged run is a flagged record, never an exception; runs already stored are
-// not retrained; identical runs train once; and a run's numbers do not depend on how many
-// workers train beside it, even for a model that draws random numbers in forward (dropout).
+// not retrained; identical runs train once; a run's numbers do not depend on how many workers
+// train beside it, even for a model that draws random numbers in forward (dropout), nor on the
+// ensemble group it trains in; a resumed execution retrains whole groups and stores each run once.
 #include "harness/train/executor.h"
 
 #include <gtest/gtest.h>
@@ -152,6 +153,66 @@ TEST(ExecuteRuns, IdenticalRunsOfTwoArmsTrainOnce) {
   const ExecuteSummary s = execute_runs(runs, store, {torch::kCPU, 1, nullptr});
   EXPECT_EQ(s.trained, 3u) << "but each distinct config is trained once";
   EXPECT_EQ(store.records().size(), 3u);
+}
+
+// The tiny claim at batch 8 for 30 steps, 5 seeds: two groups (relu, geglu) of 5 runs.
+std::vector<claims::RunSpec> tiny_grouped_plan() {
+  json j = claims::test::tiny_claim_json();
+  j["training"]["epochs"] = 0;
+  j["training"]["steps"] = 30;
+  j["training"]["batch"] = 8;
+  j["profiles"]["smoke"]["replicates"] = 5;
+  return claims::plan(claims::parse_claim(j, "tiny.json"), "smoke", "cpu");
+}
+
+// Every stored field that a run's numbers determine, by key.
+std::map<std::string, json> results_by_key(const claims::RunStore& store) {
+  std::map<std::string, json> out;
+  for (const auto& r : store.records()) {
+    out[r.at("key").get<std::string>()] = {r.at("metrics"), r.at("steps"), r.at("diverged"),
+                                           r.at("parameters")};
+  }
+  return out;
+}
+
+TEST(ExecuteRuns, GroupedRunsStoreExactlyWhatRunsAloneStore) {
+  const auto runs = tiny_grouped_plan();
+  ASSERT_EQ(runs.size(), 10u);
+  const auto dir = claims::test::scratch_dir("executor_grouped");
+  claims::RunStore alone(dir / "alone.jsonl");
+  claims::RunStore grouped(dir / "grouped.jsonl");
+  claims::RunStore uneven(dir / "uneven.jsonl");
+  ExecuteOptions options{torch::kCPU, /*workers=*/2};
+  options.max_group = 1;
+  execute_runs(runs, alone, options);
+  options.max_group = 0;  // the default cap: one group per arm
+  execute_runs(runs, grouped, options);
+  options.max_group = 2;  // groups of 2, 2, 1 per arm
+  const ExecuteSummary s = execute_runs(runs, uneven, options);
+  EXPECT_EQ(s.trained, 10u);
+  ASSERT_EQ(results_by_key(alone).size(), 10u);
+  EXPECT_EQ(results_by_key(alone), results_by_key(grouped));
+  EXPECT_EQ(results_by_key(alone), results_by_key(uneven));
+}
+
+TEST(ExecuteRuns, ResumeRetrainsWholeGroupsAndAppendsOnlyMissingRuns) {
+  const auto runs = tiny_grouped_plan();
+  const auto dir = claims::test::scratch_dir("executor_group_resume");
+  claims::RunStore full(dir / "full.jsonl");
+  execute_runs(runs, full, {torch::kCPU, 1});
+  // An interrupted execution kept two runs of the relu group and one of the geglu group.
+  const auto file = dir / "resumed.jsonl";
+  {
+    claims::RunStore partial(file);
+    for (const std::size_t i : {0u, 2u, 3u})
+      partial.append(full.at(runs[i].key()));
+  }
+  claims::RunStore resumed(file);
+  const ExecuteSummary s = execute_runs(runs, resumed, {torch::kCPU, 1});
+  EXPECT_EQ(s.cached, 3u);
+  EXPECT_EQ(s.trained, 7u);
+  EXPECT_EQ(claims::RunStore(file).records().size(), 10u) << "no run stored twice";
+  EXPECT_EQ(results_by_key(claims::RunStore(file)), results_by_key(full));
 }
 
 }  // namespace

@@ -1,0 +1,35 @@
+// One Adam step over a contiguous run of floats, repeating the float operations of
+// torch::optim::Adam::step() (LibTorch 1.13 and 2.x, torch/csrc/api/src/optim/adam.cpp) element
+// for element, so that E stacked runs can be updated in one pass and each member still gets the
+// numbers it would get alone. ATen's CPU kernels (vectorised and scalar tail alike) fuse
+// `a + alpha·b` (add_ with alpha) and `self + s·t1·t2` (addcmul_) into one fused multiply-add; the
+// kernel writes those as std::fma and nothing else as one. Whether this holds for the LibTorch in
+// use is checked at run time (ensemble_adam.h: ensemble_adam_is_exact()). Deliberately no LibTorch
+// here: raw pointers, compiled with -fno-math-errno so the loop vectorises
+// (harness/CMakeLists.txt).
+#pragma once
+
+#include <cstdint>
+
+namespace claimcheck::train {
+
+/// The step's scalars as ATen converts torch::optim::Adam's doubles to float (Scalar::to<float>).
+struct AdamStepScalars {
+  float beta1 = 0.0f;                  // exp_avg.mul_(beta1)
+  float one_minus_beta1 = 0.0f;        // .add_(grad, 1 - beta1)
+  float beta2 = 0.0f;                  // exp_avg_sq.mul_(beta2)
+  float one_minus_beta2 = 0.0f;        // .addcmul_(grad, grad, 1 - beta2)
+  float weight_decay = 0.0f;           // grad.add(p, weight_decay) when != 0
+  float eps = 0.0f;                    // denom.add_(eps)
+  float sqrt_bias_correction2 = 0.0f;  // exp_avg_sq.sqrt() / sqrt(1 - beta2^t)
+  float neg_step_size = 0.0f;          // p.addcdiv_(exp_avg, denom, -lr / (1 - beta1^t))
+};
+
+/// Updates param, exp_avg and exp_avg_sq (n floats each) from grad. `accumulated_grad`: the
+/// gradient reached the parameter through `grad += new` into a zeroed buffer (LibTorch 1.13's
+/// zero_grad keeps the buffer), which turns -0 into +0; false on the first step, or when
+/// zero_grad sets gradients to none (2.x).
+void adam_step_kernel(float* param, const float* grad, float* exp_avg, float* exp_avg_sq,
+                      std::int64_t n, const AdamStepScalars& s, bool accumulated_grad);
+
+}  // namespace claimcheck::train

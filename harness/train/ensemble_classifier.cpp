@@ -1,0 +1,167 @@
+#include "harness/train/ensemble_classifier.h"
+
+#include <torch/torch.h>
+
+#include <cfloat>
+#include <cmath>
+#include <stdexcept>
+
+#include "harness/train/row_gather.h"
+
+namespace claimcheck::train {
+namespace {
+
+std::vector<std::shared_ptr<models::Model>> models_of(
+    const std::vector<ClassifierMember>& members) {
+  std::vector<std::shared_ptr<models::Model>> out;
+  for (const auto& m : members)
+    out.push_back(m.model);
+  return out;
+}
+
+std::vector<double> lrs_of(const std::vector<ClassifierMember>& members) {
+  std::vector<double> out;
+  for (const auto& m : members)
+    out.push_back(m.lr);
+  return out;
+}
+
+}  // namespace
+
+std::string classifier_group_key(const RunConfig& config, torch::Device device) {
+  if (!device.is_cpu() || !models::FfnEnsemble::supports(config.model.type) ||
+      config.training.optimizer.type != "adam" || !ensemble_adam_is_exact()) {
+    return "";
+  }
+  nlohmann::json training = to_json(config.training);
+  training.erase("lr");  // per member
+  return nlohmann::json{
+      {"model", to_json(config.model)}, {"task", to_json(config.task)}, {"training", training}}
+      .dump();
+}
+
+torch::Tensor training_bytes(const ClassifierData& data) {
+  if (!data.train_x.device().is_cpu()) return {};
+  const torch::Tensor bytes = data.train_x.mul(255.0).round_().to(torch::kUInt8);
+  // Exactly the IDX reader's arithmetic (harness/data/idx.cpp), or the bytes are not used.
+  return torch::equal(bytes.to(torch::kFloat32).div_(255.0), data.train_x) ? bytes
+                                                                           : torch::Tensor();
+}
+
+ClassifierEnsemble::ClassifierEnsemble(const std::string& type,
+                                       std::vector<ClassifierMember> members,
+                                       const optim::AdamOptions& adam, const ClassifierData& data,
+                                       std::int64_t batch, torch::Tensor train_bytes)
+    : members_(std::move(members)),
+      data_(data),
+      train_bytes_(std::move(train_bytes)),
+      batch_(batch),
+      n_(data.train_x.size(0)),
+      steps_per_epoch_((n_ + batch - 1) / batch),
+      ensemble_(type, models_of(members_)),
+      adam_(ensemble_.weights(), lrs_of(members_), adam),
+      diverged_(members_.size(), false) {
+  if (!data.train_x.device().is_cpu()) {
+    throw std::invalid_argument("ClassifierEnsemble: CPU only (train alone on other devices)");
+  }
+  for (const auto& m : members_)
+    rngs_.emplace_back(m.data_seed);
+}
+
+std::vector<std::int64_t> ClassifierEnsemble::step(std::int64_t step) {
+  const std::int64_t e = members();
+  const std::int64_t start = (step % steps_per_epoch_) * batch_;
+  if (start == 0) {
+    std::vector<torch::Tensor> orders;
+    for (auto& rng : rngs_)
+      orders.push_back(epoch_order(n_, rng));
+    order_ = torch::stack(orders);  // (E, N)
+  }
+  const std::int64_t b = std::min(start + batch_, n_) - start;
+  const torch::Tensor idx = order_.narrow(1, start, b).reshape({-1}).contiguous();  // (E·b)
+  torch::Tensor x;                                                                  // (E·b, in)
+  if (train_bytes_.defined()) {
+    // One buffer for every step (a fresh E·b × 784 float tensor each step costs page faults).
+    if (!x_buffer_.defined() || x_buffer_.size(0) != e * b) {
+      x_buffer_ = torch::empty({e * b, data_.train_x.size(1)}, data_.train_x.options());
+    }
+    x = x_buffer_;
+    gather_rows_as_float(train_bytes_.data_ptr<std::uint8_t>(), x.size(1),
+                         idx.data_ptr<std::int64_t>(), e * b, 255.0f, x.data_ptr<float>());
+  } else {
+    x = data_.train_x.index_select(0, idx);
+  }
+  y_ = data_.train_y.index_select(0, idx).view({e, b});                       // (E, b)
+  const torch::Tensor logits = ensemble_.forward(x.view({e, b, x.size(1)}));  // (E, b, C)
+  const std::int64_t classes = logits.size(2);
+  // cross_entropy = nll_loss(log_softmax(logits, 1)), and its backward as autograd runs it:
+  // NllLossBackward puts -grad/total_weight = -(1/b) at each target (mean reduction), then
+  // _log_softmax_backward_data. Both kernels work row by row, so members never mix.
+  const torch::Tensor logp = torch::log_softmax(logits.view({e * b, classes}), 1);
+  logp_ = logp.view({e, b, classes});
+  const torch::Tensor targets = y_.reshape({e * b, 1});
+  const torch::Tensor grad_logp =
+      torch::zeros_like(logp).scatter_(1, targets, -(1.0f / static_cast<float>(b)));
+  const torch::Tensor grad_logits =
+      torch::_log_softmax_backward_data(grad_logp, logp, 1, torch::kFloat);
+  ensemble_.backward(grad_logits.view({e, b, classes}));
+  adam_.step(ensemble_.grads());
+
+  // Divergence: a member's mean loss is finite when every per-row loss is below FLT_MAX / b (no
+  // overflow is possible then); otherwise its exact loss decides, as DivergenceWatch on it.
+  const torch::Tensor worst = logp.gather(1, targets).view({e, b}).amin(1).neg().contiguous();
+  const float* w = worst.data_ptr<float>();
+  std::vector<std::int64_t> newly;
+  for (std::int64_t m = 0; m < e; ++m) {
+    if (diverged_[m] || w[m] < FLT_MAX / static_cast<float>(b)) continue;
+    if (!std::isfinite(last_loss(m))) {
+      diverged_[m] = true;
+      newly.push_back(m);
+    }
+  }
+  return newly;
+}
+
+double ClassifierEnsemble::last_loss(std::int64_t m) const {
+  return torch::nll_loss(logp_[m], y_[m]).item<double>();
+}
+
+std::map<std::string, double> ClassifierEnsemble::metrics(std::int64_t m, double final_train_loss) {
+  models::Model& model = *members_[m].model;
+  ensemble_.copy_member(m, model);
+  return classifier_metrics(model, data_, final_train_loss);
+}
+
+std::vector<RunOutput> train_classifier_group(
+    const std::string& type, std::vector<ClassifierMember> members, const optim::AdamOptions& adam,
+    const ClassifierData& data, const ClassifierLoop& loop, torch::Tensor train_bytes) {
+  if (loop.batch < 1 || (loop.epochs < 1 && loop.steps < 1)) {
+    throw std::invalid_argument("image-classification: batch and the budget must be >= 1");
+  }
+  ClassifierEnsemble group(type, std::move(members), adam, data, loop.batch,
+                           std::move(train_bytes));
+  const std::int64_t e = group.members();
+  const std::int64_t total_steps =
+      loop.steps > 0 ? loop.steps : loop.epochs * group.steps_per_epoch();
+  std::vector<RunOutput> out(static_cast<std::size_t>(e));
+  std::int64_t training = e;
+  std::int64_t step = 0;
+  for (; step < total_steps && training > 0; ++step) {
+    check_stop(loop.stop);
+    for (const std::int64_t m : group.step(step)) {
+      // As train_classifier: stop this member here, flag it, evaluate its weights as they are.
+      out[m].diverged = true;
+      out[m].steps = step + 1;
+      out[m].metrics = group.metrics(m, group.last_loss(m));
+      --training;
+    }
+  }
+  for (std::int64_t m = 0; m < e; ++m) {
+    if (out[m].diverged) continue;
+    out[m].steps = step;
+    out[m].metrics = group.metrics(m, group.last_loss(m));
+  }
+  return out;
+}
+
+}  // namespace claimcheck::train

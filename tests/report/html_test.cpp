@@ -1,0 +1,82 @@
+// The HTML report and its SVG plots: one mark per hypothesis and per run, the baseline's CI and
+// the source's claimed effect drawn beside each hypothesis, units on every axis, and a page that
+// needs nothing from the network (no script, no external URL). The browser test
+// (html_render_test.sh) checks the same page as Chromium renders it.
+#include "harness/report/html.h"
+
+#include <gtest/gtest.h>
+
+#include "harness/report/svg_plots.h"
+#include "report_test_support.h"
+
+namespace claimcheck::report {
+namespace {
+using test::count_of;
+using test::fake_entry;
+using test::FakeClaim;
+
+TEST(Html, OneMarkPerHypothesisAndPerRun) {
+  FakeClaim a;
+  a.claim = "a";
+  a.p_values = {0.01, 0.02, 0.3};
+  a.replicates = 7;
+  FakeClaim b;
+  b.claim = "b";
+  b.outcome = "regressed";
+  const Suite suite = make_suite({fake_entry(a), fake_entry(b)}, {"runs"});
+  const std::string html = suite_html(suite);
+  EXPECT_EQ(count_of(html, "class=\"mark-hypothesis"), 3u + 2u);
+  EXPECT_EQ(count_of(html, "class=\"mark-run"), 2u * 7u + 2u * 4u);
+  EXPECT_EQ(count_of(html, "class=\"mark-source\""), 5u) << "every fake has a source effect";
+  EXPECT_NE(html.find("effect: difference in test_accuracy (fraction)"), std::string::npos);
+  EXPECT_NE(html.find(">test_accuracy (fraction)</text>"), std::string::npos);
+  EXPECT_NE(html.find("href=\"#b--smoke\""), std::string::npos) << "rows link to sections";
+  EXPECT_NE(html.find("claimcheck bless b --profile smoke"), std::string::npos);
+}
+
+TEST(Html, SelfContainedWithDarkMode) {
+  const std::string html = suite_html(make_suite({fake_entry({})}, {"runs"}));
+  for (const char* outside : {"http://", "https://", "<script", "src=", "@import", "url("})
+    EXPECT_EQ(html.find(outside), std::string::npos) << outside;
+  EXPECT_NE(html.find("prefers-color-scheme: dark"), std::string::npos);
+  EXPECT_NE(html.find("<link rel=\"icon\" href=\"data:,\">"), std::string::npos)
+      << "no favicon request";
+}
+
+TEST(Html, BaselineCiBesideEachHypothesisThatHasOne) {
+  SuiteEntry e = fake_entry({});
+  e.baseline = {{"hypotheses",
+                 {{{"id", "h0"},
+                   {"estimate", 0.012},
+                   {"ci", {{"lo", 0.002}, {"hi", 0.022}}},
+                   {"verdict", "supported"}}}}};
+  const std::string svg = forest_plot_svg(e.report, e.baseline, e.units);
+  EXPECT_EQ(count_of(svg, "class=\"baseline-ci\""), 1u);
+  EXPECT_NE(svg.find("h0: baseline +0.0120 [+0.0020, +0.0220] supported"), std::string::npos);
+  EXPECT_EQ(count_of(svg, "class=\"zero\""), 1u);
+}
+
+TEST(Html, MarginBandForEquivalence) {
+  SuiteEntry e = fake_entry({});
+  e.report["analysis"]["hypotheses"][0]["kind"] = "equivalence";
+  e.report["analysis"]["hypotheses"][0]["margin"] = 0.005;
+  const std::string svg = forest_plot_svg(e.report, nullptr, e.units);
+  EXPECT_EQ(count_of(svg, "class=\"band\""), 1u);
+}
+
+TEST(Html, EscapesTitlesAndIds) {
+  FakeClaim f;
+  f.title = "<img src=x onerror=alert(1)>";
+  const std::string page = claim_html(fake_entry(f));
+  EXPECT_EQ(page.find("<img"), std::string::npos);
+  EXPECT_NE(page.find("&lt;img src=x"), std::string::npos);
+}
+
+TEST(Html, MissingRunsPageSaysWhatToRun) {
+  const std::string page = claim_html(test::missing_entry("gone", "nightly"));
+  EXPECT_NE(page.find("<code>claimcheck run gone --profile nightly</code>"), std::string::npos)
+      << page;
+}
+
+}  // namespace
+}  // namespace claimcheck::report

@@ -1,0 +1,96 @@
+// Grouping a plan into ensembles: every distinct run lands in exactly one group; a group holds
+// runs of one arm configuration and batch (different learning rates allowed); groups are split
+// evenly below the cap (group_cap of the batch); runs on CUDA or with a cap of 1 train alone.
+#include "harness/train/run_groups.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "harness/claims/planner.h"
+#include "tests/claims/claims_test_support.h"
+
+namespace claimcheck::train {
+namespace {
+
+std::vector<claims::RunSpec> nightly_plan() {
+  const claims::ClaimSpec spec =
+      claims::parse_claim(claims::test::real_claim_json(), "geglu-vs-relu-mnist.json");
+  return claims::plan(spec, "nightly", "cpu");
+}
+
+TEST(GroupRuns, ClaimOneNightlyFormsOneGroupPerArmAndBatch) {
+  const auto runs = nightly_plan();
+  ASSERT_EQ(runs.size(), 368u);  // 8 arms × 30 replicates + 2 search arms × 64 trials
+  const auto groups = group_runs(runs, torch::kCPU);
+  std::set<std::string> keys;
+  std::map<std::string, std::size_t> per_arm_batch;
+  for (const auto& g : groups) {
+    ASSERT_FALSE(g.runs.empty());
+    EXPECT_LE(g.runs.size(), group_cap(g.runs.front()->run.training.batch));
+    EXPECT_GT(g.cost, 0.0);
+    for (const auto* r : g.runs) {
+      EXPECT_TRUE(keys.insert(r->key()).second) << "a run in two groups";
+      EXPECT_EQ(r->arm, g.runs.front()->arm);
+      EXPECT_EQ(r->run.training.batch, g.runs.front()->run.training.batch);
+      per_arm_batch[r->arm + "/" + std::to_string(r->run.training.batch)] += 1;
+    }
+  }
+  EXPECT_EQ(keys.size(), 368u);
+  // One bucket per (arm, batch): the 8 paired arms at batch 64 (relu-8's and geglu-8's batch-64
+  // search trials join their replicates: only the learning rate differs) and the two search arms
+  // at batch 8; a bucket is split only above the cap (30 replicates fit one group).
+  EXPECT_EQ(per_arm_batch.size(), 10u);
+  std::size_t expected = 0;
+  for (const auto& [name, n] : per_arm_batch) {
+    const std::size_t cap = group_cap(std::stoll(name.substr(name.find('/') + 1)));
+    expected += (n + cap - 1) / cap;
+  }
+  EXPECT_EQ(groups.size(), expected);
+  EXPECT_EQ(per_arm_batch.at("relu-2/64"), 30u);
+}
+
+TEST(GroupRuns, SplitsEvenlyInPlanOrderAndIsAFunctionOfThePlanOnly) {
+  auto runs = nightly_plan();
+  const auto a = group_runs(runs, torch::kCPU, /*max_members=*/8);
+  const auto b = group_runs(runs, torch::kCPU, 8);
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i)
+    EXPECT_EQ(a[i].runs, b[i].runs);
+  // relu-2's 30 replicates at a cap of 8: 8, 8, 7, 7 in replicate order.
+  std::vector<std::size_t> sizes;
+  int last_index = -1;
+  for (const auto& g : a) {
+    if (g.runs.front()->arm != "relu-2") continue;
+    sizes.push_back(g.runs.size());
+    for (const auto* r : g.runs) {
+      EXPECT_GT(r->index, last_index);
+      last_index = r->index;
+    }
+  }
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{8, 8, 7, 7}));
+  // Duplicated runs (equal keys) are grouped once.
+  runs.push_back(runs.front());
+  std::size_t total = 0;
+  for (const auto& g : group_runs(runs, torch::kCPU, 8))
+    total += g.runs.size();
+  EXPECT_EQ(total, 368u);
+}
+
+TEST(GroupRuns, CapKeepsAGroupStepWithinKMaxGroupRows) {
+  EXPECT_EQ(group_cap(8), kMaxGroupMembers);  // 512 / 8 = 64, capped at 32
+  EXPECT_EQ(group_cap(64), 8u);
+  EXPECT_EQ(group_cap(100), 5u);
+  EXPECT_EQ(group_cap(512), 1u);
+  EXPECT_EQ(group_cap(4096), 1u);
+}
+
+TEST(GroupRuns, CapOfOneOrCudaTrainsEveryRunAlone) {
+  const auto runs = nightly_plan();
+  EXPECT_EQ(group_runs(runs, torch::kCPU, /*max_members=*/1).size(), 368u);
+  EXPECT_EQ(group_runs(runs, torch::Device(torch::kCUDA)).size(), 368u);
+}
+
+}  // namespace
+}  // namespace claimcheck::train
