@@ -13,6 +13,8 @@
 #include <filesystem>
 #include <string>
 
+#include <unistd.h>
+
 #include "harness/claims/planner.h"
 #include "harness/claims/run_store.h"
 #include "harness/claims/spec.h"
@@ -23,11 +25,12 @@ namespace {
 using namespace claimcheck;
 
 // Args: max_group (0 = ensembles, 1 = every run alone), workers.
-void BM_Claim1Nightly(benchmark::State& state) {
+void BM_Claim1(benchmark::State& state, const std::string& profile) {
   const auto spec = claims::load_claim(std::filesystem::path(CLAIMCHECK_SOURCE_DIR) /
                                        "claims/geglu-vs-relu-mnist.json");
-  const auto runs = claims::plan(spec, "nightly", "cpu");
-  const auto dir = std::filesystem::temp_directory_path() / "claimcheck-protocol-bench";
+  const auto runs = claims::plan(spec, profile, "cpu");
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("claimcheck-protocol-bench-" + std::to_string(::getpid()));
   train::ExecuteOptions options;
   options.workers = static_cast<int>(state.range(1));
   options.max_group = static_cast<std::size_t>(state.range(0));
@@ -43,13 +46,13 @@ void BM_Claim1Nightly(benchmark::State& state) {
   state.counters["runs"] = static_cast<double>(runs.size());
 }
 
-BENCHMARK(BM_Claim1Nightly)
-    ->Args({0, 2})
-    ->Args({1, 2})
-    ->ArgNames({"max_group", "workers"})
-    ->Iterations(1)
-    ->UseRealTime()
-    ->Unit(benchmark::kSecond);
+void args(benchmark::internal::Benchmark* b) {
+  b->Args({0, 2})->Args({1, 2})->ArgNames({"max_group", "workers"});
+  b->Iterations(1)->UseRealTime()->Unit(benchmark::kSecond);
+}
+
+BENCHMARK_CAPTURE(BM_Claim1, nightly, "nightly")->Apply(args);
+BENCHMARK_CAPTURE(BM_Claim1, smoke, "smoke")->Apply(args);
 
 }  // namespace
 

@@ -9,6 +9,7 @@
 
 #include "harness/claims/decision.h"
 #include "harness/claims/pd_analysis.h"
+#include "harness/claims/sequential_design.h"
 #include "harness/env/seed.h"
 #include "harness/stats/descriptives.h"
 #include "harness/stats/multiplicity.h"
@@ -134,6 +135,18 @@ ClaimAnalysis analyze(const ClaimSpec& spec, const std::string& profile_name,
 
   std::vector<double> p_values;
   const std::vector<HypothesisSpec> hypotheses = spec.hypotheses_in(profile_name);
+  // Sequential designs: where the stored runs stopped each paired hypothesis (the same rule the
+  // run used, so analyze and a resumed run agree).
+  std::optional<SequentialState> sequential;
+  if (profile.sequential && !runs.empty()) {
+    sequential = sequential_state(spec, profile_name, runs.front().device_type, records_by_key);
+    if (!sequential->complete) {
+      throw MissingRuns(spec.id, profile_name,
+                        {"the runs of the sequential round at " +
+                         std::to_string(sequential->round_seeds) + " seeds"},
+                        sequential->runs.size());
+    }
+  }
   PdTables pd_tables(runs, records_by_key, [&](const RunSpec& run, const nlohmann::json& record) {
     if (!load_predictions) {
       throw std::logic_error("analyze: prediction-difference hypotheses need a prediction loader");
@@ -158,15 +171,32 @@ ClaimAnalysis analyze(const ClaimSpec& spec, const std::string& profile_name,
     std::vector<TermUnits> terms;
     for (const auto& term : h.contrast)
       terms.push_back({term.arm, term.weight, values(units, term.arm, role, h.metric)});
+    if (sequential && h.design == Design::kPaired) {
+      // Truncated to the seeds at which the design stopped this hypothesis (an arm shared with
+      // a hypothesis that went on has more).
+      const int stop = sequential->stop.at(h.id);
+      for (auto& t : terms)
+        t.values.resize(std::min<std::size_t>(t.values.size(), static_cast<std::size_t>(stop)));
+      out.hypotheses.push_back(
+          test_sequentially(spec, profile_name, h, std::move(terms), settings));
+      p_values.push_back(out.hypotheses.back().p_value);
+      continue;
+    }
     // Every resample draws from a generator seeded from the claim and hypothesis ids.
     out.hypotheses.push_back(test_hypothesis(h, std::move(terms), settings));
     p_values.push_back(out.hypotheses.back().p_value);
   }
   // Holm across the claim's hypotheses: a verdict the CI decides stands only if its adjusted p
-  // is below alpha too; otherwise it is inconclusive (never a silent pass).
+  // is below alpha too; otherwise it is inconclusive (never a silent pass). A sequential
+  // hypothesis was decided by its confidence sequence at alpha/m already (Bonferroni, holm_p
+  // set by test_sequentially).
   const std::vector<double> holm = stats::holm(p_values);
   for (std::size_t i = 0; i < out.hypotheses.size(); ++i) {
     HypothesisResult& r = out.hypotheses[i];
+    if (r.sequential) {
+      r.verdict = r.ci_verdict;
+      continue;
+    }
     r.holm_p = holm[i];
     r.verdict = r.ci_verdict;
     auto add_note = [&r](const std::string& text) {
@@ -277,6 +307,12 @@ nlohmann::json to_json(const ClaimAnalysis& a) {
               {"ci_verdict", stats::to_string(r.ci_verdict)},
               {"verdict", stats::to_string(r.verdict)},
               {"note", r.note}});
+    if (r.sequential) {
+      j["ci"]["method"] = r.sequential->method;
+      j["sequential"] = {{"seeds", r.n},
+                         {"max_seeds", r.sequential->max_seeds},
+                         {"fixed_design_seeds", r.sequential->fixed_seeds}};
+    }
     if (r.spec.design == Design::kPaired) {
       j["units"] = r.units;
       j["t_interval"] = {{"lo", r.t_lo}, {"hi", r.t_hi}};

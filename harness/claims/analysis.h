@@ -46,7 +46,15 @@ struct HypothesisResult {
   // approximation with the observed sd of the contrast).
   std::optional<double> power;
   std::optional<int> seeds_needed;  // for 80% power at the effect of interest
-  std::string note;                 // why the verdict is what it is, when not obvious
+  /// Sequential designs: the confidence sequence's method ("anytime-t", "empirical-bernstein"),
+  /// the seeds the hypothesis stopped at (n), the budget, and the fixed design's seeds.
+  struct Sequential {
+    std::string method;
+    int max_seeds = 0;
+    int fixed_seeds = 0;
+  };
+  std::optional<Sequential> sequential;
+  std::string note;  // why the verdict is what it is, when not obvious
 };
 
 /// Per-arm summary of its paired replicates (and its search trials, where it has them).

@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -81,8 +82,8 @@ LoadedPredictions read_predictions(const nlohmann::json& record,
                                    const std::vector<fs::path>& store_dirs, const std::string& run,
                                    const std::string& retrain) {
   auto fail = [&](const std::string& where, const std::string& what) -> ArtifactError {
-    return ArtifactError(where + ": " + what + " (run " + run +
-                         "). Delete its line from the store and retrain it: `" + retrain + "`");
+    return ArtifactError(where + ": " + what + " (run " + run + "). Retrain it: `" + retrain +
+                         "` trains every run whose artifact is missing or damaged again");
   };
   const nlohmann::json* ref = nullptr;
   if (record.contains("artifacts") && record["artifacts"].is_object() &&
@@ -95,6 +96,15 @@ LoadedPredictions read_predictions(const nlohmann::json& record,
                "no predictions artifact recorded (a run of a claim without \"predictions\"?)");
   }
   const std::string relative = (*ref)["file"].get<std::string>();
+  // The store records a path inside the store directory; an absolute path or one with ".."
+  // would read a file outside it (dir / "/etc/x" is "/etc/x").
+  const fs::path rel(relative);
+  if (rel.empty() || rel.is_absolute() || rel.has_root_name() ||
+      std::any_of(rel.begin(), rel.end(), [](const fs::path& part) { return part == ".."; })) {
+    throw fail(
+        "store record " + record.value("key", std::string("?")),
+        "artifacts.predictions.file '" + relative + "' is not a path inside the store directory");
+  }
   fs::path file;
   for (const auto& dir : store_dirs) {
     if (fs::is_regular_file(dir / relative)) {
@@ -103,6 +113,12 @@ LoadedPredictions read_predictions(const nlohmann::json& record,
     }
   }
   if (file.empty()) {
+    for (const auto& dir : store_dirs) {
+      if (fs::exists(dir / relative)) {
+        throw fail((dir / relative).string(),
+                   "the predictions artifact is not a regular file (a directory?)");
+      }
+    }
     throw fail(relative, "the predictions artifact is missing from every store directory given");
   }
   const std::string bytes = read_all(file);

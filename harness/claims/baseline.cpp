@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 
@@ -162,10 +163,16 @@ void check_baseline_json(const nlohmann::json& b, const std::string& file) {
   if (!(alpha > 0 && alpha < 0.5)) bad(file, "alpha", "must be in (0, 0.5)");
   const nlohmann::json& hyps = member(b, "hypotheses", file, "");
   if (!hyps.is_array()) bad(file, "hypotheses", "must be an array");
+  std::map<std::string, std::size_t> ids;
   for (std::size_t i = 0; i < hyps.size(); ++i) {
     const std::string p = "hypotheses[" + std::to_string(i) + "].";
     const nlohmann::json& h = hyps[i];
-    string_member(h, "id", file, p);
+    const std::string id = string_member(h, "id", file, p);
+    // Two entries for one hypothesis: which one is compared would be an accident of order.
+    if (const auto [it, fresh] = ids.emplace(id, i); !fresh) {
+      bad(file, p + "id",
+          "duplicate id '" + id + "' (also hypotheses[" + std::to_string(it->second) + "])");
+    }
     for (const char* key : {"verdict", "ci_verdict"}) {
       const std::string v = string_member(h, key, file, p);
       try {
@@ -201,8 +208,14 @@ void check_baseline_json(const nlohmann::json& b, const std::string& file) {
 }
 
 nlohmann::json read_baseline(const fs::path& file) {
+  if (fs::is_directory(file)) {
+    bad(file.string(), "the baseline", "is a directory, not a file; remove it (rm -r)");
+  }
   std::ifstream in(file, std::ios::binary);
-  if (!in) throw std::runtime_error(file.string() + ": cannot open baseline");
+  if (!in) {
+    throw std::runtime_error(file.string() + ": cannot open baseline (" + std::strerror(errno) +
+                             "); check that it exists and is readable, or restore it with git");
+  }
   std::stringstream text;
   text << in.rdbuf();
   nlohmann::json b;
@@ -243,7 +256,9 @@ Comparison compare_with_baseline(const nlohmann::json& analysis, const nlohmann:
       c.hypotheses.push_back(hc);
       continue;
     }
-    if (h.value("n", 0) != b->value("n", 0)) {
+    // A sequential hypothesis stops where its rule says: another n reached by the same rule is
+    // not a different design.
+    if (!h.contains("sequential") && h.value("n", 0) != b->value("n", 0)) {
       hc.outcome = Outcome::kStale;
       hc.change = fmt::format(
           "n = {} here, {} in the baseline (was --seeds used?); run with the "
@@ -330,16 +345,27 @@ void write_baseline(const fs::path& file, const nlohmann::json& analysis) {
         "run `claimcheck bless` on a developer machine and commit the result");
   }
   check_baseline_json(analysis, file.string() + " (new)");
+  if (fs::is_directory(file)) {
+    throw std::runtime_error(file.string() +
+                             ": is a directory, not a baseline file: nothing was written; remove "
+                             "it (rm -r) and bless again");
+  }
   fs::create_directories(file.parent_path());
   const fs::path tmp = file.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << analysis.dump(1) << "\n";
-    out.flush();
-    if (!out) throw std::runtime_error(tmp.string() + ": cannot write baseline");
+  try {
+    {
+      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      out << analysis.dump(1) << "\n";
+      out.flush();
+      if (!out) throw std::runtime_error(tmp.string() + ": cannot write baseline");
+    }
+    fsync_path(tmp, O_RDONLY);
+    fs::rename(tmp, file);
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(tmp, ignored);  // the old baseline stands; leave no half-written file beside it
+    throw;
   }
-  fsync_path(tmp, O_RDONLY);
-  fs::rename(tmp, file);
   fsync_path(file.parent_path(), O_RDONLY | O_DIRECTORY);
 }
 

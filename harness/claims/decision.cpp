@@ -6,6 +6,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "harness/claims/sequential_design.h"
+#include "harness/stats/anytime_t.h"
 #include "harness/stats/descriptives.h"
 #include "harness/stats/expected_max.h"
 #include "harness/stats/improvement.h"
@@ -148,6 +150,45 @@ HypothesisResult test_hypothesis(const HypothesisSpec& spec, std::vector<TermUni
   } else {
     test_random_search(r, settings);
   }
+  return r;
+}
+
+HypothesisResult test_sequentially(const ClaimSpec& claim, const std::string& profile,
+                                   const HypothesisSpec& spec, std::vector<TermUnits> terms,
+                                   const TestSettings& settings) {
+  HypothesisResult r = test_hypothesis(spec, std::move(terms), settings);
+  const ProfileSpec& p = claim.profile(profile);
+  const SequentialSpec& design = *p.sequential;
+  const double alpha = sequential_alpha(claim, profile);
+  const double m = p.alpha / alpha;  // paired hypotheses sharing the profile's alpha
+  const stats::Interval cs = sequential_interval(claim, design, spec, r.units, alpha);
+  r.ci.lo = cs.lo;
+  r.ci.hi = cs.hi;
+  r.ci.confidence = 1.0 - alpha;
+  r.ci.resamples = 0;
+  r.ci.degenerate = false;
+  r.ci_verdict = stats::decide(cs, spec.kind, spec.direction, spec.margin);
+  if (design.method == "t") {
+    // 1/BF at the boundary the hypothesis flips at (both ends for equivalence): anytime-valid.
+    const double sign = spec.direction == stats::Direction::kGreater ? 1.0 : -1.0;
+    r.p_value = spec.kind == stats::HypothesisKind::kEquivalence
+                    ? std::max(stats::anytime_t_p(r.units, spec.margin),
+                               stats::anytime_t_p(r.units, -spec.margin))
+                    : stats::anytime_t_p(r.units, spec.kind == stats::HypothesisKind::kSuperiority
+                                                      ? sign * spec.margin
+                                                      : -sign * spec.margin);
+  } else {
+    r.p_value = r.ci_verdict == stats::Verdict::kInconclusive ? 1.0 : alpha;  // p <= alpha/m
+  }
+  r.holm_p = std::min(1.0, m * r.p_value);
+  r.sequential = HypothesisResult::Sequential{
+      design.method == "t" ? "anytime-t" : "empirical-bernstein", design.max_seeds, p.replicates};
+  r.note = fmt::format(
+      "sequential: {} after {} seeds by the {} confidence sequence at alpha/{:g} = {:.4g} (budget "
+      "{}; a fixed design uses {})",
+      r.ci_verdict == stats::Verdict::kInconclusive ? "open" : "decided", r.n,
+      design.method == "t" ? "anytime-valid t" : "empirical-Bernstein", m, alpha, design.max_seeds,
+      p.replicates);
   return r;
 }
 

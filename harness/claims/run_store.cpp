@@ -117,8 +117,23 @@ void RunStore::reload() {
   index_.clear();
   lines_.clear();
   warnings_.clear();
+  std::error_code code;
+  const fs::file_status status = fs::status(file_, code);
+  if (status.type() == fs::file_type::not_found) return;  // an empty store
+  if (status.type() != fs::file_type::regular) {
+    throw std::runtime_error(file_.string() +
+                             ": is not a run store file (a directory, or not a regular file); "
+                             "move it aside: the store must be a file written by `claimcheck run`");
+  }
+  // A store that exists but cannot be read is an error, never an empty store: read as empty, its
+  // runs would be reported missing and trained again.
   std::ifstream in(file_, std::ios::binary);
-  if (!in) return;
+  if (!in) {
+    throw std::runtime_error(file_.string() + ": cannot read the run store (" +
+                             std::strerror(errno) +
+                             "); fix its permissions or run as its owner: its records are "
+                             "untouched");
+  }
   std::stringstream buffer;
   buffer << in.rdbuf();
   const std::string text = buffer.str();
@@ -136,7 +151,9 @@ void RunStore::reload() {
     try {
       record = nlohmann::json::parse(line);
     } catch (const nlohmann::json::exception&) {  // parse_error, or out_of_range 406: 1e999
-      warnings_.push_back(where + (complete ? "not valid JSON, skipped"
+      warnings_.push_back(where + (complete ? "not valid JSON, skipped (not a run record: if "
+                                              "it was one, `claimcheck run` trains that run "
+                                              "again; the line itself can be deleted)"
                                             : "torn last line (a run was interrupted while "
                                               "being written), skipped; that run will be redone"));
       continue;

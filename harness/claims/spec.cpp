@@ -147,6 +147,36 @@ ProfileSpec parse_profile(ObjectReader r, const ClaimSpec& spec, const std::stri
     r.child("model_options");
     p.model_override = r.raw("model_options");
   }
+  if (r.has("sequential")) {
+    ObjectReader q = r.child("sequential");
+    SequentialSpec seq;
+    seq.min_seeds = q.optional<int>("min_seeds", seq.min_seeds);
+    seq.max_seeds = q.optional<int>("max_seeds", p.replicates);
+    seq.round = q.optional<int>("round", seq.round);
+    seq.method = q.optional<std::string>("method", seq.method);
+    q.finish();
+    if (seq.min_seeds < 2) q.fail("min_seeds", "must be >= 2 (a confidence sequence needs two)");
+    if (seq.max_seeds < seq.min_seeds) q.fail("max_seeds", "must be >= min_seeds");
+    if (seq.round < 1) q.fail("round", "must be >= 1 seed per round");
+    if (seq.method != "t" && seq.method != "eb") {
+      q.fail("method", "'" + seq.method + "' is not valid (valid: t, eb)");
+    }
+    for (const auto& h : spec.hypotheses) {
+      if (h.design == Design::kPredictionDifference) {
+        q.fail("method", "hypothesis '" + h.id +
+                             "' is a prediction difference: sequential designs decide paired "
+                             "hypotheses only; decide it in a fixed profile");
+      }
+      if (h.design != Design::kPaired || seq.method != "eb") continue;
+      for (const auto& m : train::task(spec.task.type).metrics()) {
+        if (m.name == h.metric && !(std::isfinite(m.lo) && std::isfinite(m.hi))) {
+          q.fail("method", "eb needs bounded metrics; hypothesis '" + h.id + "' decides '" +
+                               h.metric + "', which is unbounded (use method t)");
+        }
+      }
+    }
+    p.sequential = seq;
+  }
   r.finish();
   std::map<std::string, models::ParameterCount> counts;
   // The base arms were validated already: anything that fails now is the profile's doing.
@@ -468,6 +498,12 @@ nlohmann::json to_json(const ClaimSpec& spec) {
     if (!p.training_override.empty()) j["profiles"][name]["training"] = p.training_override;
     if (!p.model_override.empty()) j["profiles"][name]["model_options"] = p.model_override;
     if (!p.hypotheses.empty()) j["profiles"][name]["hypotheses"] = p.hypotheses;
+    if (p.sequential) {
+      j["profiles"][name]["sequential"] = {{"min_seeds", p.sequential->min_seeds},
+                                           {"max_seeds", p.sequential->max_seeds},
+                                           {"round", p.sequential->round},
+                                           {"method", p.sequential->method}};
+    }
   }
   return j;
 }

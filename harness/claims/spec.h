@@ -127,6 +127,17 @@ struct TallySpec {
   std::string source;  // the source's figure, as text
 };
 
+/// A sequential design (nightly): seeds are added in rounds while some paired hypothesis is
+/// still open; each is decided by an anytime-valid confidence sequence, so looking after every
+/// round costs no error rate. The stopping point is a function of the stored runs alone.
+struct SequentialSpec {
+  int min_seeds = 4;         // the first round
+  int max_seeds = 30;        // the budget: an open hypothesis stops here, inconclusive
+  int round = 2;             // seeds added per round
+  std::string method = "t";  // "t": anytime-valid t CS (normal data); "eb": empirical Bernstein
+                             // (bounded metrics; the bound from the task's metric range)
+};
+
 /// Size and place of one profile, and what it changes about the arms (e.g. nightly trains wider
 /// models for longer than smoke).
 struct ProfileSpec {
@@ -138,6 +149,7 @@ struct ProfileSpec {
   int resamples = 9999;                 // bootstrap resamples
   int timeout = 0;                      // seconds CTest allows the claim test (0: the default)
   std::vector<std::string> hypotheses;  // ids decided in this profile (empty: all of them)
+  std::optional<SequentialSpec> sequential;  // paired hypotheses decided in rounds
   nlohmann::json training_override = nlohmann::json::object();  // over every arm's training
   nlohmann::json model_override = nlohmann::json::object();     // merged into every arm's options
   std::vector<ArmSpec> arms;               // the claim's arms with this profile's overrides

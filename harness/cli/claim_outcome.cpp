@@ -7,6 +7,7 @@
 #include <ostream>
 
 #include "harness/claims/analysis.h"
+#include "harness/claims/sequential_design.h"
 #include "harness/cli/cli.h"
 #include "harness/report/markdown.h"
 
@@ -46,6 +47,14 @@ void warn_store(const claims::RunStore& store, std::ostream& err) {
 
 StoredPlan stored_plan(const claims::ClaimSpec& spec, const std::string& profile,
                        const std::map<std::string, nlohmann::json>& records) {
+  if (spec.profile(profile).sequential) {
+    // The runs the stopping rule needs, given what is stored (complete when it has stopped).
+    for (const char* device_type : {"cuda", "cpu"}) {
+      claims::SequentialState state = claims::sequential_state(spec, profile, device_type, records);
+      if (state.complete) return {std::move(state.runs), true};
+    }
+    return {claims::sequential_state(spec, profile, "cpu", records).runs, false};
+  }
   for (const char* device_type : {"cuda", "cpu"}) {
     std::vector<claims::RunSpec> runs = claims::plan(spec, profile, device_type);
     if (std::all_of(runs.begin(), runs.end(),

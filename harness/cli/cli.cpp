@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <ostream>
 #include <stdexcept>
 
@@ -56,6 +57,95 @@ std::string usage_line(const std::string& command) {
   }
   if (command == "env") return "claimcheck env";
   return "claimcheck <list|run|analyze|bless|report|env> [options]   (--help for details)";
+}
+
+const std::vector<std::string> kCommands = {"list", "run", "analyze", "bless", "report", "env"};
+
+// Whether `arg` is one of the options the main command takes before a subcommand.
+bool is_global_option(const std::string& arg) {
+  for (const char* name : {"--claims-dir", "--baselines-dir"}) {
+    if (arg == name || arg.rfind(std::string(name) + "=", 0) == 0) return true;
+  }
+  return arg == "--help" || arg == "-h" || arg == "--help-all";
+}
+
+// What a parse error means in this CLI's terms, beyond CLI11's text: the word that was taken
+// for an unknown subcommand, or subcommand options written before the subcommand.
+std::string parse_error_hint(const std::vector<std::string>& args, const std::string& command) {
+  std::size_t at = args.size();  // where the subcommand is
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (std::find(kCommands.begin(), kCommands.end(), args[i]) != kCommands.end()) {
+      at = i;
+      break;
+    }
+  }
+  std::string misplaced;
+  for (std::size_t i = 0; i < at; ++i) {
+    if (args[i] == "--claims-dir" || args[i] == "--baselines-dir") {
+      ++i;  // and its value
+    } else if (args[i].rfind('-', 0) == 0 && !is_global_option(args[i])) {
+      misplaced += (misplaced.empty() ? "" : ", ") + args[i];
+    } else if (at == args.size() && command.empty()) {
+      std::string valid;
+      for (const auto& c : kCommands)
+        valid += (valid.empty() ? "" : ", ") + c;
+      return "'" + args[i] + "' is not a subcommand (valid: " + valid + ")";
+    }
+  }
+  if (misplaced.empty()) return "";
+  return misplaced + " given before the subcommand: only --claims-dir and --baselines-dir go " +
+         "there; write the subcommand first, e.g. `claimcheck " +
+         (at < args.size() ? args[at] : std::string("analyze")) + " ... " + misplaced + " ...`";
+}
+
+// Whether `s` can be a claim id ([a-z0-9-]+, as the spec requires).
+bool is_claim_id(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
+// A claim named on the command line must be a spec file in --claims-dir: checked before
+// anything is read or trained, with the claims that are there.
+void check_claim_arg(const Paths& paths, const std::string& claim) {
+  if (!fs::is_directory(paths.claims)) {
+    throw claims::SpecError(paths.claims.string() + ": " +
+                            (fs::exists(paths.claims) ? "not a directory" : "no such directory") +
+                            "; --claims-dir must be a directory of claim specs (<id>.json)");
+  }
+  const fs::path file = paths.claims / (claim + ".json");
+  if (!is_claim_id(claim)) {
+    throw claims::SpecError("claim '" + claim +
+                            "': not a claim id (ids match [a-z0-9-]+ and name " +
+                            paths.claims.string() + "/<id>.json; `claimcheck list` lists them)");
+  }
+  if (fs::is_directory(file)) {
+    throw claims::SpecError(file.string() +
+                            ": is a directory, not a claim spec; move it out of --claims-dir");
+  }
+  if (!fs::exists(file)) {
+    std::vector<std::string> ids;
+    for (const auto& entry : fs::directory_iterator(paths.claims)) {
+      if (entry.path().extension() == ".json") ids.push_back(entry.path().stem().string());
+    }
+    std::sort(ids.begin(), ids.end());
+    std::string known;
+    for (const auto& id : ids)
+      known += (known.empty() ? "" : ", ") + id;
+    throw claims::SpecError(file.string() + ": cannot open the claim spec: no claim '" + claim +
+                            "' in " + paths.claims.string() +
+                            " (claims there: " + (known.empty() ? "none" : known) + ")");
+  }
+}
+
+// A directory option (--store, --report-dir) must not name a file: the runs or reports could
+// not be written there, so say it before anything is trained.
+void check_dir_option(const std::string& option, const fs::path& dir) {
+  if (!dir.empty() && fs::exists(dir) && !fs::is_directory(dir)) {
+    throw std::invalid_argument(option + " " + dir.string() +
+                                ": is a file, not a directory; give a directory (created when "
+                                "missing)");
+  }
 }
 
 }  // namespace
@@ -146,7 +236,9 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   } catch (const CLI::ParseError& e) {
     const std::string command =
         app.get_subcommands().empty() ? "" : app.get_subcommands().front()->get_name();
-    err << "claimcheck: " << e.what() << "\nusage: " << usage_line(command) << "\n";
+    const std::string hint = parse_error_hint(args, command);
+    err << "claimcheck: " << e.what() << (hint.empty() ? "" : "\nclaimcheck: " + hint)
+        << "\nusage: " << usage_line(command) << "\n";
     return kExitUsage;
   }
 
@@ -154,6 +246,16 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     const std::string command = app.get_subcommands().front()->get_name();
     paths.store = store;
     paths.report_dir = report_dir;
+    if (command == "run" || command == "analyze" || command == "bless") {
+      check_dir_option("--store", paths.store);
+      check_dir_option("--report-dir", paths.report_dir);
+      if (!opt.claim.empty()) check_claim_arg(paths, opt.claim);
+    }
+    if (command == "report") {
+      check_dir_option("--report-dir", report_report_dir);
+      for (const auto& id : report_options.claims)
+        check_claim_arg(paths, id);
+    }
     if (command == "env") return print_env(out);
     if (command == "list") return command_list(paths, out);
     if (command == "run") {

@@ -10,6 +10,7 @@
 #include "harness/claims/baseline.h"
 #include "harness/claims/planner.h"
 #include "harness/claims/run_store.h"
+#include "harness/claims/sequential_design.h"
 #include "harness/claims/spec.h"
 #include "harness/cli/claim_outcome.h"
 #include "harness/cli/cli.h"
@@ -59,6 +60,27 @@ int command_list(const Paths& paths, std::ostream& out) {
   return kExitOk;
 }
 
+namespace {
+
+// A stored run whose artifact is missing or damaged is trained again (nothing else is).
+void mark_damaged_artifacts(const Paths& paths, const claims::ClaimSpec& spec,
+                            const std::string& profile, const std::vector<claims::RunSpec>& runs,
+                            const claims::RunStore& store, train::ExecuteOptions& exec,
+                            std::ostream& err) {
+  const auto load = prediction_loader(paths, spec.id, profile);
+  for (const auto& run : runs) {
+    if (run.run.training.predictions == 0 || !store.contains(run.key())) continue;
+    try {
+      load(run, store.at(run.key()));
+    } catch (const claims::ArtifactError& e) {
+      err << "warning: " << e.what() << "; training it again\n";
+      exec.retrain.insert(run.key());
+    }
+  }
+}
+
+}  // namespace
+
 int command_run(const Paths& paths, const RunOptions& options, std::ostream& out,
                 std::ostream& err) {
   std::vector<claims::ClaimSpec> specs;
@@ -85,29 +107,53 @@ int command_run(const Paths& paths, const RunOptions& options, std::ostream& out
     }
     const torch::Device device = env::select_device(choice);
     const std::string device_type = device.is_cuda() ? "cuda" : "cpu";
-    const auto runs = claims::plan(spec, options.profile, device_type, options.seeds, shard);
+    if (profile.sequential && options.seeds > 0) {
+      throw std::invalid_argument("--seeds: profile " + options.profile + " of " + spec.id +
+                                  " is sequential (its seeds follow from its stopping rule); "
+                                  "drop --seeds");
+    }
     // One writer per store for the whole run: a second `run` on it stops here, naming us.
     const claims::StoreWriterLock writer(store_file(paths, spec.id));
     claims::RunStore store(store_file(paths, spec.id));
     warn_store(store, err);
-    err << fmt::format("{} ({}): {} runs on {}, store {}\n", spec.id, options.profile, runs.size(),
-                       device_type, store.file().string());
     train::ExecuteOptions exec;
     exec.device = device;
     exec.progress = &err;
     exec.stop = interrupt_flag();
-    // A stored run whose artifact is missing or damaged is trained again (nothing else is).
-    const auto load = prediction_loader(paths, spec.id, options.profile);
-    for (const auto& run : runs) {
-      if (run.run.training.predictions == 0 || !store.contains(run.key())) continue;
-      try {
-        load(run, store.at(run.key()));
-      } catch (const claims::ArtifactError& e) {
-        err << "warning: " << e.what() << "; training it again\n";
-        exec.retrain.insert(run.key());
+    // A sequential profile trains in rounds until its stopping rule is done; a shard of one
+    // trains the fixed budget (max_seeds), and the merged report applies the rule.
+    const bool rounds = profile.sequential.has_value() && shard.count == 1;
+    std::vector<claims::RunSpec> runs =
+        rounds
+            ? claims::sequential_state(spec, options.profile, device_type, by_key(store.records()))
+                  .runs
+            : claims::plan(spec, options.profile, device_type,
+                           profile.sequential ? profile.sequential->max_seeds : options.seeds,
+                           shard);
+    err << fmt::format("{} ({}): {} runs on {}{}, store {}\n", spec.id, options.profile,
+                       runs.size(), device_type, rounds ? " in the first round" : "",
+                       store.file().string());
+    mark_damaged_artifacts(paths, spec, options.profile, runs, store, exec, err);
+    train::ExecuteSummary summary = train::execute_runs(runs, store, exec);
+    while (rounds && !summary.interrupted) {
+      const claims::SequentialState state =
+          claims::sequential_state(spec, options.profile, device_type, by_key(store.records()));
+      runs = state.runs;
+      if (state.complete) break;
+      err << fmt::format("{} ({}): sequential round at {} seeds ({} runs in all so far)\n", spec.id,
+                         options.profile, state.round_seeds, runs.size());
+      const train::ExecuteSummary round = train::execute_runs(runs, store, exec);
+      if (round.trained == 0 && !round.interrupted) {
+        throw std::logic_error("sequential design made no progress at " +
+                               std::to_string(state.round_seeds) + " seeds");
       }
+      summary.trained += round.trained;
+      summary.diverged += round.diverged;
+      summary.wall_seconds += round.wall_seconds;
+      summary.interrupted = round.interrupted;
     }
-    const train::ExecuteSummary summary = train::execute_runs(runs, store, exec);
+    summary.total = runs.size();
+    if (rounds) summary.cached = runs.size() - summary.trained;
     if (summary.interrupted) {
       err << fmt::format(
           "interrupted: {} of {} runs of {} ({}) are kept in {} ({} trained now); run the same "

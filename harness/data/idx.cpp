@@ -15,12 +15,21 @@ namespace {
 
 constexpr std::uint8_t kUbyteType = 0x08;  // IDX type code for unsigned byte
 
+// Every defect of a data file has the same fix: fetch it again. Said once here, so that no
+// message names a problem without it.
 [[noreturn]] void fail(const fs::path& file, const std::string& what) {
-  throw std::runtime_error(file.string() + ": " + what);
+  const bool says_fix = what.find("re-download") != std::string::npos ||
+                        what.find("ci/setup.sh") != std::string::npos;
+  throw std::runtime_error(file.string() + ": " + what +
+                           (says_fix ? ""
+                                     : "; re-download it (`bash ci/setup.sh` fetches and "
+                                       "verifies the data sets)"));
 }
 
 // Reads the whole file, inflating it when it starts with the gzip magic bytes 1f 8b.
 std::vector<std::uint8_t> read_all(const fs::path& file) {
+  // A directory opens as a stream and then fails to read with a message that names no file.
+  if (fs::is_directory(file)) fail(file, "is a directory, not an IDX file");
   std::ifstream in(file, std::ios::binary);
   if (!in) fail(file, "cannot open (does it exist and is it readable?)");
   std::vector<std::uint8_t> raw((std::istreambuf_iterator<char>(in)),

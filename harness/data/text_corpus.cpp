@@ -33,6 +33,12 @@ TextCorpus::TextCorpus(std::string text, double train_fraction) {
 }
 
 TextCorpus TextCorpus::from_file(const std::filesystem::path& file, double train_fraction) {
+  if (std::filesystem::is_directory(file)) {
+    // It opens as a stream and reads as empty: say what it is instead of "only 0 bytes".
+    throw std::runtime_error(file.string() +
+                             ": is a directory, not a text corpus; give a text file (or run "
+                             "`bash ci/setup.sh` for tinyshakespeare/input.txt)");
+  }
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     throw std::runtime_error(file.string() +
@@ -44,7 +50,8 @@ TextCorpus TextCorpus::from_file(const std::filesystem::path& file, double train
   std::string text = buffer.str();
   if (text.size() < 1000) {
     throw std::runtime_error(file.string() + ": only " + std::to_string(text.size()) +
-                             " bytes; a corpus needs at least 1,000 characters");
+                             " bytes; a corpus needs at least 1,000 characters (re-run `bash "
+                             "ci/setup.sh` to restore a data set, or give a longer text file)");
   }
   return TextCorpus(std::move(text), train_fraction);
 }

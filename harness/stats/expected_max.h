@@ -18,10 +18,12 @@ namespace claimcheck::stats {
 /// Which estimator of E[max of k trials].
 enum class ExpectedMaxEstimator { kDodge, kTang };
 
-/// Dodge et al. (2019): sum_i v_(i) [(i/N)^k - ((i-1)/N)^k] over sorted values; 1 <= k <= N.
+/// Dodge et al. (2019): sum_i v_(i) [(i/N)^k - ((i-1)/N)^k] over sorted values; 1 <= k <= N
+/// (else throws); constant values give that value.
 double expected_max_dodge(const std::vector<double>& values, int k);
 
-/// Tang et al. (2020), unbiased: sum_{j=k..N} v_(j) C(j-1, k-1) / C(N, k); 1 <= k <= N.
+/// Tang et al. (2020), unbiased: sum_{j=k..N} v_(j) C(j-1, k-1) / C(N, k); 1 <= k <= N (else
+/// throws); constant values give that value.
 double expected_max_tang(const std::vector<double>& values, int k);
 
 /// Bootstrap CI (over trials) of the chosen estimator. BCa's jackknife needs k < N; at k == N

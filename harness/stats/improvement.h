@@ -21,18 +21,21 @@ struct ImprovementResult {
   bool meaningful;     ///< Bouthillier et al.: probability >= 0.75 and ci.lo > 0.5
 };
 
-/// Paired win rate (1/n) sum S(a_i, b_i), S = 1, 1/2, 0 for >, =, < (ties count 1/2).
+/// Paired win rate (1/n) sum S(a_i, b_i), S = 1, 1/2, 0 for >, =, < (ties count 1/2); identical
+/// arms give 1/2; empty, non-finite or unequal-length input throws.
 double paired_win_rate(const std::vector<double>& a, const std::vector<double>& b);
 
-/// Mann-Whitney probability U / (n_a n_b) with ties counted 1/2.
+/// Mann-Whitney probability U / (n_a n_b) with ties counted 1/2; empty or non-finite throws.
 double mann_whitney_probability(const std::vector<double>& a, const std::vector<double>& b);
 
-/// Paired win rate with a paired bootstrap CI (indices resampled jointly).
+/// Paired win rate with a paired bootstrap CI (indices resampled jointly); constant arms give a
+/// degenerate point CI, never meaningful.
 ImprovementResult paired_probability_of_improvement(const std::vector<double>& a,
                                                     const std::vector<double>& b,
                                                     const BootstrapOptions& opt = {});
 
-/// Mann-Whitney P(A > B) with a two-sample bootstrap CI (arms resampled independently).
+/// Mann-Whitney P(A > B) with a two-sample bootstrap CI (arms resampled independently); BCa
+/// needs >= 2 values per arm.
 ImprovementResult probability_of_improvement(const std::vector<double>& a,
                                              const std::vector<double>& b,
                                              const BootstrapOptions& opt = {});

@@ -12,10 +12,12 @@
 
 namespace claimcheck::stats {
 
-/// Holm: sorted ascending, p~_(i) = max_{j<=i} min(1, (m - j + 1) p_(j)); p in [0, 1].
+/// Holm: sorted ascending, p~_(i) = max_{j<=i} min(1, (m - j + 1) p_(j)); p in [0, 1] (NaN
+/// throws); empty in, empty out.
 std::vector<double> holm(const std::vector<double>& p);
 
-/// Benjamini-Hochberg: sorted ascending, p~_(i) = min_{j>=i} min(1, m p_(j) / j); p in [0, 1].
+/// Benjamini-Hochberg: sorted ascending, p~_(i) = min_{j>=i} min(1, m p_(j) / j); p in [0, 1]
+/// (NaN throws); empty in, empty out.
 std::vector<double> benjamini_hochberg(const std::vector<double>& p);
 
 }  // namespace claimcheck::stats

@@ -32,17 +32,19 @@ struct PdJackknifeCi {
 };
 
 /// Jackknife CI (Efron & Tibshirani 1993, eq. 11.5) leaving out one model, and with it its
-/// M - 1 pairs, at a time; needs M >= 3.
+/// M - 1 pairs, at a time; needs M >= 3; identical models give the point 0 with SE 0.
 PdJackknifeCi pd_jackknife_ci(const PairwiseDifferences& pd, double confidence = 0.95);
 
 /// Bootstrap CI of the mean PD: resample M models with replacement and average the pairs of
 /// resampled positions that hold distinct models (a model is never paired with itself; a
-/// resample of one model only is redrawn). BCa uses the leave-one-model-out jackknife; M >= 3.
+/// resample of one model only is redrawn). BCa uses the leave-one-model-out jackknife; M >= 3;
+/// identical models give a degenerate point interval.
 BootstrapCi pd_bootstrap_ci(const PairwiseDifferences& pd, const BootstrapOptions& opt = {});
 
 /// Seed-level permutation test of mean PD(group A) - mean PD(group B) on the pooled matrix whose
 /// first `models_a` models form group A (each group >= 2 models): model labels are permuted
 /// between groups; exact over all C(M, models_a) splits when that is <= max(8192, resamples).
+/// Identical models: every split ties, p = 1.
 PermutationResult pd_permutation_test(const PairwiseDifferences& pooled, std::size_t models_a,
                                       const PermutationOptions& opt = {});
 

@@ -38,7 +38,8 @@ struct PermutationResult {
 inline constexpr long long kExactArrangements = 8192;
 
 /// Paired sign-flip test of mean(a - b): exact when 2^n <= max(8192, resamples), else B random
-/// sign vectors (bits of Rng::next_u64, lowest first, one word per 64 differences).
+/// sign vectors (bits of Rng::next_u64, lowest first, one word per 64 differences). All
+/// differences 0: p = 1; NaN, overflow (sum |a - b| beyond double) or unequal lengths throw.
 PermutationResult paired_permutation_test(const std::vector<double>& a,
                                           const std::vector<double>& b,
                                           const PermutationOptions& opt = {});
@@ -46,7 +47,8 @@ PermutationResult paired_permutation_test(const std::vector<double>& a,
 /// Paired swap test of any statistic stat(a, b): under H0 the two values of each pair are
 /// exchangeable, so each pair is swapped or not. Exact over all 2^n swap patterns when
 /// 2^n <= max(8192, resamples); else B random patterns (one Rng::uniform_int(2) per pair, in
-/// order). For stat = mean(a) − mean(b) this is the sign-flip test above.
+/// order). For stat = mean(a) − mean(b) this is the sign-flip test above. A constant statistic
+/// gives p = 1; a NaN or infinite statistic on any arrangement throws.
 PermutationResult paired_swap_permutation_test(const std::vector<double>& a,
                                                const std::vector<double>& b,
                                                const PairedStatistic& stat,

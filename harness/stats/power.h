@@ -39,10 +39,12 @@ struct BudgetCheck {
   bool underpowered;                 ///< power < target: report "underpowered", never a pass
 };
 
-/// Seeds needed to detect a paired mean difference `effect` (!= 0) with difference sd `sd` > 0.
+/// Seeds needed to detect a paired mean difference `effect` (!= 0) with difference sd `sd` > 0;
+/// effect 0 or sd 0 throws (no finite design), as do > 1e9 seeds.
 SeedsNeeded seeds_needed(double effect, double sd, const PowerOptions& opt = {});
 
-/// Power of a paired design with `seeds` >= 2 to detect `margin` (!= 0) at difference sd `sd`.
+/// Power of a paired design with `seeds` >= 2 to detect `margin` (!= 0) at difference sd `sd`
+/// (> 0); margin 0 or sd 0 throws.
 BudgetCheck check_budget(int seeds, double margin, double sd, const PowerOptions& opt = {});
 
 }  // namespace claimcheck::stats

@@ -38,12 +38,13 @@ std::string to_string(PdMeasure measure);
 /// Inverse of to_string(PdMeasure); throws std::invalid_argument listing the valid names.
 PdMeasure pd_measure_from_string(const std::string& name);
 
-/// PD of one model pair; `labels` (one per row, in [0, cols)) is needed for kTrueLabel only.
+/// PD of one model pair; `labels` (one per row, in [0, cols)) is needed for kTrueLabel only;
+/// identical models give 0; bad shapes, NaN or out-of-range probabilities throw.
 double prediction_difference(const ProbMatrix& p1, const ProbMatrix& p2, PdMeasure measure,
                              const std::vector<std::int64_t>& labels = {});
 
 /// Relative PD of scalar probabilities: (1/N) sum_k |p1 - p2| / ((p1 + p2) / 2), a term with
-/// p1 = p2 = 0 counting 0.
+/// p1 = p2 = 0 counting 0 (so identical inputs give 0); NaN or values outside [0, 1] throw.
 double relative_prediction_difference(const std::vector<double>& p1, const std::vector<double>& p2);
 
 /// Symmetric M x M matrix of a PD between every pair of models (zero diagonal).
@@ -62,7 +63,8 @@ PairwiseDifferences pairwise_prediction_differences(const std::vector<ProbMatrix
 /// All pairwise relative PDs between models' scalar probabilities (>= 2 models, same length).
 PairwiseDifferences pairwise_relative_differences(const std::vector<std::vector<double>>& probs);
 
-/// Mean PD over all M(M-1)/2 model pairs (checks the matrix: square, symmetric, finite).
+/// Mean PD over all M(M-1)/2 model pairs (checks the matrix: M >= 2, M x M without size_t
+/// overflow, symmetric, finite, a finite sum; else throws).
 double mean_over_pairs(const PairwiseDifferences& pd);
 
 }  // namespace claimcheck::stats

@@ -44,11 +44,12 @@ struct ConfidenceSequenceStep {
 /// Empirical-Bernstein confidence sequence for the mean of paired differences in [-c, c].
 class EmpiricalBernsteinCs {
  public:
-  /// Validates the options (c > 0, alpha in (0, 1), margin as decide() requires).
+  /// Validates the options (0 < c, 2c finite, alpha in (0, 1), margin as decide() requires).
   explicit EmpiricalBernsteinCs(const ConfidenceSequenceOptions& opt = {});
-  /// Adds one paired difference (treatment - control) in [-c, c] and returns the new state.
+  /// Adds one paired difference (treatment - control) in [-c, c] and returns the new state;
+  /// NaN, inf or a value outside [-c, c] throws.
   ConfidenceSequenceStep add(double difference);
-  /// Adds a round of differences, then returns the state after the whole round.
+  /// Adds a round of differences (non-empty, else throws), then returns the state after it.
   ConfidenceSequenceStep add_round(const std::vector<double>& differences);
   /// The current state (before any data: the whole range [-c, c], continue).
   ConfidenceSequenceStep state() const;
@@ -85,11 +86,13 @@ struct SprtStep {
 /// Wald's sequential probability ratio test on paired wins.
 class Sprt {
  public:
-  /// Validates the options (0 < p0 < p1 < 1, alpha and beta in (0, 1), alpha + beta < 1).
+  /// Validates the options (0 < p0 < p1 < 1, alpha and beta in (0, 1), alpha + beta < 1, and
+  /// thresholds and log ratios finite: denormal p0 or alpha throw).
   explicit Sprt(const SprtOptions& opt = {});
-  /// Adds one paired difference (treatment - control) and returns the new state.
+  /// Adds one paired difference (treatment - control) and returns the new state; a tie (0)
+  /// moves nothing, NaN or inf throws.
   SprtStep add(double difference);
-  /// Adds a round of differences, then returns the state after the whole round.
+  /// Adds a round of differences (non-empty, else throws), then returns the state after it.
   SprtStep add_round(const std::vector<double>& differences);
   /// The current state.
   SprtStep state() const;

@@ -30,7 +30,8 @@ struct Interval {
 /// (equivalence: > 0). With d = kGreater (kLess mirrors the interval to [-hi, -lo]):
 /// superiority: supported lo > m, refuted hi < m; non-inferiority: supported lo > -m, refuted
 /// hi < -m; equivalence: supported -m < lo and hi < m, refuted lo > m or hi < -m;
-/// otherwise inconclusive.
+/// otherwise inconclusive. A point interval (lo == hi) is decided by the same rule; a NaN end,
+/// lo > hi or a bad margin throws.
 Verdict decide(const Interval& ci, HypothesisKind kind, Direction direction, double margin);
 
 /// "supported", "refuted" or "inconclusive".
