@@ -247,3 +247,64 @@ TEST(ReadBaseline, CorruptOrMissingFileNamesIt) {
 
 }  // namespace
 }  // namespace claimcheck::claims
+
+namespace claimcheck::claims {
+namespace {
+
+// Strict reading: every defect of a baseline is an error naming the file and the key path and
+// how to restore it, never a pass by accident or a raw JSON-library message.
+TEST(ReadBaseline, DefectsAreNamedByFileAndKey) {
+  const fs::path dir = test::scratch_dir("baseline_strict");
+  const json good = test::synthetic_analysis();
+  struct Case {
+    const char* name;
+    std::function<void(json&)> edit;
+    std::string fragment;
+  };
+  const std::vector<Case> cases = {
+      {"CapitalisedVerdict", [](json& b) { b["hypotheses"][0]["verdict"] = "Supported"; },
+       "hypotheses[0].verdict: unknown verdict 'Supported'"},
+      {"MaybeCiVerdict", [](json& b) { b["hypotheses"][1]["ci_verdict"] = "maybe"; },
+       "hypotheses[1].ci_verdict: unknown verdict 'maybe'"},
+      {"EstimateAsString", [](json& b) { b["hypotheses"][0]["estimate"] = "0.05"; },
+       "hypotheses[0].estimate: must be a finite number"},
+      {"MissingCi", [](json& b) { b["hypotheses"][0].erase("ci"); }, "hypotheses[0].ci: missing"},
+      {"LoAboveHi", [](json& b) { b["hypotheses"][0]["ci"]["lo"] = 9.0; },
+       "hypotheses[0].ci: lo > hi"},
+      {"UnitsWithNull", [](json& b) { b["hypotheses"][0]["terms"][1]["units"][0] = nullptr; },
+       "hypotheses[0].terms[1].units: holds a non-number"},
+      {"OldFormat", [](json& b) { b["format"] = 1; }, "format: is 1, this claimcheck reads format"},
+      {"NoFormat", [](json& b) { b.erase("format"); }, "format: missing"},
+      {"HypothesesNotArray", [](json& b) { b["hypotheses"] = json::object(); },
+       "hypotheses: must be an array"},
+      {"NotAnObject", [](json& b) { b = json::array(); }, "the baseline: must be a JSON object"},
+  };
+  for (const Case& c : cases) {
+    json b = good;
+    c.edit(b);
+    const fs::path file = dir / (std::string(c.name) + ".json");
+    test::write_json(file, b);
+    EXPECT_TRUE(test::ThrowsWith<std::runtime_error>([&] { read_baseline(file); },
+                                                     {file.string(), c.fragment, "re-bless"}))
+        << c.name;
+  }
+}
+
+TEST(CompareWithBaseline, StandardErrorsComeFromEachIntervalsOwnLevel) {
+  // The same interval read as a 99% CI implies a smaller standard error than as a 95% one
+  // (z 2.576 vs 1.960), so the same move is further out in z.
+  const json a = synthetic_analysis();
+  json moved = a;
+  json& h = hypothesis(moved, "geglu-more-accurate");
+  h["estimate"] = h["estimate"].get<double>() + 0.002;
+  const double z95 = compare_with_baseline(moved, a).hypotheses[0].z;
+  json a99 = a;
+  json moved99 = moved;
+  hypothesis(a99, "geglu-more-accurate")["ci"]["confidence"] = 0.99;
+  hypothesis(moved99, "geglu-more-accurate")["ci"]["confidence"] = 0.99;
+  const double z99 = compare_with_baseline(moved99, a99).hypotheses[0].z;
+  EXPECT_NEAR(z99 / z95, 2.5758293035489 / 1.9599639845401, 1e-9);
+}
+
+}  // namespace
+}  // namespace claimcheck::claims
