@@ -76,6 +76,27 @@ class CharLm final : public Task {
                                   "' is not a text data set (valid: tinyshakespeare; or give "
                                   "\"path\")");
     }
+    if (!task.path.empty()) {
+      // The file is read at validation (its vocabulary sizes the models), so check it here,
+      // where the error can name task.path rather than the first arm.
+      std::error_code ec;
+      const std::filesystem::path file(task.path);
+      if (!std::filesystem::is_regular_file(file, ec)) {
+        throw std::invalid_argument(
+            "path: '" + task.path + "' " +
+            (std::filesystem::exists(file, ec) ? "is not a regular file (a directory?)"
+                                               : "does not exist") +
+            "; give a text file (relative paths are taken from the working directory)");
+      }
+      const auto size = std::filesystem::file_size(file, ec);
+      if (ec || size < data::kMinCorpusBytes) {
+        throw std::invalid_argument(
+            "path: '" + task.path + "' " +
+            (ec ? "cannot be read (" + ec.message() + ")"
+                : "has only " + std::to_string(size) + " bytes") +
+            "; a char-lm corpus needs at least 1,000 characters to train and evaluate on");
+      }
+    }
   }
 
   void validate_training(const TrainingSpec& training) const override {
@@ -122,8 +143,7 @@ class CharLm final : public Task {
     loop.eval_windows = t.eval_windows;
     loop.predictions = t.predictions;
     loop.stop = context.stop;
-    RunOutput out =
-        train_lm(*model, *optimizer, *corpus, loop, config.data_seed, context.device);
+    RunOutput out = train_lm(*model, *optimizer, *corpus, loop, config.data_seed, context.device);
     out.parameters = models::parameter_count(*model);
     return out;
   }

@@ -6,7 +6,10 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "harness/env/generator.h"
+#include "harness/train/optim/optimizer.h"
 #include "harness/train/row_gather.h"
+#include "models/registry.h"
 
 namespace claimcheck::train {
 namespace {
@@ -30,7 +33,7 @@ std::vector<double> lrs_of(const std::vector<ClassifierMember>& members) {
 
 std::string classifier_group_key(const RunConfig& config, torch::Device device) {
   if (!device.is_cpu() || !models::FfnEnsemble::supports(config.model.type) ||
-      config.training.optimizer.type != "adam" || !ensemble_adam_is_exact()) {
+      config.training.optimizer.type != "adam" || !classifier_ensemble_is_exact()) {
     return "";
   }
   nlohmann::json training = to_json(config.training);
@@ -130,6 +133,62 @@ std::map<std::string, double> ClassifierEnsemble::metrics(std::int64_t m, double
   models::Model& model = *members_[m].model;
   ensemble_.copy_member(m, model);
   return classifier_metrics(model, data_, final_train_loss);
+}
+
+namespace {
+
+bool same_output(const RunOutput& a, const RunOutput& b) {
+  if (a.steps != b.steps || a.diverged != b.diverged || a.metrics.size() != b.metrics.size()) {
+    return false;
+  }
+  for (const auto& [name, value] : a.metrics) {
+    const double other = b.metrics.at(name);
+    if (!(std::isnan(value) ? std::isnan(other) : value == other)) return false;
+  }
+  return true;
+}
+
+// Two members trained alone and as a group, both FFN types, one width above and one below the
+// bmm threshold, batch 8 over 24 synthetic byte images (three steps per epoch, ten steps).
+bool probe_groups() {
+  torch::AutoGradMode autograd(/*enabled=*/true);  // the standalone side needs backward()
+  at::Generator g = env::cpu_generator(20240612);
+  auto images = [&](std::int64_t n) {
+    return torch::randint(256, {n, 784}, g, torch::kInt64)
+        .to(torch::kUInt8)
+        .to(torch::kFloat32)
+        .div_(255.0);
+  };
+  const ClassifierData data{images(24), torch::randint(10, {24}, g, torch::kInt64), images(8),
+                            torch::randint(10, {8}, g, torch::kInt64)};
+  const ClassifierLoop loop{/*batch=*/8, /*epochs=*/0, /*steps=*/10};
+  for (const std::string type : {"ffn-relu", "ffn-geglu"}) {
+    for (const std::int64_t hidden : {8, 2}) {
+      auto member = [&](std::uint64_t i) {
+        at::Generator init = env::cpu_generator(i);
+        return ClassifierMember{models::make_model(type, {{"hidden", hidden}}, {784, 10}, init),
+                                i == 1 ? 1e-2 : 1e-3, 100 + i};
+      };
+      const std::vector<RunOutput> grouped = train_classifier_group(
+          type, {member(1), member(2)}, {}, data, loop, training_bytes(data));
+      for (std::uint64_t i = 1; i <= 2; ++i) {
+        const ClassifierMember alone = member(i);
+        auto optimizer = optim::make_optimizer({"adam", nlohmann::json::object()}, alone.lr,
+                                               alone.model->parameter_groups(), g);
+        const RunOutput out =
+            train_classifier(*alone.model, *optimizer, data, loop, alone.data_seed);
+        if (!same_output(out, grouped[i - 1])) return false;
+      }
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool classifier_ensemble_is_exact() {
+  static const bool exact = ensemble_adam_is_exact() && probe_groups();
+  return exact;
 }
 
 std::vector<RunOutput> train_classifier_group(

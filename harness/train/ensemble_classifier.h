@@ -34,8 +34,13 @@ struct ClassifierMember {
 
 /// The group key of an image-classification run: the model, task and training block without
 /// the learning rate; empty (train alone) off the CPU, for models without a batched variant,
-/// for optimizers other than "adam", and when ensemble_adam_is_exact() is false.
+/// for optimizers other than "adam", and when classifier_ensemble_is_exact() is false.
 std::string classifier_group_key(const RunConfig& config, torch::Device device);
+
+/// True when, in this process, groups reproduce training alone bit for bit: EnsembleAdam's probe
+/// and a short run of two members of each FFN type, above and below the bmm threshold, trained
+/// alone and as a group (probed once, ~20 ms). When false, every run trains alone.
+bool classifier_ensemble_is_exact();
 
 /// The training images as bytes (uint8) when data.train_x == float(bytes) / 255 exactly, as the
 /// IDX reader makes them (row_gather.h); undefined otherwise or off the CPU. ~0.3 s for MNIST.

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <mutex>
 #include <ostream>
+#include <set>
 #include <thread>
 
 #include "harness/claims/artifacts.h"
@@ -106,23 +107,26 @@ ExecuteSummary execute_runs(const std::vector<claims::RunSpec>& runs, claims::Ru
     *options.progress << fmt::format("{} of {} runs already in {}: not retrained\n", summary.cached,
                                      summary.total, store.file().string());
   }
-  // Groups come from the whole plan; a group with any run missing from the store trains whole.
-  std::vector<RunGroup> todo;
-  std::size_t to_store = 0;
-  for (auto& group : group_runs(runs, options.device, options.max_group)) {
-    const auto missing = std::count_if(group.runs.begin(), group.runs.end(),
-                                       [&](const auto* r) { return !stored(r->key()); });
-    if (missing == 0) continue;
-    to_store += static_cast<std::size_t>(missing);
-    todo.push_back(std::move(group));
+  // The runs to train (plan order, each key once), grouped among themselves. A run's numbers do
+  // not depend on its group (run_groups.h), so resuming or adding sequential rounds trains only
+  // what is missing.
+  std::vector<claims::RunSpec> missing;
+  std::set<std::string> keys;
+  for (const auto& run : runs) {
+    if (!stored(run.key()) && keys.insert(run.key()).second) missing.push_back(run);
   }
+  std::vector<RunGroup> todo = group_runs(missing, options.device, options.max_group);
+  const std::size_t to_store = missing.size();
   if (todo.empty()) return summary;
-  // Longest first (LPT): the last group to finish is a short one.
-  std::stable_sort(todo.begin(), todo.end(),
-                   [](const RunGroup& a, const RunGroup& b) { return a.cost > b.cost; });
+  // Wave by wave (replicate-major, so an interruption leaves complete replicates: run_groups.h),
+  // longest first within a wave (LPT: the last group to finish is a short one).
+  std::stable_sort(todo.begin(), todo.end(), [](const RunGroup& a, const RunGroup& b) {
+    return a.wave != b.wave ? a.wave < b.wave : a.cost > b.cost;
+  });
 
   const nlohmann::json fingerprint = env::fingerprint();
-  DataCache cache;
+  // Data sets load once per process: a sequential design calls this once per round.
+  static DataCache cache;
   int workers = options.workers > 0
                     ? options.workers
                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

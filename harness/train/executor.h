@@ -1,14 +1,15 @@
 // The executor: trains the planned runs that are not yet in the store and appends each result
 // as it finishes. The only place that knows how runs are scheduled. Runs that their task can
 // train as one batched model (Task::group_key; today the claim-1 FFNs on the CPU) are grouped
-// into ensembles of up to group_cap(batch) runs (run_groups.h: a fixed function of the plan); a
-// group with any run missing from the store trains whole and appends the missing runs. Every other
-// run is a group of one. What a run does is its task's business (harness/train/task.h); every run
-// gets its own generators seeded from the plan, and a group member's numbers are bit for bit
-// those of training it alone, so no number depends on the workers or the group beside it.
+// into ensembles of up to group_cap(batch) runs (run_groups.h); only runs missing from the store
+// are trained, grouped among themselves. Every other run is a group of one. What a run does is
+// its task's business (harness/train/task.h); every run gets its own generators seeded from the
+// plan, and a group member's numbers are bit for bit those of training it alone, so no number
+// depends on the workers or the group beside it.
 //
 // Thread rule (CPU): `workers` groups train at once (default: one per hardware thread), each
-// with one LibTorch intra-op thread, the largest estimated cost first. Measured on the 2-core
+// with one LibTorch intra-op thread, wave by wave (run_groups.h), the largest estimated cost
+// first within a wave. Measured on the 2-core
 // machine (bench/ensemble_bench.cpp BM_TwoGroups: two groups of 30 GeGLU(8) at batch 8): two
 // groups side by side with one thread each take as long as one group alone (0.74 s vs 0.73 s per
 // pair when one core was free, i.e. 2x the throughput); one group at a time with two intra-op

@@ -18,6 +18,15 @@
 namespace claimcheck::train {
 namespace {
 
+// The data set through the process's cache, keyed by its directory (CLAIMCHECK_DATA may differ
+// between executions of one process) and device.
+std::shared_ptr<const ClassifierData> cached_data(const std::string& dataset,
+                                                  const RunContext& context) {
+  return context.cache->get<ClassifierData>(
+      "idx:" + env::require_dataset(dataset).string() + ":" + context.device.str(),
+      [&] { return load_classifier_data(dataset, context.device); });
+}
+
 class ImageClassification final : public Task {
  public:
   std::string name() const override { return "image-classification"; }
@@ -60,9 +69,7 @@ class ImageClassification final : public Task {
   }
 
   RunOutput run(const RunConfig& config, RunContext& context) const override {
-    const auto data = context.cache->get<ClassifierData>(
-        "idx:" + config.task.dataset + ":" + context.device.str(),
-        [&] { return load_classifier_data(config.task.dataset, context.device); });
+    const auto data = cached_data(config.task.dataset, context);
     const auto model = models::make_model(config.model.type, config.model.options,
                                           dims(config.task, config.training), context.init);
     model->to(context.device);
@@ -84,9 +91,7 @@ class ImageClassification final : public Task {
   std::vector<RunOutput> run_group(const std::vector<RunConfig>& configs,
                                    std::vector<RunContext>& contexts) const override {
     const RunConfig& first = configs.front();
-    const auto data = contexts.front().cache->get<ClassifierData>(
-        "idx:" + first.task.dataset + ":" + contexts.front().device.str(),
-        [&] { return load_classifier_data(first.task.dataset, contexts.front().device); });
+    const auto data = cached_data(first.task.dataset, contexts.front());
     std::vector<ClassifierMember> members;
     for (std::size_t i = 0; i < configs.size(); ++i) {
       // The standalone model, its weights drawn from the run's own generator as in run().
@@ -95,11 +100,16 @@ class ImageClassification final : public Task {
                               dims(configs[i].task, configs[i].training), contexts[i].init),
            configs[i].training.lr, configs[i].data_seed});
     }
+    // The images as bytes for the cheaper gather (row_gather.h), once per process and data set.
+    const auto bytes = contexts.front().cache->get<torch::Tensor>(
+        "idx-bytes:" + env::require_dataset(first.task.dataset).string(),
+        [&] { return training_bytes(*data); });
     const std::int64_t parameters = models::parameter_count(*members.front().model);
     std::vector<RunOutput> out = train_classifier_group(
         first.model.type, std::move(members),
         optim::read_adam_options(first.training.optimizer.options), *data,
-        {first.training.batch, first.training.epochs, first.training.steps, contexts.front().stop});
+        {first.training.batch, first.training.epochs, first.training.steps, contexts.front().stop},
+        *bytes);
     for (auto& o : out)
       o.parameters = parameters;
     return out;

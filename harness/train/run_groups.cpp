@@ -63,10 +63,15 @@ std::vector<RunGroup> group_runs(const std::vector<claims::RunSpec>& runs, torch
                     bucket.begin() + static_cast<std::ptrdiff_t>(begin + size));
       for (const auto* r : g.runs)
         g.cost += estimated_cost(*r);
+      g.wave = p;
       groups.push_back(std::move(g));
       begin += size;
     }
   }
+  // Buckets were appended in the order of their first run and each bucket's groups in plan
+  // order, so a stable sort by wave lists groups by wave, then by first run.
+  std::stable_sort(groups.begin(), groups.end(),
+                   [](const RunGroup& a, const RunGroup& b) { return a.wave < b.wave; });
   return groups;
 }
 

@@ -1,10 +1,15 @@
-// How the executor groups a plan's runs into ensembles (runs trained as one batched model,
-// task.h: Task::group_key): runs whose task gives them the same non-empty key, taken in plan
-// order and split into contiguous groups of near-equal size, at most group_cap(batch) each. The
-// groups are a function of the plan alone, never of what the store already holds, so a resumed
-// execution retrains whole groups (and appends only the missing runs) exactly as an uninterrupted
-// one trained them. A run's numbers do not depend on its group anyway (the tasks guarantee it bit
-// for bit); fixing the groups keeps even the work done reproducible.
+// How the executor groups the runs it has to train into ensembles (runs trained as one batched
+// model, task.h: Task::group_key): runs whose task gives them the same non-empty key, taken in
+// plan order and split into contiguous groups of near-equal size, at most group_cap(batch) each.
+// A function of the runs given alone. A group's `wave` is its position within its key's runs
+// (0 for the first replicates); the executor trains wave 0 of every arm before wave 1, so an
+// interrupted execution leaves complete replicates (all arms) up to the groups in flight, as the
+// replicate-major plan does for runs trained alone. The executor groups only the runs missing from
+// the store: a member's numbers are bit for bit those of training it alone (the tasks guarantee it,
+// and refuse to group where a probe finds otherwise), so which runs share a group changes no stored
+// number, and a resumed execution or a sequential round trains only what is missing. (Issue 11
+// suggested groups fixed by the whole plan, retrained whole on resume; with issue 13's rounds of
+// two seeds that retrained up to 8 stored runs per new pair, for no change in any number.)
 #pragma once
 
 #include <torch/types.h>
@@ -33,12 +38,14 @@ std::size_t group_cap(std::int64_t batch);
 /// Runs trained together, in plan order.
 struct RunGroup {
   std::vector<const claims::RunSpec*> runs;
-  double cost = 0.0;  ///< estimated relative CPU time, for scheduling only
+  double cost = 0.0;     ///< estimated relative CPU time, for scheduling only
+  std::size_t wave = 0;  ///< index of this group among its key's groups (plan order)
 };
 
-/// The distinct runs of `runs` (the first of equal keys) as groups, listed in the order of their
-/// first run; runs with an empty group key (or max_members == 1) form groups of one. A group holds
-/// at most min(max_members, group_cap(batch)) runs; max_members 0 means no cap but group_cap.
+/// The distinct runs of `runs` (the first of equal keys) as groups, listed by wave and then in
+/// the order of their first run; runs with an empty group key (or max_members == 1) form groups of
+/// one. A group holds at most min(max_members, group_cap(batch)) runs; max_members 0 means no cap
+/// but group_cap.
 std::vector<RunGroup> group_runs(const std::vector<claims::RunSpec>& runs, torch::Device device,
                                  std::size_t max_members = 0);
 

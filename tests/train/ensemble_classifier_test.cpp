@@ -149,6 +149,11 @@ TEST(TrainClassifierGroup, ADivergingMemberIsFlaggedAloneAndPoisonsNoOther) {
   }
 }
 
+TEST(ClassifierEnsembleProbe, FindsGroupsExactOnThisBuild) {
+  // When this fails the executor trains every run alone (correct, only slower).
+  EXPECT_TRUE(classifier_ensemble_is_exact());
+}
+
 TEST(TrainingBytes, RecoversIdxBytesExactlyAndRefusesOtherImages) {
   const torch::Tensor bytes = training_bytes(synthetic_data());
   ASSERT_TRUE(bytes.defined());

@@ -1,7 +1,8 @@
 // The executor: a diverged run is a flagged record, never an exception; runs already stored are
 // not retrained; identical runs train once; a run's numbers do not depend on how many workers
 // train beside it, even for a model that draws random numbers in forward (dropout), nor on the
-// ensemble group it trains in; a resumed execution retrains whole groups and stores each run once.
+// ensemble group it trains in; a resumed execution trains only the missing runs, to the same
+// numbers, and stores each run once.
 #include "harness/train/executor.h"
 
 #include <gtest/gtest.h>
@@ -195,12 +196,13 @@ TEST(ExecuteRuns, GroupedRunsStoreExactlyWhatRunsAloneStore) {
   EXPECT_EQ(results_by_key(alone), results_by_key(uneven));
 }
 
-TEST(ExecuteRuns, ResumeRetrainsWholeGroupsAndAppendsOnlyMissingRuns) {
+TEST(ExecuteRuns, ResumeTrainsOnlyTheMissingRunsAndStoresTheSameNumbers) {
   const auto runs = tiny_grouped_plan();
   const auto dir = claims::test::scratch_dir("executor_group_resume");
   claims::RunStore full(dir / "full.jsonl");
   execute_runs(runs, full, {torch::kCPU, 1});
-  // An interrupted execution kept two runs of the relu group and one of the geglu group.
+  // An interrupted execution kept two runs of the relu group and one of the geglu group; the
+  // other seven now train in new groups (of 3 and 4) and must come out as before.
   const auto file = dir / "resumed.jsonl";
   {
     claims::RunStore partial(file);

@@ -1,6 +1,7 @@
 // Grouping a plan into ensembles: every distinct run lands in exactly one group; a group holds
 // runs of one arm configuration and batch (different learning rates allowed); groups are split
-// evenly below the cap (group_cap of the batch); runs on CUDA or with a cap of 1 train alone.
+// evenly below the cap (group_cap of the batch) and listed wave by wave (replicate-major); runs on
+// CUDA or with a cap of 1 train alone.
 #include "harness/train/run_groups.h"
 
 #include <gtest/gtest.h>
@@ -51,7 +52,7 @@ TEST(GroupRuns, ClaimOneNightlyFormsOneGroupPerArmAndBatch) {
   EXPECT_EQ(per_arm_batch.at("relu-2/64"), 30u);
 }
 
-TEST(GroupRuns, SplitsEvenlyInPlanOrderAndIsAFunctionOfThePlanOnly) {
+TEST(GroupRuns, SplitsEvenlyInPlanOrderAndDeterministically) {
   auto runs = nightly_plan();
   const auto a = group_runs(runs, torch::kCPU, /*max_members=*/8);
   const auto b = group_runs(runs, torch::kCPU, 8);
@@ -76,6 +77,26 @@ TEST(GroupRuns, SplitsEvenlyInPlanOrderAndIsAFunctionOfThePlanOnly) {
   for (const auto& g : group_runs(runs, torch::kCPU, 8))
     total += g.runs.size();
   EXPECT_EQ(total, 368u);
+}
+
+TEST(GroupRuns, ListsGroupsWaveByWaveSoReplicatesCompleteInOrder) {
+  // At a cap of 8 every paired arm's 30 replicates split 8, 8, 7, 7: wave w of every arm covers
+  // the same replicates, and all of wave w is listed before any of wave w + 1.
+  const auto groups = group_runs(nightly_plan(), torch::kCPU, /*max_members=*/8);
+  std::size_t last_wave = 0;
+  std::map<std::size_t, std::set<std::pair<int, int>>> ranges;  // wave -> replicate ranges
+  for (const auto& g : groups) {
+    EXPECT_GE(g.wave, last_wave) << "a group of an earlier wave listed late";
+    last_wave = g.wave;
+    // Two arms without search trials at their batch (relu-8's and geglu-8's join theirs).
+    const std::string arm = g.runs.front()->arm;
+    if (arm != "relu-2" && arm != "geglu-2") continue;
+    ranges[g.wave].insert({g.runs.front()->index, g.runs.back()->index});
+  }
+  ASSERT_EQ(ranges.size(), 4u);
+  EXPECT_EQ(ranges.at(0), (std::set<std::pair<int, int>>{{0, 7}}));  // both arms alike
+  EXPECT_EQ(ranges.at(1), (std::set<std::pair<int, int>>{{8, 15}}));
+  EXPECT_EQ(ranges.at(3), (std::set<std::pair<int, int>>{{23, 29}}));
 }
 
 TEST(GroupRuns, CapKeepsAGroupStepWithinKMaxGroupRows) {
