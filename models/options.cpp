@@ -31,8 +31,11 @@ std::int64_t OptionReader::positive_int(const std::string& key, std::int64_t fal
     return fallback;
   }
   const auto& value = options_.at(key);
-  if (!value.is_number_integer() || value.get<std::int64_t>() < 1) {
-    fail(key, "must be a positive integer, got " + value.dump());
+  if (!value.is_number_integer() ||
+      (value.is_number_unsigned() && value.get<std::uint64_t>() > kMaxDimension) ||
+      value.get<std::int64_t>() < 1 || value.get<std::int64_t>() > kMaxDimension) {
+    fail(key,
+         "must be an integer in [1, " + std::to_string(kMaxDimension) + "], got " + value.dump());
   }
   return value.get<std::int64_t>();
 }

@@ -18,7 +18,12 @@ class OptionReader {
   /// Throws when `options` is not a JSON object.
   OptionReader(std::string type, const nlohmann::json& options);
 
-  /// A positive integer option (required when `fallback` is 0).
+  /// The largest integer option (a width, depth, head count or kernel size): 2^15. Larger is surely
+  /// a typo, and with every dimension at most 2^15 no parameter count formula (products of at most
+  /// four dimensions and small constants) overflows 64 bits.
+  static constexpr std::int64_t kMaxDimension = std::int64_t{1} << 15;
+
+  /// A positive integer option, at most kMaxDimension (required when `fallback` is 0).
   std::int64_t positive_int(const std::string& key, std::int64_t fallback = 0);
   /// A number option, checked to lie in [lo, hi].
   double number(const std::string& key, double fallback, double lo, double hi);

@@ -26,9 +26,10 @@ std::string run_name(const nlohmann::json& record) {
 double metric_of(const nlohmann::json& record, const std::string& metric) {
   const nlohmann::json& metrics = record.at("metrics");
   if (!metrics.contains(metric)) {
-    throw std::runtime_error("run " + run_name(record) + " (key " +
-                             record.value("key", std::string("?")) + ") has no metric '" + metric +
-                             "'; the store was written by another version: retrain it");
+    throw MissingMetric("run " + run_name(record) + " has no metric '" + metric +
+                            "' (a record written by another version of claimcheck?); `claimcheck "
+                            "run` with the same options trains it again",
+                        record.value("key", std::string()));
   }
   const nlohmann::json& value = metrics.at(metric);
   if (!value.is_number()) {

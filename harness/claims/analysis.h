@@ -120,17 +120,32 @@ class MissingRuns : public std::runtime_error {
   std::size_t planned = 0;
 };
 
-/// A decided hypothesis's metric is not finite in a stored run (it diverged): the hypothesis
-/// cannot be decided on that metric. `key` identifies the run so the caller can name its line.
-class NonFiniteMetric : public std::runtime_error {
+/// A stored run's record cannot serve the analysis. `key` identifies the run so the caller can
+/// name its store file and line.
+class BadRecord : public std::runtime_error {
  public:
-  NonFiniteMetric(const std::string& message, std::string run_key)
+  BadRecord(const std::string& message, std::string run_key)
       : std::runtime_error(message), key(std::move(run_key)) {}
   std::string key;
 };
 
+/// A decided hypothesis's metric is not finite in a stored run (it diverged): the hypothesis
+/// cannot be decided on that metric.
+class NonFiniteMetric : public BadRecord {
+ public:
+  using BadRecord::BadRecord;
+};
+
+/// A stored run's record lacks a metric the analysis needs (a record written by another version
+/// of claimcheck): `run` trains such records again (train::missing_task_metric).
+class MissingMetric : public BadRecord {
+ public:
+  using BadRecord::BadRecord;
+};
+
 /// Analyzes `runs` (from plan()) using their records in `records_by_key`. Throws MissingRuns
-/// when the store lacks any, NonFiniteMetric when a decided metric is null (diverged).
+/// when the store lacks any, NonFiniteMetric when a decided metric is null (diverged),
+/// MissingMetric when a record lacks the metric altogether.
 /// `load_predictions` reads a run's predictions for prediction-difference hypotheses (the CLI
 /// reads artifacts; tests pass them from memory); unused by claims without such hypotheses.
 ClaimAnalysis analyze(const ClaimSpec& spec, const std::string& profile,

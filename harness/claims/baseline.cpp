@@ -15,6 +15,7 @@
 #include <stdexcept>
 
 #include "harness/claims/analysis.h"
+#include "harness/claims/json_reader.h"
 #include "harness/stats/verdict.h"
 
 namespace claimcheck::claims {
@@ -223,9 +224,11 @@ nlohmann::json read_baseline(const fs::path& file) {
   text << in.rdbuf();
   nlohmann::json b;
   try {
-    b = nlohmann::json::parse(text.str());
+    b = parse_json_strict(text.str());
   } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range 406: 1e999
     bad(file.string(), "the baseline", std::string("is not valid JSON (") + e.what() + ")");
+  } catch (const std::invalid_argument& e) {  // a duplicate key, or absurd nesting
+    bad(file.string(), "the baseline", e.what());
   }
   check_baseline_json(b, file.string());
   return b;

@@ -1,5 +1,7 @@
 #include "harness/claims/expand.h"
 
+#include <algorithm>
+
 #include <map>
 #include <vector>
 
@@ -95,7 +97,38 @@ Json expand_grid(ObjectReader grid, const std::string& file) {
   const std::vector<Axis> axes = parse_axes(grid, file);
   const Json exclude = grid.has("exclude") ? grid.raw("exclude") : Json::array();
   if (!exclude.is_array()) grid.fail("exclude", "must be an array of {axis: value} objects");
+  // A rule naming an axis or value the grid does not have would silently exclude nothing.
+  for (std::size_t i = 0; i < exclude.size(); ++i) {
+    const std::string where = "exclude[" + std::to_string(i) + "]";
+    if (!exclude[i].is_object() || exclude[i].empty()) {
+      grid.fail(where, "must be a non-empty {axis: value} object");
+    }
+    for (const auto& item : exclude[i].items()) {
+      const auto axis = std::find_if(axes.begin(), axes.end(),
+                                     [&](const Axis& a) { return a.name == item.key(); });
+      if (axis == axes.end()) {
+        std::string names;
+        for (const auto& a : axes)
+          names += (names.empty() ? "" : ", ") + a.name;
+        grid.fail(where, "names axis '" + item.key() +
+                             "', which the grid does not have (axes: " + names + ")");
+      }
+      const bool known =
+          item.value().is_string() &&
+          std::any_of(axis->values.begin(), axis->values.end(), [&](const AxisValue& v) {
+            return v.value == item.value().get<std::string>();
+          });
+      if (!known) {
+        std::string values;
+        for (const auto& v : axis->values)
+          values += (values.empty() ? "" : ", ") + v.value;
+        grid.fail(where, "axis '" + item.key() + "' has no value " + item.value().dump() +
+                             " (its values: " + values + ")");
+      }
+    }
+  }
   const Json source = grid.has("source_values") ? grid.raw("source_values") : Json::object();
+  if (!source.is_object()) grid.fail("source_values", "must be an object {arm name: number}");
   grid.finish();
   Json arms = Json::array();
   std::vector<std::size_t> index(axes.size(), 0);
@@ -128,6 +161,15 @@ Json expand_grid(ObjectReader grid, const std::string& file) {
     while (a > 0 && ++index[a - 1] == axes[a - 1].values.size())
       index[--a] = 0;
     if (a == 0) break;
+  }
+  for (const auto& item : source.items()) {
+    const bool made = std::any_of(arms.begin(), arms.end(),
+                                  [&](const Json& arm) { return arm["name"] == item.key(); });
+    if (!made) {
+      grid.fail("source_values", "names arm '" + item.key() +
+                                     "', which the grid does not make (check the name pattern, "
+                                     "the axis values and exclude)");
+    }
   }
   return arms;
 }

@@ -2,6 +2,62 @@
 
 namespace claimcheck::claims {
 
+nlohmann::json parse_json_strict(const std::string& text) {
+  using Event = nlohmann::json::parse_event_t;
+  struct Frame {
+    bool array = false;
+    std::size_t next = 0;  // array: index of the element being parsed
+    std::string key;       // object: the key whose value is being parsed
+    std::set<std::string> keys;
+  };
+  std::vector<Frame> stack;
+  auto path = [&] {
+    std::string p;
+    for (const Frame& f : stack) {
+      if (f.array) {
+        p += "[" + std::to_string(f.next) + "]";
+      } else if (&f != &stack.back()) {
+        p += (p.empty() ? "" : ".") + f.key;
+      }
+    }
+    return p.empty() ? std::string("the top-level object") : p;
+  };
+  auto element_done = [&] {
+    if (!stack.empty() && stack.back().array) ++stack.back().next;
+  };
+  auto callback = [&](int /*depth*/, Event event, nlohmann::json& parsed) {
+    switch (event) {
+      case Event::object_start:
+      case Event::array_start:
+        if (stack.size() >= kMaxJsonDepth) {
+          throw std::invalid_argument(path() + ": nested deeper than " +
+                                      std::to_string(kMaxJsonDepth) + " levels");
+        }
+        stack.push_back(Frame{event == Event::array_start, 0, {}, {}});
+        break;
+      case Event::key: {
+        Frame& f = stack.back();
+        f.key = parsed.get<std::string>();
+        if (!f.keys.insert(f.key).second) {
+          throw std::invalid_argument(path() + ": duplicate key '" + f.key +
+                                      "' (JSON keeps only the last; remove one)");
+        }
+        break;
+      }
+      case Event::object_end:
+      case Event::array_end:
+        stack.pop_back();
+        element_done();
+        break;
+      case Event::value:
+        element_done();
+        break;
+    }
+    return true;
+  };
+  return nlohmann::json::parse(text, callback);
+}
+
 ObjectReader::ObjectReader(const nlohmann::json& object, std::string file, std::string path)
     : object_(object), file_(std::move(file)), path_(std::move(path)) {
   if (!object_.is_object()) {

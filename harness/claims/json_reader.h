@@ -122,4 +122,12 @@ class ObjectReader {
   std::set<std::string> known_;
 };
 
+/// Parses JSON text as nlohmann::json::parse does, but strictly for files people edit by hand:
+/// a key repeated within one object (which JSON parsers resolve silently, the last one winning)
+/// and nesting deeper than kMaxJsonDepth are errors. Throws nlohmann's exceptions for malformed
+/// text and std::invalid_argument naming the key path (e.g. "arms[1].training: duplicate key
+/// 'lr'") for the rest; callers add the file name.
+constexpr std::size_t kMaxJsonDepth = 256;
+nlohmann::json parse_json_strict(const std::string& text);
+
 }  // namespace claimcheck::claims

@@ -1,10 +1,14 @@
 #include "harness/claims/spec.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <set>
+#include <sstream>
+#include <system_error>
 
 #include "harness/claims/expand.h"
 #include "harness/claims/json_reader.h"
@@ -382,13 +386,25 @@ ClaimSpec parse_claim(const nlohmann::json& written, const std::string& file) {
 }
 
 ClaimSpec load_claim(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) throw SpecError(file.string() + ": cannot open the claim spec");
+  std::error_code ec;
+  if (fs::is_directory(file, ec)) {
+    throw SpecError(file.string() +
+                    ": is a directory, not a claim spec file; move it out of the "
+                    "claims directory or rename it (claim specs are <id>.json files)");
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in)
+    throw SpecError(file.string() + ": cannot open the claim spec (" + std::strerror(errno) + ")");
+  std::stringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw SpecError(file.string() + ": cannot read the claim spec");
   nlohmann::json json;
   try {
-    json = nlohmann::json::parse(in);
+    json = parse_json_strict(text.str());
   } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range 406: 1e999
     throw SpecError(file.string() + ": not valid JSON (" + e.what() + ")");
+  } catch (const std::invalid_argument& e) {  // a duplicate key, or absurd nesting
+    throw SpecError(file.string() + ": " + e.what());
   }
   ClaimSpec spec = parse_claim(json, file.string());
   if (file.stem().string() != spec.id) {

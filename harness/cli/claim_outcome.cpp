@@ -155,7 +155,7 @@ ClaimResult judge_store(const Paths& paths, const claims::ClaimSpec& spec,
                         std::ostream& out, std::ostream& err) {
   try {
     return finish_claim(paths, spec, profile, runs, by_key(store.records()), execution, out, err);
-  } catch (const claims::NonFiniteMetric& e) {
+  } catch (const claims::BadRecord& e) {
     throw std::runtime_error(store.location(e.key) + ": " + e.what());
   }
 }

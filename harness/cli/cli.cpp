@@ -249,7 +249,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (command == "run" || command == "analyze" || command == "bless") {
       check_dir_option("--store", paths.store);
       check_dir_option("--report-dir", paths.report_dir);
-      if (!opt.claim.empty()) check_claim_arg(paths, opt.claim);
+      if (command != "run" || !opt.claim.empty()) check_claim_arg(paths, opt.claim);
     }
     if (command == "report") {
       check_dir_option("--report-dir", report_report_dir);

@@ -19,6 +19,7 @@
 #include "harness/report/markdown.h"
 #include "harness/stats/verdict.h"
 #include "harness/train/executor.h"
+#include "harness/train/task.h"
 
 namespace claimcheck::cli {
 namespace fs = std::filesystem;
@@ -62,14 +63,28 @@ int command_list(const Paths& paths, std::ostream& out) {
 
 namespace {
 
-// A stored run whose artifact is missing or damaged is trained again (nothing else is).
-void mark_damaged_artifacts(const Paths& paths, const claims::ClaimSpec& spec,
-                            const std::string& profile, const std::vector<claims::RunSpec>& runs,
-                            const claims::RunStore& store, train::ExecuteOptions& exec,
-                            std::ostream& err) {
+// A stored run whose record lacks one of its task's metrics (written by another version), or
+// whose artifact is missing or damaged, is trained again (nothing else is); the new record
+// supersedes the old one.
+void mark_unusable_records(const Paths& paths, const claims::ClaimSpec& spec,
+                           const std::string& profile, const std::vector<claims::RunSpec>& runs,
+                           const claims::RunStore& store, train::ExecuteOptions& exec,
+                           std::ostream& err) {
   const auto load = prediction_loader(paths, spec.id, profile);
   for (const auto& run : runs) {
-    if (run.run.training.predictions == 0 || !store.contains(run.key())) continue;
+    if (!store.contains(run.key())) continue;
+    const nlohmann::json& metrics = store.at(run.key()).at("metrics");
+    for (const auto& metric : train::task(run.run.task.type).metrics()) {
+      if (!metrics.contains(metric.name)) {
+        err << fmt::format(
+            "warning: {}: no metric '{}' (a record from another version?); training "
+            "it again\n",
+            store.location(run.key()), metric.name);
+        exec.retrain.insert(run.key());
+        break;
+      }
+    }
+    if (run.run.training.predictions == 0 || exec.retrain.count(run.key()) != 0) continue;
     try {
       load(run, store.at(run.key()));
     } catch (const claims::ArtifactError& e) {
@@ -133,7 +148,7 @@ int command_run(const Paths& paths, const RunOptions& options, std::ostream& out
     err << fmt::format("{} ({}): {} runs on {}{}, store {}\n", spec.id, options.profile,
                        runs.size(), device_type, rounds ? " in the first round" : "",
                        store.file().string());
-    mark_damaged_artifacts(paths, spec, options.profile, runs, store, exec, err);
+    mark_unusable_records(paths, spec, options.profile, runs, store, exec, err);
     train::ExecuteSummary summary = train::execute_runs(runs, store, exec);
     while (rounds && !summary.interrupted) {
       const claims::SequentialState state =
@@ -215,7 +230,7 @@ int command_bless(const Paths& paths, const std::string& claim, const std::strin
   } catch (const claims::MissingRuns& missing) {
     err << "claimcheck bless: " << missing_runs_message(paths, missing) << "\n";
     return kExitMismatch;
-  } catch (const claims::NonFiniteMetric& e) {
+  } catch (const claims::BadRecord& e) {
     throw std::runtime_error(store.location(e.key) + ": " + e.what());
   }
   const fs::path file = claims::baseline_path(paths.baselines, spec.id, profile);

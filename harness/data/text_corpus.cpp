@@ -48,7 +48,7 @@ TextCorpus TextCorpus::from_file(const std::filesystem::path& file, double train
   std::ostringstream buffer;
   buffer << in.rdbuf();
   std::string text = buffer.str();
-  if (text.size() < 1000) {
+  if (text.size() < kMinCorpusBytes) {
     throw std::runtime_error(file.string() + ": only " + std::to_string(text.size()) +
                              " bytes; a corpus needs at least 1,000 characters (re-run `bash "
                              "ci/setup.sh` to restore a data set, or give a longer text file)");

@@ -25,6 +25,9 @@ struct TextBatch {
 };
 
 /// An in-memory character corpus; the vocabulary is the sorted set of its bytes.
+/// The shortest corpus from_file accepts (bytes).
+constexpr std::uintmax_t kMinCorpusBytes = 1000;
+
 class TextCorpus {
  public:
   /// Builds from text; `train_fraction` of the characters (rounded down) go to training, the

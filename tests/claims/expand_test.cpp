@@ -89,6 +89,23 @@ TEST(ExpandSpec, ErrorsNameTheKey) {
   EXPECT_TRUE(test::ThrowsWith<SpecError>(
       [&] { expand_spec(unknown_axis, "g.json"); },
       {"hypothesis_templates[1].for_each: 'depth' is not an axis of the arm_grid"}));
+  // An exclusion or a source value that matches nothing would silently do nothing.
+  json exclude_axis = grid_claim();
+  exclude_axis["arm_grid"]["exclude"] = json::array({{{"depth", "deep"}}});
+  EXPECT_TRUE(test::ThrowsWith<SpecError>(
+      [&] { expand_spec(exclude_axis, "g.json"); },
+      {"g.json: arm_grid.exclude[0]: names axis 'depth', which the grid does not have",
+       "axes: width, kind"}));
+  json exclude_value = grid_claim();
+  exclude_value["arm_grid"]["exclude"] = json::array({{{"width", "medium"}}});
+  EXPECT_TRUE(test::ThrowsWith<SpecError>([&] { expand_spec(exclude_value, "g.json"); },
+                                          {"arm_grid.exclude[0]: axis 'width' has no value "
+                                           "\"medium\" (its values: narrow, wide)"}));
+  json source = grid_claim();
+  source["arm_grid"]["source_values"] = {{"medium-relu", 0.5}};
+  EXPECT_TRUE(test::ThrowsWith<SpecError>(
+      [&] { expand_spec(source, "g.json"); },
+      {"arm_grid.source_values: names arm 'medium-relu', which the grid does not make"}));
 }
 
 TEST(ExpandSpec, RealActivationClaimHas41ArmsAnd21Hypotheses) {

@@ -70,7 +70,7 @@ for r in pick:
     print(r["arm"], r["index"], r["artifacts"]["predictions"]["file"])
 PY
 read -r arm1 idx1 file1 < <(sed -n 1p "$work/victims")
-read -r arm2 idx2 file2 < <(sed -n 2p "$work/victims")
+read -r _ _ file2 < <(sed -n 2p "$work/victims")
 printf '\x00' | dd of="$work/runs/$file1" bs=1 seek=200 conv=notrunc status=none
 rc=0; cc analyze pd-fixture --profile smoke --store "$work/runs" >/dev/null 2>"$work/an.err" || rc=$?
 [ "$rc" -eq 2 ] || { echo "FAIL: analyze with a damaged artifact exited $rc"; cat "$work/an.err"; exit 1; }

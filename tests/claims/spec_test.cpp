@@ -157,7 +157,7 @@ const std::vector<MalformedCase>& malformed_cases() {
         "the options given were: hiden"}},
       {"NonPositiveModelOption",
        [](json& j) { j["arms"][5]["model"]["options"]["hidden"] = 0; },
-       {": arms[5].model.options:", "'hidden' must be a positive integer"}},
+       {": arms[5].model.options:", "'hidden' must be an integer in [1, 32768]"}},
       {"UnknownArmInHypothesis",
        [](json& j) { j["hypotheses"][1]["control"] = "relu-3"; },
        {": hypotheses[1].control: arm 'relu-3' is not defined (arms: relu-2, relu-4"}},
