@@ -13,7 +13,7 @@ namespace claimcheck::report {
 namespace {
 
 // Layout, in SVG user units (CSS pixels at 100%): a label column, the plot, a value column.
-constexpr double kWidth = 900, kLabel = 170, kPlot = 420, kTop = 28, kAxis = 46;
+constexpr double kWidth = 900, kLabel = 250, kPlot = 360, kTop = 28, kAxis = 46;
 constexpr double kPlotRight = kLabel + kPlot;
 
 // A linear scale from a data interval onto [kLabel, kPlotRight], with "nice" ticks.
@@ -52,6 +52,18 @@ std::string num(double v) {
 std::string tick_text(double v, double step) {
   const int decimals = std::max(0, static_cast<int>(std::ceil(-std::log10(step) - 1e-9)));
   return fmt::format("{:.{}f}", v, decimals);
+}
+
+// A row label, right-aligned before the plot. 11 px text averages ~6.2 px per character; a label
+// longer than the column is squeezed to fit (textLength) rather than clipped at the left edge.
+std::string row_label(double y, const std::string& text) {
+  const double room = kLabel - 12;
+  const std::string fit =
+      static_cast<double>(text.size()) * 6.2 > room
+          ? fmt::format(R"( textLength="{}" lengthAdjust="spacingAndGlyphs")", num(room))
+          : std::string();
+  return fmt::format(R"(<text class="label" x="{}" y="{}" text-anchor="end"{}>{}</text>)",
+                     num(kLabel - 8), num(y), fit, html_escape(text));
 }
 
 // The x axis under a panel of `height` rows: ticks, grid lines and the units label.
@@ -149,8 +161,7 @@ std::string forest_panel(const std::vector<const nlohmann::json*>& hyps,
                          num(s.x(band.lo)), num(y + 2), num(s.x(band.hi) - s.x(band.lo)),
                          num(kRow - 4));
     }
-    svg += fmt::format(R"(<text class="label" x="{}" y="{}" text-anchor="end">{}</text>)",
-                       num(kLabel - 8), num(y + 15), html_escape(id));
+    svg += row_label(y + 15, id);
     const double cy = y + 12;
     svg += fmt::format(R"(<line class="ci verdict-{0}" x1="{1}" x2="{2}" y1="{3}" y2="{3}"/>)",
                        verdict, num(s.x(lo)), num(s.x(hi)), num(cy));
@@ -240,8 +251,7 @@ std::string strip_plot_svg(const nlohmann::json& report,
     for (const auto& arm : arms) {
       const auto row = rows.find(arm);
       if (row == rows.end()) continue;
-      svg += fmt::format(R"(<text class="label" x="{}" y="{}" text-anchor="end">{}</text>)",
-                         num(kLabel - 8), num(y + 14), html_escape(arm));
+      svg += row_label(y + 14, arm);
       double sum = 0;
       int finite = 0;
       for (const auto* r : row->second) {
