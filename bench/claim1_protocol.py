@@ -11,7 +11,9 @@ numbers agree statistically, not bit for bit. Runs go to `--workers` processes w
 thread each (claimcheck's executor before ensembles did the same with threads).
 
 Debian's python3-torch (1.13, the LibTorch the C++ build links):
-  /usr/bin/python3 bench/claim1_protocol.py --runs /work/stores/geglu-vs-relu-mnist.jsonl
+  /usr/bin/python3 bench/claim1_protocol.py --runs STORE_DIR/geglu-vs-relu-mnist.jsonl
+(STORE_DIR: a store holding the nightly runs, e.g. from `claimcheck run geglu-vs-relu-mnist
+--profile nightly --store STORE_DIR`)
 """
 import argparse
 import json

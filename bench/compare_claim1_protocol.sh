@@ -7,7 +7,8 @@
 #   python:     bench/claim1_protocol.py on the same runs (Debian's python3-torch, 2 processes x
 #               1 thread).
 # Usage: bash bench/compare_claim1_protocol.sh [repeats (default 3)] [reference store]
-#   e.g. bash bench/compare_claim1_protocol.sh 3 /work/stores/geglu-vs-relu-mnist.jsonl
+#   e.g. bash bench/compare_claim1_protocol.sh 3 STORE_DIR/geglu-vs-relu-mnist.jsonl (a store of
+#   the nightly runs trained before, to check the new ones are bit-identical)
 # Needs build/claimcheck (cmake --build build --target claimcheck), MNIST (bash ci/setup.sh) and
 # python3-torch (ci/setup.sh installs it). Run it on a quiet machine: `uptime` is printed per pair.
 set -euo pipefail

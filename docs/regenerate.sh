@@ -12,12 +12,14 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bin=${CLAIMCHECK:-$root/build/claimcheck}
 [ $# -gt 0 ] || set -- "$root/runs"
+# Store paths relative to the first store's parent, so the report names no machine's directories.
+base=$(cd "$(dirname "$1")" && pwd)
 stores=()
-for s in "$@"; do stores+=(--store "$s"); done
+for s in "$@"; do stores+=(--store "$(realpath --relative-to="$base" "$s")"); done
 read -r -a extra <<<"${CLAIMCHECK_REPORT_ARGS:-}"
 out=$(mktemp -d)
 rc=0
-"$bin" report "${stores[@]}" "${extra[@]}" --report-dir "$out" --format md >/dev/null || rc=$?
+(cd "$base" && "$bin" report "${stores[@]}" "${extra[@]}" --report-dir "$out" --format md >/dev/null) || rc=$?
 [ "$rc" -le 1 ] || { echo "regenerate.sh: claimcheck report exited $rc" >&2; exit "$rc"; }
 cp "$out/suite.md" "$root/docs/example-suite-report.md"
 node "$root/tests/report/render_check.mjs" "$out/suite.html" \

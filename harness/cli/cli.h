@@ -10,10 +10,10 @@ namespace claimcheck::cli {
 
 /// Process exit codes (DESIGN.md, The CLI).
 enum ExitCode : int {
-  kExitOk = 0,        // matches the baseline
-  kExitMismatch = 1,  // regressed, improved or stale
-  kExitUsage = 2,     // usage, spec, data or environment error
-  kExitSkipped = 77,  // skipped (CTest's SKIP_RETURN_CODE), e.g. a GPU profile without CUDA
+  kExitOk = 0,             // matches the baseline
+  kExitMismatch = 1,       // regressed, improved or stale
+  kExitUsage = 2,          // usage, spec, data or environment error
+  kExitSkipped = 77,       // skipped (CTest's SKIP_RETURN_CODE), e.g. a GPU profile without CUDA
   kExitInterrupted = 130,  // stopped by Ctrl-C / SIGTERM (128 + SIGINT); finished runs are kept
 };
 
