@@ -52,27 +52,12 @@ inline nlohmann::json real_claim_json() {
   return read_json(fs::path(CLAIMCHECK_SOURCE_DIR) / "claims" / "geglu-vs-relu-mnist.json");
 }
 
-/// A claim that trains in ~1 s on CPU: ReLU(h=2) vs GeGLU(h=2) on MNIST, one epoch, 3 seeds each
+/// tests/claims/data/tiny.json (also the shell tests' fixture): a claim that trains in ~1 s on CPU:
+/// ReLU(h=2) vs GeGLU(h=2) on MNIST, one epoch, 3 seeds each
 /// (6 runs). Two hypotheses on different metrics, so a test can tamper with one and check that
 /// only that one is named.
 inline nlohmann::json tiny_claim_json() {
-  return nlohmann::json::parse(R"({
-    "id": "tiny",
-    "title": "Tiny: GeGLU(2) vs ReLU(2) on MNIST",
-    "task": {"type": "image-classification", "dataset": "mnist"},
-    "training": {"optimizer": {"type": "adam"}, "epochs": 1, "batch": 64, "lr": 0.001},
-    "arms": [
-      {"name": "relu", "model": {"type": "ffn-relu", "options": {"hidden": 2}}},
-      {"name": "geglu", "model": {"type": "ffn-geglu", "options": {"hidden": 2}}}
-    ],
-    "hypotheses": [
-      {"id": "geglu-more-accurate", "treatment": "geglu", "control": "relu",
-       "metric": "test_accuracy", "direction": "greater"},
-      {"id": "geglu-lower-loss", "treatment": "geglu", "control": "relu",
-       "metric": "test_loss", "direction": "less"}
-    ],
-    "profiles": {"smoke": {"replicates": 3, "device": "cpu", "resamples": 999}}
-  })");
+  return read_json(fs::path(CLAIMCHECK_SOURCE_DIR) / "tests" / "claims" / "data" / "tiny.json");
 }
 
 /// The result of one in-process CLI call.

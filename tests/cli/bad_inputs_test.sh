@@ -27,27 +27,9 @@ die() {
   exit 1
 }
 
-# ---- Fixtures: the tiny claim (claims_test_support.h), a tiny prediction-difference claim
+# ---- Fixtures: the tiny claim (tests/claims/data/tiny.json), a tiny prediction-difference claim
 # (char-lm, artifacts) and a slower copy of tiny for the signal cases. ----
-cat >"$work/claims/tiny.json" <<'SPEC'
-{
-  "id": "tiny",
-  "title": "Tiny: GeGLU(2) vs ReLU(2) on MNIST",
-  "task": {"type": "image-classification", "dataset": "mnist"},
-  "training": {"optimizer": {"type": "adam"}, "epochs": 1, "batch": 64, "lr": 0.001},
-  "arms": [
-    {"name": "relu", "model": {"type": "ffn-relu", "options": {"hidden": 2}}},
-    {"name": "geglu", "model": {"type": "ffn-geglu", "options": {"hidden": 2}}}
-  ],
-  "hypotheses": [
-    {"id": "geglu-more-accurate", "treatment": "geglu", "control": "relu",
-     "metric": "test_accuracy", "direction": "greater"},
-    {"id": "geglu-lower-loss", "treatment": "geglu", "control": "relu",
-     "metric": "test_loss", "direction": "less"}
-  ],
-  "profiles": {"smoke": {"replicates": 3, "device": "cpu", "resamples": 999}}
-}
-SPEC
+cp "$(dirname "${BASH_SOURCE[0]}")/../claims/data/tiny.json" "$work/claims/tiny.json"
 cat >"$work/claims/pd.json" <<'SPEC'
 {
   "id": "pd",
