@@ -144,7 +144,7 @@ void BM_TwoGroups(benchmark::State& state) {
 void member_step_args(benchmark::internal::Benchmark* b) {
   for (const std::int64_t geglu : {1, 0})
     for (const std::int64_t batch : {8, 64})
-      for (const std::int64_t e : {1, 4, 8, 16, 30, 64})
+      for (const std::int64_t e : {1, 2, 4, 8, 16, 30, 64})
         b->Args({geglu, e, batch});
 }
 

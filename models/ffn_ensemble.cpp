@@ -8,17 +8,6 @@
 
 namespace claimcheck::models {
 
-void member_mm_out(torch::Tensor& out, const torch::Tensor& a, const torch::Tensor& b) {
-  if (a.size(2) * a.size(1) * b.size(2) >= kBmmGemmMinProduct) {
-    at::bmm_out(out, a, b);
-    return;
-  }
-  for (std::int64_t e = 0; e < a.size(0); ++e) {
-    torch::Tensor r = out.select(0, e);
-    at::mm_out(r, a.select(0, e), b.select(0, e));
-  }
-}
-
 bool FfnEnsemble::supports(const std::string& type) {
   return type == "ffn-relu" || type == "ffn-geglu";
 }
@@ -48,25 +37,39 @@ FfnEnsemble::FfnEnsemble(const std::string& type,
   }
 }
 
-torch::Tensor FfnEnsemble::forward(const torch::Tensor& x) {
-  // As FfnReluImpl / FfnGegluImpl::forward, per member.
-  x_ = x;
+void FfnEnsemble::ensure_buffers(std::int64_t batch) {
+  // Every step of one batch size reuses the same tensors (a step allocates nothing here).
+  if (pre_.defined() && pre_.size(1) == batch) return;
   const std::int64_t hidden = weights_.front().size(2);
-  const auto options = x.options();
-  pre_ = torch::empty({members_, x.size(1), hidden}, options);
-  member_mm_out(pre_, x, weights_[0]);  // (E, B, h)
+  const std::int64_t out = weights_.back().size(2);
+  const auto options = weights_.front().options();
+  pre_ = torch::empty({members_, batch, hidden}, options);
+  logits_ = torch::empty({members_, batch, out}, options);
+  grad_hidden_ = torch::empty({members_, batch, hidden}, options);
   if (geglu_) {
     gate_ = torch::empty_like(pre_);
+    gate_act_ = torch::empty_like(pre_);
+    hidden_ = torch::empty_like(pre_);
+    grad_pre_ = torch::empty_like(pre_);
+    grad_gate_in_ = torch::empty_like(pre_);
+    grad_gate_ = torch::empty_like(pre_);
+  }
+}
+
+const torch::Tensor& FfnEnsemble::forward(const torch::Tensor& x) {
+  // As FfnReluImpl / FfnGegluImpl::forward, per member.
+  x_ = x;
+  ensure_buffers(x.size(1));
+  member_mm_out(pre_, x, weights_[0]);  // (E, B, h)
+  if (geglu_) {
     member_mm_out(gate_, x, weights_[1]);
-    gate_act_ = torch::gelu(gate_);  // exact erf GELU, as the standalone model
-    hidden_ = pre_ * gate_act_;
+    at::gelu_out(gate_act_, gate_);  // exact erf GELU, as the standalone model
+    at::mul_out(hidden_, pre_, gate_act_);
   } else {
     hidden_ = torch::relu(pre_);
   }
-  const torch::Tensor& w_out = weights_.back();
-  torch::Tensor logits = torch::empty({members_, x.size(1), w_out.size(2)}, options);
-  member_mm_out(logits, hidden_, w_out);  // (E, B, out)
-  return logits;
+  member_mm_out(logits_, hidden_, weights_.back());  // (E, B, out)
+  return logits_;
 }
 
 void FfnEnsemble::backward(const torch::Tensor& grad_logits) {
@@ -75,16 +78,16 @@ void FfnEnsemble::backward(const torch::Tensor& grad_logits) {
   // result, 0); MulBackward: grad * other; GeluBackward: gelu_backward(grad, self, "none").
   const torch::Tensor& w_out = weights_.back();
   member_mm_out(grads_.back(), hidden_.transpose(1, 2), grad_logits);  // (E, h, out)
-  torch::Tensor grad_hidden = torch::empty_like(hidden_);
-  member_mm_out(grad_hidden, grad_logits, w_out.transpose(1, 2));  // (E, B, h)
-  const torch::Tensor x_t = x_.transpose(1, 2);                    // (E, in, B)
+  member_mm_out(grad_hidden_, grad_logits, w_out.transpose(1, 2));     // (E, B, h)
+  const torch::Tensor x_t = x_.transpose(1, 2);                        // (E, in, B)
   if (geglu_) {
-    const torch::Tensor grad_pre = grad_hidden * gate_act_;
-    const torch::Tensor grad_gate = at::gelu_backward(grad_hidden * pre_, gate_, "none");
-    member_mm_out(grads_[0], x_t, grad_pre);  // (E, in, h)
-    member_mm_out(grads_[1], x_t, grad_gate);
+    at::mul_out(grad_pre_, grad_hidden_, gate_act_);
+    at::mul_out(grad_gate_in_, grad_hidden_, pre_);
+    at::gelu_backward_out(grad_gate_, grad_gate_in_, gate_, "none");
+    member_mm_out(grads_[0], x_t, grad_pre_);  // (E, in, h)
+    member_mm_out(grads_[1], x_t, grad_gate_);
   } else {
-    const torch::Tensor grad_pre = at::threshold_backward(grad_hidden, hidden_, 0);
+    const torch::Tensor grad_pre = at::threshold_backward(grad_hidden_, hidden_, 0);
     member_mm_out(grads_[0], x_t, grad_pre);
   }
 }

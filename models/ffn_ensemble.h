@@ -1,11 +1,11 @@
 // Batched variants of the claim-1 FFNs (models/ffn.h): E models of one type and shape, every
 // weight stacked with a leading ensemble dimension (E, rows, cols), trained as one. Forward and
 // backward are written out instead of left to autograd, so that each member's numbers are exactly
-// those autograd computes for the standalone model: the same ATen kernels on the same per-member
-// shapes and strides (a bmm is one BLAS gemm per member; log_softmax and the elementwise kernels
-// never mix members). Not a registry type: the ensemble executor builds it from standalone
-// members, so each member's initial weights are drawn exactly as when it trains alone.
-// Shapes: x (E, B, in), hidden (E, B, h), logits (E, B, out).
+// those autograd computes for the standalone model: the same kernels on the same per-member
+// shapes and strides (member_gemm.h: each product is the sgemm_ call mm() makes for the member
+// alone; log_softmax and the elementwise kernels never mix members). Not a registry type: the
+// ensemble executor builds it from standalone members, so each member's initial weights are drawn
+// exactly as when it trains alone. Shapes: x (E, B, in), hidden (E, B, h), logits (E, B, out).
 #pragma once
 
 #include <torch/types.h>
@@ -15,18 +15,10 @@
 #include <string>
 #include <vector>
 
+#include "models/member_gemm.h"
 #include "models/model.h"
 
 namespace claimcheck::models {
-
-/// ATen's bmm runs one BLAS gemm per batch member only when contraction·rows·cols >= 400
-/// (ATen/native/LinearAlgebra.cpp, bmm_out_or_baddbmm_, 1.13 and 2.x); below that it uses its own
-/// loop, whose sums differ from the gemm that mm() calls for a standalone model.
-constexpr std::int64_t kBmmGemmMinProduct = 400;
-
-/// a·b per member for a (E, n, k) and b (E, k, m), written into `out` (E, n, m): bit for bit the
-/// standalone a[e].mm(b[e]) of each member (bmm, or one mm per member below the threshold).
-void member_mm_out(torch::Tensor& out, const torch::Tensor& a, const torch::Tensor& b);
 
 /// E FFNs of type "ffn-relu" or "ffn-geglu" as one batched model (CPU or CUDA tensors).
 class FfnEnsemble {
@@ -37,8 +29,9 @@ class FfnEnsemble {
   FfnEnsemble(const std::string& type, const std::vector<std::shared_ptr<Model>>& members);
 
   std::int64_t members() const { return members_; }
-  /// Logits (E, B, out) for x (E, B, in); keeps what backward() needs.
-  torch::Tensor forward(const torch::Tensor& x);
+  /// Logits (E, B, out) for x (E, B, in); keeps what backward() needs. The logits live in a
+  /// buffer the next forward() overwrites.
+  const torch::Tensor& forward(const torch::Tensor& x);
   /// Writes d(loss)/d(weight) into grads() for d(loss)/d(logits) (E, B, out) of the last forward.
   void backward(const torch::Tensor& grad_logits);
 
@@ -54,8 +47,11 @@ class FfnEnsemble {
   std::int64_t members_ = 0;
   std::vector<torch::Tensor> weights_;
   std::vector<torch::Tensor> grads_;
-  // Saved by forward(): the input, the pre-activations and the hidden layer.
-  torch::Tensor x_, pre_, gate_, gate_act_, hidden_;
+  void ensure_buffers(std::int64_t batch);
+  // Saved by forward(): the input, the pre-activations and the hidden layer; then the logits and
+  // backward()'s intermediates. Allocated once per batch size.
+  torch::Tensor x_, pre_, gate_, gate_act_, hidden_, logits_;
+  torch::Tensor grad_hidden_, grad_pre_, grad_gate_in_, grad_gate_;
 };
 
 }  // namespace claimcheck::models

@@ -9,9 +9,30 @@
 // (harness/CMakeLists.txt).
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 
 namespace claimcheck::train {
+
+/// Where divide_by_constant() is exact: c in [kMinDivisor, kMaxDivisor], a = 0 or a in
+/// [kMinDividend, kMaxDividend] (every intermediate normal, every remainder exact).
+constexpr float kMinDivisor = 0x1p-20f;
+constexpr float kMaxDivisor = 0x1p20f;
+constexpr float kMinDividend = 0x1p-40f;
+constexpr float kMaxDividend = 0x1p40f;
+
+/// a / c correctly rounded (what the division instruction returns) for y = 1.0f / c and a, c in
+/// the ranges above, as one multiplication and four fmas: q0 = RN(a·y) is within 2 ulp of a/c,
+/// one correction q1 = RN(q0 + (a - c·q0)·y) is within 1 ulp (faithful), and by Markstein's
+/// theorem (y within half an ulp of 1/c, q1 faithful, the remainder a - c·q1 exact in an fma)
+/// q2 = RN(q1 + (a - c·q1)·y) is the correctly rounded quotient (P. Markstein, IBM J. Res. Dev.
+/// 34(1), 1990; J.-M. Muller, "Accelerating floating-point division when the divisor is known in
+/// advance", 2002). Checked exhaustively over binades in tests/train/adam_kernel_test.cpp.
+inline float divide_by_constant(float a, float c, float y) {
+  const float q0 = a * y;
+  const float q1 = std::fma(std::fma(-q0, c, a), y, q0);
+  return std::fma(std::fma(-q1, c, a), y, q1);
+}
 
 /// The step's scalars as ATen converts torch::optim::Adam's doubles to float (Scalar::to<float>).
 struct AdamStepScalars {

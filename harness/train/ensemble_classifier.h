@@ -2,12 +2,12 @@
 // (models/ffn_ensemble.h + ensemble_adam.h): E runs of one model type and shape, batch size and
 // budget, each with its own initial weights (its standalone model, drawn from its own generator),
 // learning rate, data order (stats::Rng(data_seed), one Fisher-Yates order per member and epoch,
-// materialised once per epoch as an (E, N) index tensor; a step gathers all members' rows with one
-// index_select) and Adam state. Every member's record equals train_classifier() on that run alone,
-// bit for bit (tests/train/ensemble_classifier_test.cpp). A member whose loss turns non-finite
-// is flagged diverged, evaluated and stored as at that step, exactly as alone; the others train
-// on (members never mix: a NaN stays in its own rows). CPU only: Adam runs in adam_kernel.h and
-// divergence is read every step, as DivergenceWatch does on the CPU.
+// materialised once per epoch as an (E, N) index tensor; a step reads each member's rows of it
+// straight from the images) and Adam state. Every member's record equals train_classifier() on that
+// run alone, bit for bit (tests/train/ensemble_classifier_test.cpp). A member whose loss turns
+// non-finite is flagged diverged, evaluated and stored as at that step, exactly as alone; the
+// others train on (members never mix: a NaN stays in its own rows). CPU only: Adam runs in
+// adam_kernel.h and divergence is read every step, as DivergenceWatch does on the CPU.
 #pragma once
 
 #include <torch/types.h>
@@ -75,10 +75,12 @@ class ClassifierEnsemble {
   EnsembleAdam adam_;
   std::vector<stats::Rng> rngs_;
   std::vector<bool> diverged_;
-  torch::Tensor order_;     // (E, N): every member's order of the current epoch
-  torch::Tensor x_buffer_;  // (E·b, in): the step's inputs, reused while b stays the same
-  torch::Tensor logp_;      // (E, b, classes): the last step's log-probabilities
-  torch::Tensor y_;         // (E, b): the last step's labels
+  torch::Tensor labels_;     // (N): the training labels, contiguous int64
+  torch::Tensor order_;      // (E, N): every member's order of the current epoch
+  torch::Tensor x_buffer_;   // (E·b, in): the step's inputs, reused while b stays the same
+  torch::Tensor y_;          // (E, b): the step's labels (same buffer reuse)
+  torch::Tensor grad_logp_;  // (E·b, classes): d(loss)/d(log-probabilities), same
+  torch::Tensor logp_;       // (E, b, classes): the last step's log-probabilities
 };
 
 /// Trains the members for `loop`'s budget; output i is member i's RunOutput (metrics, steps,

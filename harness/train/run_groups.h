@@ -25,11 +25,13 @@ namespace claimcheck::train {
 /// The largest group. Per-member step time falls with E at batch 8 and is flat from E ≈ 30
 /// (GeGLU(8): 65 µs at E = 1, 35 at 8, 30 at 30 and 64; bench/ensemble_bench.cpp).
 constexpr std::size_t kMaxGroupMembers = 32;
-/// The most training rows (members × batch) one group step gathers. At batch 64 the per-member
-/// step time is flat in E (GeGLU(8): 89-94 µs for E = 4..64, the gemms dominate), so groups of 8
-/// cost nothing, keep a step's gathered inputs (512 × 784 floats, 1.6 MB) within one core's L2
-/// and leave the scheduler more groups to balance over the workers.
-constexpr std::int64_t kMaxGroupRows = 512;
+/// The most training rows (members × batch) one group step gathers. At batch 64 a group's working
+/// set (each member's 64 input rows, weights, gradients and Adam moments) should stay in one
+/// core's L2: claim 1's nightly protocol took 14.0 s with 256 rows (batch 64: groups of 4) against
+/// 14.8-15.1 s with 512 (groups of 8); with the earlier Adam kernel 17.5 s with 256, 17.6-17.8 s
+/// with groups of 2 and 18.6 s with 512 (bench/protocol_bench.cpp, 2 workers). Batch 8 still gets
+/// 32 members.
+constexpr std::int64_t kMaxGroupRows = 256;
 
 /// The cap for runs of batch size `batch`: min(kMaxGroupMembers, kMaxGroupRows / batch), at least
 /// 1 (batch 8: 32, batch 64: 8, batch >= 512: alone).

@@ -1,6 +1,6 @@
 // The batched FFNs: for every member, the ensemble's logits and hand-written gradients equal, bit
-// for bit, the standalone model's forward and autograd's gradients, above and below ATen's
-// per-member BLAS threshold for bmm; and member_mm_out equals mm where a plain bmm does not.
+// for bit, the standalone model's forward and autograd's gradients, for products above and below
+// the size where ATen's bmm stops calling BLAS per member (member_gemm_test.cpp).
 #include "models/ffn_ensemble.h"
 
 #include <gtest/gtest.h>
@@ -29,7 +29,7 @@ namespace {
 struct Case {
   std::string type;
   std::int64_t hidden;
-  std::int64_t batch;  // batch·hidden·10 < 400 takes member_mm_out's per-member path
+  std::int64_t batch;  // batch·hidden·10 < 400: where a plain bmm would sum differently
 };
 
 TEST(FfnEnsemble, EachMemberMatchesItsStandaloneModelAndAutograd) {
@@ -59,28 +59,6 @@ TEST(FfnEnsemble, EachMemberMatchesItsStandaloneModelAndAutograd) {
         EXPECT_TRUE(BitIdentical(ensemble.grads()[k][m], params[k].grad())) << "grad " << k;
     }
   }
-}
-
-TEST(FfnEnsemble, MemberMatmulEqualsMmOnBothSidesOfTheBmmThreshold) {
-  at::Generator g = at::detail::createCPUGenerator(3);
-  for (const std::int64_t rows : {4, 8}) {  // 4·2·10 = 80 < 400 <= 8·8·10 with k = 8 below
-    const std::int64_t k = rows == 4 ? 2 : 8;
-    const torch::Tensor a = torch::randn({5, rows, k}, g);
-    const torch::Tensor b = torch::randn({5, k, 10}, g);
-    torch::Tensor out = torch::empty({5, rows, 10});
-    member_mm_out(out, a, b);
-    for (std::int64_t e = 0; e < 5; ++e)
-      EXPECT_TRUE(BitIdentical(out[e], a[e].mm(b[e]))) << "rows " << rows << " member " << e;
-  }
-  // Why the threshold exists: below it a plain bmm sums in another order than mm (if this ever
-  // starts to pass, ATen changed and kBmmGemmMinProduct can go).
-  const torch::Tensor a = torch::randn({30, 8, 2}, g);
-  const torch::Tensor b = torch::randn({30, 2, 10}, g);
-  const torch::Tensor batched = a.bmm(b);
-  bool all_equal = true;
-  for (std::int64_t e = 0; e < 30; ++e)
-    all_equal = all_equal && torch::equal(batched[e], a[e].mm(b[e]));
-  EXPECT_FALSE(all_equal) << "bmm below 400 now equals mm";
 }
 
 TEST(FfnEnsemble, CopiesAMemberBackAndRejectsOtherTypes) {

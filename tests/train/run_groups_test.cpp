@@ -59,7 +59,7 @@ TEST(GroupRuns, SplitsEvenlyInPlanOrderAndDeterministically) {
   ASSERT_EQ(a.size(), b.size());
   for (std::size_t i = 0; i < a.size(); ++i)
     EXPECT_EQ(a[i].runs, b[i].runs);
-  // relu-2's 30 replicates at a cap of 8: 8, 8, 7, 7 in replicate order.
+  // relu-2's 30 replicates at batch 64's cap of 4: six groups of 4, then 3, 3, in replicate order.
   std::vector<std::size_t> sizes;
   int last_index = -1;
   for (const auto& g : a) {
@@ -70,7 +70,7 @@ TEST(GroupRuns, SplitsEvenlyInPlanOrderAndDeterministically) {
       last_index = r->index;
     }
   }
-  EXPECT_EQ(sizes, (std::vector<std::size_t>{8, 8, 7, 7}));
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{4, 4, 4, 4, 4, 4, 3, 3}));
   // Duplicated runs (equal keys) are grouped once.
   runs.push_back(runs.front());
   std::size_t total = 0;
@@ -80,9 +80,13 @@ TEST(GroupRuns, SplitsEvenlyInPlanOrderAndDeterministically) {
 }
 
 TEST(GroupRuns, ListsGroupsWaveByWaveSoReplicatesCompleteInOrder) {
-  // At a cap of 8 every paired arm's 30 replicates split 8, 8, 7, 7: wave w of every arm covers
-  // the same replicates, and all of wave w is listed before any of wave w + 1.
-  const auto groups = group_runs(nightly_plan(), torch::kCPU, /*max_members=*/8);
+  // At a cap of 8 every paired arm's 30 replicates split 8, 8, 7, 7 (batch 32, where the row cap
+  // allows 8): wave w of every arm covers the same replicates, and all of wave w is listed before
+  // any of wave w + 1.
+  auto plan = nightly_plan();
+  for (auto& run : plan)
+    run.run.training.batch = 32;
+  const auto groups = group_runs(plan, torch::kCPU, /*max_members=*/8);
   std::size_t last_wave = 0;
   std::map<std::size_t, std::set<std::pair<int, int>>> ranges;  // wave -> replicate ranges
   for (const auto& g : groups) {
@@ -100,9 +104,11 @@ TEST(GroupRuns, ListsGroupsWaveByWaveSoReplicatesCompleteInOrder) {
 }
 
 TEST(GroupRuns, CapKeepsAGroupStepWithinKMaxGroupRows) {
-  EXPECT_EQ(group_cap(8), kMaxGroupMembers);  // 512 / 8 = 64, capped at 32
-  EXPECT_EQ(group_cap(64), 8u);
-  EXPECT_EQ(group_cap(100), 5u);
+  EXPECT_EQ(group_cap(8), kMaxGroupMembers);  // 256 / 8 = 32
+  EXPECT_EQ(group_cap(4), kMaxGroupMembers);  // 256 / 4 = 64, capped at 32
+  EXPECT_EQ(group_cap(64), 4u);
+  EXPECT_EQ(group_cap(100), 2u);
+  EXPECT_EQ(group_cap(256), 1u);
   EXPECT_EQ(group_cap(512), 1u);
   EXPECT_EQ(group_cap(4096), 1u);
 }
