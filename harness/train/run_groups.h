@@ -22,19 +22,22 @@
 
 namespace claimcheck::train {
 
-/// The largest group. Per-member step time falls with E at batch 8 and is flat from E ≈ 30
-/// (GeGLU(8): 65 µs at E = 1, 35 at 8, 30 at 30 and 64; bench/ensemble_bench.cpp).
-constexpr std::size_t kMaxGroupMembers = 32;
+/// The largest group. With the per-call costs gone (member_gemm.h, reused buffers) and Adam free
+/// of subnormal assists (adam_kernel.cpp), small groups whose weights and Adam moments stay in L2
+/// win at batch 8 too: per member-step GeGLU(8) 36 µs at E = 1, 22.2 at 8, 22.8 at 30, 23.9 at 64;
+/// ReLU(8) 16.6, 11.6, 13.0, 13.5 (bench/ensemble_bench.cpp); claim 1's nightly protocol 13.5 s
+/// with at most 8 members against 13.8-14.1 s with 16 and 14.0-14.8 s with 32.
+constexpr std::size_t kMaxGroupMembers = 8;
 /// The most training rows (members × batch) one group step gathers. At batch 64 a group's working
 /// set (each member's 64 input rows, weights, gradients and Adam moments) should stay in one
 /// core's L2: claim 1's nightly protocol took 14.0 s with 256 rows (batch 64: groups of 4) against
 /// 14.8-15.1 s with 512 (groups of 8); with the earlier Adam kernel 17.5 s with 256, 17.6-17.8 s
-/// with groups of 2 and 18.6 s with 512 (bench/protocol_bench.cpp, 2 workers). Batch 8 still gets
-/// 32 members.
+/// with groups of 2 and 18.6 s with 512 (bench/protocol_bench.cpp, 2 workers; at most 32 members
+/// then).
 constexpr std::int64_t kMaxGroupRows = 256;
 
 /// The cap for runs of batch size `batch`: min(kMaxGroupMembers, kMaxGroupRows / batch), at least
-/// 1 (batch 8: 32, batch 64: 8, batch >= 512: alone).
+/// 1 (batch 8: 8, batch 64: 4, batch >= 256: alone).
 std::size_t group_cap(std::int64_t batch);
 
 /// Runs trained together, in plan order.

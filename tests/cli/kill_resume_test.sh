@@ -47,9 +47,9 @@ echo "killed with $before of $total runs stored"
 [ "$before" -ge 17 ] && [ "$before" -lt "$total" ] || { echo "FAIL: expected a partial store, got $before lines"; exit 1; }
 
 # The plan is replicate-major and the executor trains ensembles wave by wave (run_groups.h: at
-# batch 64 a group holds 8 runs, so each arm's 24 replicates are waves of 8): what was stored is
+# batch 64 a group holds 4 runs, so each arm's 24 replicates are waves of 4): what was stored is
 # whole (relu, geglu) pairs of the first replicates, except for the groups the two workers had
-# in flight, which span at most two waves (16 replicates) after the complete ones.
+# in flight, which span at most two waves (8 replicates) after the complete ones.
 python3 - "$store" <<'EOF'
 import json, sys
 groups = {}
@@ -63,7 +63,7 @@ incomplete = sorted(i for i, arms in groups.items() if len(arms) < 2)
 complete = sorted(i for i, arms in groups.items() if len(arms) == 2)
 assert complete == list(range(len(complete))), f"complete groups are not a prefix: {complete}"
 assert all(i >= len(complete) for i in incomplete), f"a gap before complete groups: {incomplete}"
-assert all(i < len(complete) + 16 for i in incomplete), f"more than two waves in flight: {incomplete}"
+assert all(i < len(complete) + 8 for i in incomplete), f"more than two waves in flight: {incomplete}"
 print(f"{len(complete)} complete replicate groups, {len(incomplete)} in flight")
 EOF
 
