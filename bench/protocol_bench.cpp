@@ -47,7 +47,7 @@ void BM_Claim1(benchmark::State& state, const std::string& profile) {
 }
 
 void args(benchmark::internal::Benchmark* b) {
-  b->Args({0, 2})->Args({1, 2})->ArgNames({"max_group", "workers"});
+  b->Args({0, 2})->Args({1, 2})->Args({0, 1})->ArgNames({"max_group", "workers"});
   b->Iterations(1)->UseRealTime()->Unit(benchmark::kSecond);
 }
 

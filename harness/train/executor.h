@@ -9,12 +9,15 @@
 //
 // Thread rule (CPU): `workers` groups train at once (default: one per hardware thread), each
 // with one LibTorch intra-op thread, wave by wave (run_groups.h), the largest estimated cost
-// first within a wave. Measured on the 2-core
-// machine (bench/ensemble_bench.cpp BM_TwoGroups: two groups of 30 GeGLU(8) at batch 8): two
-// groups side by side with one thread each take as long as one group alone (0.74 s vs 0.73 s per
-// pair when one core was free, i.e. 2x the throughput); one group at a time with two intra-op
-// threads took 12x longer (0.89-14.7 s), because a member's tiny ops do not split and OpenMP's
-// barriers stall whenever the other core is busy. Small groups are not split across threads
+// first within a wave. Measured on the 2-core machine (bench/ensemble_bench.cpp BM_TwoGroups: two
+// groups of 8 GeGLU(8) at batch 8, 400 steps): side by side with one thread each 0.075 s, one
+// after the other with one thread 0.148 s (so 2x the throughput), one after the other with two
+// intra-op threads 0.185 s; claim 1's nightly protocol 13.5 s with 2 workers, 26.2 s with 1
+// (bench/protocol_bench.cpp). Groups must stay small for this: two groups of 30 side by side
+// (0.70 s) were no faster than one after the other (0.57 s), their Adam moments and inputs
+// overflowing L2 and both cores waiting on memory. Two intra-op threads per group lose because a
+// member's tiny ops do not split and OpenMP's barriers stall whenever the other core is busy. Small
+// groups are not split across threads
 // either: results would not change (EnsembleAdam splits members, never elements), time would.
 // On CUDA: one run at a time.
 #pragma once
