@@ -30,9 +30,9 @@ Place place_of(const RunSpec& r) {
 TEST(Planner, RealSmokePlanHasEveryArmReplicateAndSearchTrialOnce) {
   const ClaimSpec spec = real_spec();
   const std::vector<RunSpec> runs = plan(spec, "smoke", "cpu");
-  // 8 arms x 16 replicates, plus relu-8 and geglu-8 x 24 search trials (shared by the three
+  // 8 arms x 16 replicates, plus relu-8 and geglu-8 x 64 search trials (shared by the three
   // random-search hypotheses and the source's bootstrap-of-max: planned once).
-  EXPECT_EQ(runs.size(), 8u * 16u + 2u * 24u);
+  EXPECT_EQ(runs.size(), 8u * 16u + 2u * 64u);
   std::set<Place> places;
   for (const auto& r : runs)
     EXPECT_TRUE(places.insert(place_of(r)).second) << r.arm << r.index;
@@ -109,7 +109,7 @@ TEST(Planner, SearchTrialJSharesItsDrawAcrossArmsAndSmokeIsAPrefixOfNightly) {
     ++smoke_trials;
     EXPECT_EQ(nightly_keys.at(place_of(r)), r.key()) << r.arm << " trial " << r.index;
   }
-  EXPECT_EQ(smoke_trials, 2 * 24);
+  EXPECT_EQ(smoke_trials, 2 * 64);  // smoke has as many trials as nightly: the same ones
 }
 
 TEST(Planner, TrialSeedsDifferFromReplicateSeeds) {
@@ -202,13 +202,13 @@ TEST(Planner, SeedsOverrideReplacesTheReplicatesAndKeepsThePrefix) {
   for (const auto& r : plan(spec, "smoke", "cpu"))
     full[place_of(r)] = r.key();
   const std::vector<RunSpec> few = plan(spec, "smoke", "cpu", /*replicates_override=*/3);
-  EXPECT_EQ(few.size(), 8u * 3u + 2u * 24u) << "--seeds leaves the search trials alone";
+  EXPECT_EQ(few.size(), 8u * 3u + 2u * 64u) << "--seeds leaves the search trials alone";
   for (const auto& r : few) {
     if (r.role == RunRole::kReplicate) EXPECT_LT(r.index, 3);
     EXPECT_EQ(full.at(place_of(r)), r.key()) << "seed i is the same run with or without --seeds";
   }
   const std::vector<RunSpec> more = plan(spec, "smoke", "cpu", /*replicates_override=*/20);
-  EXPECT_EQ(more.size(), 8u * 20u + 2u * 24u);
+  EXPECT_EQ(more.size(), 8u * 20u + 2u * 64u);
 }
 
 TEST(Planner, UnknownProfileIsASpecError) {
