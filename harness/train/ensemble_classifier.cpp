@@ -5,13 +5,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
-#include <cstdlib>
-#include <cstring>
 #include <stdexcept>
-
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 
 #include "harness/env/generator.h"
 #include "harness/train/optim/optimizer.h"
@@ -50,35 +44,11 @@ std::string classifier_group_key(const RunConfig& config, torch::Device device) 
       .dump();
 }
 
-namespace {
-
-// A copy of `bytes` in memory the kernel may back with 2 MiB pages (Linux transparent huge pages,
-// where enabled for madvise): a step reads hundreds of random 784-byte rows of the 47 MB MNIST
-// images, and with 4 KiB pages nearly every row is a TLB miss (gather 194 -> 155 ns per row
-// measured on the 2-core machine). Elsewhere, or if the allocation fails, `bytes` itself.
-torch::Tensor on_huge_pages(const torch::Tensor& bytes) {
-#if defined(__linux__)
-  constexpr std::size_t kHugePage = std::size_t{2} << 20;
-  const auto n = static_cast<std::size_t>(bytes.numel());
-  const std::size_t rounded = (n + kHugePage - 1) / kHugePage * kHugePage;
-  void* memory = std::aligned_alloc(kHugePage, rounded);
-  if (memory == nullptr) return bytes;
-  ::madvise(memory, rounded, MADV_HUGEPAGE);  // advice only: ignored where THP is off
-  std::memcpy(memory, bytes.contiguous().data_ptr<std::uint8_t>(), n);
-  return torch::from_blob(
-      memory, bytes.sizes(), [](void* p) { std::free(p); }, bytes.options());
-#else
-  return bytes;
-#endif
-}
-
-}  // namespace
-
 torch::Tensor training_bytes(const ClassifierData& data) {
   if (!data.train_x.device().is_cpu()) return {};
   const torch::Tensor bytes = data.train_x.mul(255.0).round_().to(torch::kUInt8);
   // Exactly the IDX reader's arithmetic (harness/data/idx.cpp), or the bytes are not used.
-  return torch::equal(bytes.to(torch::kFloat32).div_(255.0), data.train_x) ? on_huge_pages(bytes)
+  return torch::equal(bytes.to(torch::kFloat32).div_(255.0), data.train_x) ? bytes
                                                                            : torch::Tensor();
 }
 
