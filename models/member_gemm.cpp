@@ -28,6 +28,18 @@ MatrixLayout layout_of(const torch::Tensor& t) {  // t: (E, rows, cols)
   return {t.size(1), t.size(2), t.stride(1), t.stride(2)};
 }
 
+// How addmm_impl_cpu_ casts an operand with these (row, col) strides as a BLAS matrix whose
+// untransposed leading dimension must be >= `rows` and transposed one >= `cols`: as it lies
+// (false), transposed (true), or not at all (nullopt: ATen clones it first).
+std::optional<bool> operand_transposed(const std::int64_t strides[2], bool transpose_c,
+                                       std::int64_t rows, std::int64_t cols) {
+  const std::int64_t unit = strides[transpose_c ? 1 : 0];
+  const std::int64_t lead = strides[transpose_c ? 0 : 1];
+  if (unit == 1 && lead >= std::max<std::int64_t>(1, rows)) return false;
+  if (lead == 1 && unit >= std::max<std::int64_t>(1, cols)) return true;
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<SgemmCall> aten_sgemm_call(const MatrixLayout& out, const MatrixLayout& a,
@@ -57,26 +69,11 @@ std::optional<SgemmCall> aten_sgemm_call(const MatrixLayout& out, const MatrixLa
   const std::int64_t m = r_sizes[transpose_c ? 1 : 0];
   const std::int64_t n = r_sizes[transpose_c ? 0 : 1];
   const std::int64_t k = m1_sizes[transpose_c ? 0 : 1];
-  bool transpose_a = false;
-  if (m1_strides[transpose_c ? 1 : 0] == 1 &&
-      m1_strides[transpose_c ? 0 : 1] >= std::max<std::int64_t>(1, m)) {
-    transpose_a = false;
-  } else if (m1_strides[transpose_c ? 0 : 1] == 1 &&
-             m1_strides[transpose_c ? 1 : 0] >= std::max<std::int64_t>(1, k)) {
-    transpose_a = true;
-  } else {
-    return std::nullopt;  // ATen clones m1
-  }
-  bool transpose_b = false;
-  if (m2_strides[transpose_c ? 1 : 0] == 1 &&
-      m2_strides[transpose_c ? 0 : 1] >= std::max<std::int64_t>(1, k)) {
-    transpose_b = false;
-  } else if (m2_strides[transpose_c ? 0 : 1] == 1 &&
-             m2_strides[transpose_c ? 1 : 0] >= std::max<std::int64_t>(1, n)) {
-    transpose_b = true;
-  } else {
-    return std::nullopt;  // ATen clones m2
-  }
+  const std::optional<bool> cast_a = operand_transposed(m1_strides, transpose_c, m, k);
+  const std::optional<bool> cast_b = operand_transposed(m2_strides, transpose_c, k, n);
+  if (!cast_a || !cast_b) return std::nullopt;  // ATen clones the operand first
+  const bool transpose_a = *cast_a;
+  const bool transpose_b = *cast_b;
   std::int64_t lda = m1_strides[(transpose_a == transpose_c) ? 1 : 0];
   std::int64_t ldb = m2_strides[(transpose_b == transpose_c) ? 1 : 0];
   std::int64_t ldc = r_strides[transpose_c ? 0 : 1];
