@@ -1,7 +1,8 @@
 // The ensemble executor's step cost (issue 11): time per member-step of E claim-1 FFNs (h = 8,
 // Adam, real MNIST) trained as one batched model, for E in {1, 8, 30, 64} at batch 8 and 64, next
 // to one run trained alone (the standalone loop of train_classifier); and the thread rule: two
-// groups at once with one intra-op thread each versus one group at a time with two threads.
+// groups at once with one intra-op thread each versus one group at a time with two threads; and
+// the Adam kernel alone with a share of "stuck" subnormal first moments (adam_kernel.cpp).
 // Counter `member_step`: seconds per member-step (lower is better).
 //
 //   cmake --build build --target ensemble_bench && build/bench/ensemble_bench
@@ -9,11 +10,14 @@
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
 
+#include <cmath>
 #include <memory>
+#include <random>
 #include <string>
 #include <thread>
 
 #include "harness/env/generator.h"
+#include "harness/train/adam_kernel.h"
 #include "harness/train/divergence.h"
 #include "harness/train/ensemble_classifier.h"
 #include "harness/train/optim/optimizer.h"
@@ -149,6 +153,43 @@ void member_step_args(benchmark::internal::Benchmark* b) {
         b->Args({geglu, e, batch});
 }
 
+// adam_step_kernel over 4 × 6352 floats (four ReLU(8) members' w_in) in which a share of the
+// elements (Arg: percent) has a zero gradient and a subnormal first moment, as almost-always-black
+// pixels reach after a few hundred steps. Counter `element`: seconds per element.
+void BM_AdamKernel(benchmark::State& state) {
+  const std::int64_t n = 4 * 6352;
+  std::mt19937 rng(1);
+  std::normal_distribution<float> normal;
+  std::uniform_real_distribution<double> uniform;
+  std::vector<float> param(n), grad(n), exp_avg(n), exp_avg_sq(n);
+  for (std::int64_t i = 0; i < n; ++i) {
+    param[i] = normal(rng) * 0.02f;
+    grad[i] = normal(rng) * 1e-3f;
+    exp_avg[i] = normal(rng) * 1e-4f;
+    exp_avg_sq[i] = std::abs(normal(rng)) * 1e-6f;
+    if (uniform(rng) * 100.0 < static_cast<double>(state.range(0))) {
+      grad[i] = 0.0f;
+      exp_avg[i] = 4e-45f;  // 3 · 2^-149: RN(0.9 · it) is itself, so it stays subnormal
+    }
+  }
+  train::AdamStepScalars s;
+  s.beta1 = 0.9f;
+  s.one_minus_beta1 = static_cast<float>(1 - 0.9);
+  s.beta2 = 0.999f;
+  s.one_minus_beta2 = static_cast<float>(1 - 0.999);
+  s.eps = 1e-8f;
+  s.sqrt_bias_correction2 = 0.5f;
+  s.neg_step_size = -1e-3f;
+  for (auto _ : state) {
+    train::adam_step_kernel(param.data(), grad.data(), exp_avg.data(), exp_avg_sq.data(), n, s,
+                            true);
+    benchmark::DoNotOptimize(param.data());
+  }
+  state.counters["element"] =
+      benchmark::Counter(static_cast<double>(n * state.iterations()),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
 BENCHMARK(BM_AloneStep)
     ->ArgsProduct({{1, 0}, {8, 64}})
     ->ArgNames({"geglu", "batch"})
@@ -164,6 +205,7 @@ BENCHMARK(BM_TwoGroups)
     ->ArgName("mode")
     ->UseRealTime()
     ->Unit(benchmark::kSecond);
+BENCHMARK(BM_AdamKernel)->Arg(0)->Arg(10)->Arg(50)->ArgName("stuck_percent");
 
 }  // namespace
 
