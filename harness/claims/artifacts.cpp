@@ -13,7 +13,8 @@
 #include <sstream>
 #include <string_view>
 
-#include "harness/env/seed.h"
+#include "harness/base/files.h"
+#include "harness/base/hash.h"
 
 namespace claimcheck::claims {
 namespace fs = std::filesystem;
@@ -22,24 +23,12 @@ namespace {
 constexpr const char* kMagic = "claimcheck-artifact";
 
 std::string checksum_of(std::string_view bytes) {
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(env::hash_seed(bytes)));
-  return hex;
+  return base::hash_hex(bytes);
 }
 
-void fsync_or_throw(const fs::path& path, int flags) {
-  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-  if (fd < 0) throw std::runtime_error(path.string() + ": cannot open: " + std::strerror(errno));
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) throw std::runtime_error(path.string() + ": fsync failed: " + std::strerror(errno));
-}
 
 std::string read_all(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  return base::read_file(file).value_or("");
 }
 
 }  // namespace
@@ -65,16 +54,7 @@ ArtifactRef write_predictions(const fs::path& store_dir, const std::string& clai
   const fs::path relative = fs::path("artifacts") / claim / (key + ".predictions.bin");
   const fs::path file = store_dir / relative;
   fs::create_directories(file.parent_path());
-  const fs::path tmp = file.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.flush();
-    if (!out) throw std::runtime_error(tmp.string() + ": cannot write the artifact");
-  }
-  fsync_or_throw(tmp, O_RDONLY);
-  fs::rename(tmp, file);
-  fsync_or_throw(file.parent_path(), O_RDONLY | O_DIRECTORY);
+  base::write_file_atomically(file, bytes, "the artifact");
   return {relative.generic_string(), checksum_of(bytes)};
 }
 

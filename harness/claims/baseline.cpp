@@ -1,3 +1,4 @@
+#include "harness/base/files.h"
 #include "harness/claims/baseline.h"
 
 #include <fcntl.h>
@@ -108,15 +109,6 @@ std::string string_member(const nlohmann::json& object, const std::string& key,
   return v.get<std::string>();
 }
 
-void fsync_path(const fs::path& path, int flags) {
-  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-  if (fd < 0) {
-    throw std::runtime_error(path.string() + ": cannot open to sync: " + std::strerror(errno));
-  }
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) throw std::runtime_error(path.string() + ": fsync failed: " + std::strerror(errno));
-}
 
 }  // namespace
 
@@ -357,22 +349,7 @@ void write_baseline(const fs::path& file, const nlohmann::json& analysis) {
                              "it (rm -r) and bless again");
   }
   fs::create_directories(file.parent_path());
-  const fs::path tmp = file.string() + ".tmp";
-  try {
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      out << analysis.dump(1) << "\n";
-      out.flush();
-      if (!out) throw std::runtime_error(tmp.string() + ": cannot write baseline");
-    }
-    fsync_path(tmp, O_RDONLY);
-    fs::rename(tmp, file);
-  } catch (...) {
-    std::error_code ignored;
-    fs::remove(tmp, ignored);  // the old baseline stands; leave no half-written file beside it
-    throw;
-  }
-  fsync_path(file.parent_path(), O_RDONLY | O_DIRECTORY);
+  base::write_file_atomically(file, analysis.dump(1) + "\n", "baseline");
 }
 
 }  // namespace claimcheck::claims

@@ -5,6 +5,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "harness/base/hash.h"
 #include "harness/env/seed.h"
 #include "harness/stats/rng.h"
 
@@ -25,10 +26,7 @@ nlohmann::json RunSpec::config() const {
 }
 
 std::string RunSpec::key() const {
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx",
-                static_cast<unsigned long long>(env::hash_seed(config().dump())));
-  return hex;
+  return base::hash_hex(config().dump());
 }
 
 Shard parse_shard(const std::string& text) {

@@ -14,7 +14,7 @@
 #include "harness/claims/json_reader.h"
 #include "harness/claims/spec_hypotheses.h"
 #include "harness/claims/spec_training.h"
-#include "harness/env/seed.h"
+#include "harness/base/hash.h"
 #include "harness/train/task.h"
 
 namespace claimcheck::claims {
@@ -550,10 +550,7 @@ std::string spec_hash(const ClaimSpec& spec, const std::string& profile) {
   chosen.erase("training");  // resolved into the arms above
   chosen.erase("model_options");
   j["profiles"] = {{profile, chosen}};
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx",
-                static_cast<unsigned long long>(env::hash_seed(j.dump())));
-  return hex;
+  return base::hash_hex(j.dump());
 }
 
 }  // namespace claimcheck::claims

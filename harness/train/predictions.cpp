@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <string_view>
 
-#include "harness/env/seed.h"
+#include "harness/base/hash.h"
 
 namespace claimcheck::train {
 
@@ -16,10 +16,7 @@ std::string evaluation_hash(const torch::Tensor& inputs, const torch::Tensor& la
   bytes.append(static_cast<const char*>(y.data_ptr()), y.nbytes());
   for (const auto d : x.sizes())
     bytes += "/" + std::to_string(d);
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx",
-                static_cast<unsigned long long>(env::hash_seed(std::string_view(bytes))));
-  return hex;
+  return base::hash_hex(std::string_view(bytes));
 }
 
 }  // namespace claimcheck::train
