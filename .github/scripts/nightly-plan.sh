@@ -5,7 +5,7 @@ set -euo pipefail
 [[ ${SHARDS:?} =~ ^[1-9][0-9]?$ ]] || { echo "shards must be 1..99, got '$SHARDS'" >&2; exit 2; }
 labels=${LABELS:?}
 [[ $labels == \[* ]] || labels="[\"$labels\"]"
-matrix=$(seq -s, 0 $((SHARDS - 1)))
+matrix=$(seq -s, 1 "$SHARDS")  # shards are numbered from 1 (claimcheck run --shard I/N)
 {
   echo "count=$SHARDS"
   echo "shards=[$matrix]"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One shard of the nightly: every claim's runs under the profile, every N-th starting at I, into
+# One shard of the nightly: every claim's runs under the profile, shard I of N (numbered from 1), into
 # the shard's own store (a directory). The GitHub nightly matrix and the Slurm job array both
 # run this; ci/nightly/merge.sh then reports over all shard stores.
 #

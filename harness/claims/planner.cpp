@@ -29,15 +29,27 @@ std::string RunSpec::key() const {
   return base::hash_hex(config().dump());
 }
 
+std::string Shard::text() const {
+  return std::to_string(index + 1) + "/" + std::to_string(count);
+}
+
 Shard parse_shard(const std::string& text) {
-  Shard shard;
+  int number = 0;
+  int count = 0;
   char slash = 0;
   char extra = 0;
-  if (std::sscanf(text.c_str(), "%d%c%d%c", &shard.index, &slash, &shard.count, &extra) != 3 ||
-      slash != '/' || shard.count < 1 || shard.index < 0 || shard.index >= shard.count) {
-    throw std::invalid_argument("--shard '" + text + "': expected I/N with 0 <= I < N, e.g. 0/4");
+  if (std::sscanf(text.c_str(), "%d%c%d%c", &number, &slash, &count, &extra) != 3 || slash != '/' ||
+      count < 1 || number < 0 || number > count) {
+    throw std::invalid_argument("--shard '" + text +
+                                "': expected I/N with 1 <= I <= N (shards are numbered from 1), "
+                                "e.g. 1/4 ... 4/4");
   }
-  return shard;
+  if (number == 0) {
+    throw std::invalid_argument("--shard '" + text + "': shards are numbered from 1: write 1/" +
+                                std::to_string(count) + " ... " + std::to_string(count) + "/" +
+                                std::to_string(count) + " (1 <= I <= N)");
+  }
+  return {number - 1, count};
 }
 
 TrialDraw draw_trial(const ClaimSpec& spec, int trial) {

@@ -33,13 +33,20 @@ struct RunSpec {
   std::string key() const;
 };
 
-/// Which subset of the runs to take: every `count`-th run starting at `index` (0-based).
+/// Which subset of the runs to take: every `count`-th run starting at run `index` (0-based
+/// inside; users number shards from 1, see parse_shard).
 struct Shard {
   int index = 0;
   int count = 1;
+
+  /// "I/N" as the user wrote it (I = index + 1).
+  std::string text() const;
 };
 
-/// Parses "I/N" (0 <= I < N); throws std::invalid_argument with the expected form.
+/// Parses "I/N" with shards numbered from 1 (1 <= I <= N, as a CI matrix or a Slurm array
+/// 1-N writes them): "1/2" and "2/2" are the two halves. "0/N" is an error that says shards are
+/// numbered from 1, so a 0-based habit cannot silently shift every shard by one. Throws
+/// std::invalid_argument with the expected form.
 Shard parse_shard(const std::string& text);
 
 /// All runs of `profile` (deduplicated by key, replicate-major), then the shard's share.

@@ -106,6 +106,10 @@ struct HypothesisSpec {
   const std::string& control() const { return contrast.at(1).arm; }
   /// The contrast as a formula of arm names, e.g. "(a − b) − (c − d)" or "geglu-8 − relu-8".
   std::string formula() const;
+  /// What the hypothesis claims of that formula, as `claimcheck list` prints it: superiority
+  /// "F > m" (direction less: "F < −m"), non-inferiority "F > −m" ("F < m"), equivalence
+  /// "|F| < m", the CV form "CV of PD(...) < bound" (m: the margin; stats/verdict.h's rule).
+  std::string claimed() const;
 };
 
 /// The source's own analysis, reproduced for comparison and never decided: a percentile

@@ -147,6 +147,23 @@ std::vector<ContrastTerm> parse_contrast(ObjectReader& r, const ClaimSpec& spec)
 
 }  // namespace
 
+std::string HypothesisSpec::claimed() const {
+  const std::string f = formula();
+  if (pd && pd->form == PdForm::kCv) return fmt::format("{} < {:g}", f, pd->bound);
+  const bool greater = direction == stats::Direction::kGreater;
+  const double minus_margin = margin == 0.0 ? 0.0 : -margin;  // "> 0", never "> -0"
+  switch (kind) {
+    case stats::HypothesisKind::kEquivalence:
+      return fmt::format("|{}| < {:g}", f, margin);
+    case stats::HypothesisKind::kNonInferiority:
+      return greater ? fmt::format("{} > {:g}", f, minus_margin)
+                     : fmt::format("{} < {:g}", f, margin);
+    case stats::HypothesisKind::kSuperiority:
+      break;
+  }
+  return greater ? fmt::format("{} > {:g}", f, margin) : fmt::format("{} < {:g}", f, minus_margin);
+}
+
 std::string HypothesisSpec::formula() const {
   if (pd && pd->form == PdForm::kExtreme) {
     std::string others;

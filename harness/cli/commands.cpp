@@ -24,43 +24,6 @@
 namespace claimcheck::cli {
 namespace fs = std::filesystem;
 
-int command_list(const Paths& paths, std::ostream& out) {
-  for (const auto& spec : claims::load_all_claims(paths.claims)) {
-    std::string profiles;
-    for (const auto& [name, p] : spec.profiles) {
-      profiles += fmt::format("{}{} ({} seeds, {} trials, device {})", profiles.empty() ? "" : ", ",
-                              name, p.replicates, p.search_trials, p.device);
-      if (!p.hypotheses.empty()) {
-        profiles += fmt::format(" deciding {} of {} hypotheses", p.hypotheses.size(),
-                                spec.hypotheses.size());
-      }
-    }
-    out << fmt::format("{}: {}\n  task: {}, profiles: {}\n", spec.id, spec.title, spec.task.type,
-                       profiles);
-    for (const auto& [name, p] : spec.profiles) {
-      out << fmt::format("  arms ({}):\n", name);
-      for (const auto& a : p.arms) {
-        std::string parts;
-        for (const auto& [part, n] : a.parameters.parts)
-          parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", part, n);
-        out << fmt::format("    {:<16} {} {}: {} parameters ({}); {}, lr {:g}, batch {}\n", a.name,
-                           a.model.type, a.model.options.dump(), a.parameters.total, parts,
-                           a.training.optimizer.type, a.training.lr, a.training.batch);
-      }
-      for (const auto& c : p.check_results)
-        out << "    check: " << c.text << "\n";
-    }
-    out << "  hypotheses:\n";
-    for (const auto& h : spec.hypotheses) {
-      out << fmt::format("    - {}: {} {} 0 on {} ({}, {}{})\n", h.id, h.formula(),
-                         h.direction == stats::Direction::kGreater ? ">" : "<", h.metric,
-                         claims::to_string(h.design), stats::to_string(h.kind),
-                         h.margin > 0 ? fmt::format(", margin {:g}", h.margin) : "");
-    }
-  }
-  return kExitOk;
-}
-
 namespace {
 
 // A stored run whose record lacks one of its task's metrics (written by another version), or
@@ -179,9 +142,9 @@ int command_run(const Paths& paths, const RunOptions& options, std::ostream& out
     }
     if (shard.count > 1) {
       err << fmt::format(
-          "shard {}/{}: {} runs trained, {} already stored; merge shards with "
+          "shard {}: {} runs trained, {} already stored; merge shards with "
           "`claimcheck report`\n",
-          shard.index, shard.count, summary.trained, summary.cached);
+          shard.text(), summary.trained, summary.cached);
       continue;
     }
     const int code =

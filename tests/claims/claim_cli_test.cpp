@@ -245,11 +245,11 @@ TEST_F(TinyClaimCli, FreshStoresAndShardsGiveIdenticalMetrics) {
   const fs::path whole = dir_ / "whole";
   const fs::path sharded = dir_ / "sharded";
   ASSERT_EQ(run(whole).code, cli::kExitMismatch);  // no baseline
-  const test::CliResult s0 = run(sharded, {"--shard", "0/2"});
+  const test::CliResult s0 = run(sharded, {"--shard", "1/2"});
   ASSERT_EQ(s0.code, cli::kExitOk) << s0.err;
-  EXPECT_TRUE(ContainsAll(s0.err, {"shard 0/2: 3 runs trained, 0 already stored"}));
+  EXPECT_TRUE(ContainsAll(s0.err, {"shard 1/2: 3 runs trained, 0 already stored"}));
   EXPECT_EQ(test::lines_of(store_file(sharded)).size(), 3u);
-  const test::CliResult s1 = run(sharded, {"--shard", "1/2"});
+  const test::CliResult s1 = run(sharded, {"--shard", "2/2"});
   ASSERT_EQ(s1.code, cli::kExitOk) << s1.err;
 
   const std::map<std::string, json> a = metrics_by_key(whole);
@@ -280,8 +280,8 @@ TEST_F(TinyClaimCli, FreshStoresAndShardsGiveIdenticalMetrics) {
   // Shards on separate machines write separate stores; `report` merges them.
   const fs::path p0 = dir_ / "p0";
   const fs::path p1 = dir_ / "p1";
-  ASSERT_EQ(run(p0, {"--shard", "0/2"}).code, cli::kExitOk);
-  ASSERT_EQ(run(p1, {"--shard", "1/2"}).code, cli::kExitOk);
+  ASSERT_EQ(run(p0, {"--shard", "1/2"}).code, cli::kExitOk);
+  ASSERT_EQ(run(p1, {"--shard", "2/2"}).code, cli::kExitOk);
   const test::CliResult merged =
       cli({"report", "--store", p0.string(), "--store", p1.string(), "--format", "json"});
   ASSERT_EQ(merged.code, cli::kExitMismatch) << merged.err;  // no baseline yet

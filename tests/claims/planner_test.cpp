@@ -216,20 +216,25 @@ TEST(Planner, UnknownProfileIsASpecError) {
                                           {"no profile 'weekly'"}));
 }
 
-TEST(ParseShard, AcceptsIndexSlashCountAndRejectsTheRest) {
-  const Shard s = parse_shard("0/4");
+TEST(ParseShard, NumbersShardsFromOneAndRejectsTheRest) {
+  const Shard s = parse_shard("1/4");
   EXPECT_EQ(s.index, 0);
   EXPECT_EQ(s.count, 4);
-  const Shard last = parse_shard("3/4");
+  EXPECT_EQ(s.text(), "1/4");
+  const Shard last = parse_shard("4/4");
   EXPECT_EQ(last.index, 3);
   EXPECT_EQ(last.count, 4);
-  EXPECT_EQ(parse_shard("0/1").count, 1);
+  EXPECT_EQ(last.text(), "4/4");
+  EXPECT_EQ(parse_shard("1/1").count, 1);
   for (const char* bad :
-       {"4/4", "-1/2", "a/b", "1/0", "0/0", "1", "1/", "/2", "0/4x", "0-4", "1/2/3", ""}) {
+       {"5/4", "-1/2", "a/b", "1/0", "0/0", "1", "1/", "/2", "1/4x", "0-4", "1/2/3", ""}) {
     EXPECT_TRUE(test::ThrowsWith<std::invalid_argument>(
-        [&] { parse_shard(bad); }, {"--shard '" + std::string(bad) + "'", "0 <= I < N"}))
+        [&] { parse_shard(bad); }, {"--shard '" + std::string(bad) + "'", "1 <= I <= N"}))
         << "'" << bad << "'";
   }
+  // A 0-based habit is named, never silently read as another shard.
+  EXPECT_TRUE(test::ThrowsWith<std::invalid_argument>(
+      [] { parse_shard("0/2"); }, {"--shard '0/2'", "numbered from 1", "1/2 ... 2/2"}));
 }
 
 TEST(Shards, PartitionTheRunListExactly) {

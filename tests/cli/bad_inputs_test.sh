@@ -446,9 +446,10 @@ cli "--profile of a subcommand given before it" 2 "--profile given before the su
 cli "--store given before the subcommand" 2 "--store given before the subcommand" "write the subcommand first" -- "$bin" "${cc[@]}" --store "$store" analyze tiny --profile smoke
 cli "--seeds on analyze (a run option)" 2 "--seeds" "usage: claimcheck analyze" -- "$bin" "${cc[@]}" analyze tiny --profile smoke --store "$store" --seeds 3
 cli "unknown profile 'fast'" 2 "tiny.json: profiles: no profile 'fast'" "defined: smoke" -- "$bin" "${cc[@]}" analyze tiny --profile fast --store "$store"
-cli "--shard 3/2" 2 "--shard '3/2'" "expected I/N with 0 <= I < N" -- "$bin" "${cc[@]}" run tiny --profile smoke --store "$work/cli-none" --shard 3/2
+cli "--shard 3/2" 2 "--shard '3/2'" "expected I/N with 1 <= I <= N" -- "$bin" "${cc[@]}" run tiny --profile smoke --store "$work/cli-none" --shard 3/2
 cli "--shard a/b" 2 "--shard 'a/b'" "expected I/N" -- "$bin" "${cc[@]}" run tiny --profile smoke --store "$work/cli-none" --shard a/b
 cli "--shard 0/0" 2 "--shard '0/0'" "expected I/N" -- "$bin" "${cc[@]}" run tiny --profile smoke --store "$work/cli-none" --shard 0/0
+cli "--shard 0/2 (0-based)" 2 "--shard '0/2'" "shards are numbered from 1: write 1/2 ... 2/2" -- "$bin" "${cc[@]}" run tiny --profile smoke --store "$work/cli-none" --shard 0/2
 cli "--seeds 1" 2 "--seeds|got '1'" "must be an integer >= 2" -- "$bin" "${cc[@]}" run tiny --profile smoke --store "$work/cli-none" --seeds 1
 cli "--seeds many" 2 "--seeds|got 'many'" "must be an integer >= 2" -- "$bin" "${cc[@]}" run tiny --profile smoke --store "$work/cli-none" --seeds many
 cli "--seeds 99999999999 (past int)" 2 "--seeds|got '99999999999'" "must be an integer >= 2" -- "$bin" "${cc[@]}" run tiny --profile smoke --store "$work/cli-none" --seeds 99999999999

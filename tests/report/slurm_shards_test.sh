@@ -36,7 +36,7 @@ export CLAIMCHECK_ARGS="--claims-dir $work/claims --baselines-dir $work/baseline
 sbatch_script=$root/ci/slurm/nightly.sbatch
 
 # The array's tasks, one after another, then the merge.
-for i in 0 1; do
+for i in 1 2; do
   SLURM_ARRAY_TASK_ID=$i bash "$sbatch_script" shard 2>"$work/shard-$i.err" ||
     { cat "$work/shard-$i.err"; fail "shard $i exited $?"; }
 done
@@ -96,6 +96,6 @@ SH
 chmod +x "$work/fake-bin/sbatch"
 SBATCH_LOG=$work/sbatch.log PATH="$work/fake-bin:$PATH" CLAIMCHECK_SHARDS=3 \
   bash "$sbatch_script" >"$work/submit.out"
-grep -q -- "--array=0-2 .*nightly.sbatch shard$" "$work/sbatch.log" || { cat "$work/sbatch.log"; fail "no array of 3 shards submitted"; }
+grep -q -- "--array=1-3 .*nightly.sbatch shard$" "$work/sbatch.log" || { cat "$work/sbatch.log"; fail "no array of 3 shards submitted"; }
 grep -q -- "--dependency=afterany:4242 .*nightly.sbatch merge$" "$work/sbatch.log" || { cat "$work/sbatch.log"; fail "the merge does not depend on the array"; }
 echo "ok: shards + merge == unsharded; lost and absent shards fail the merge; submit chains the merge"
