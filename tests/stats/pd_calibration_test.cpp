@@ -93,7 +93,8 @@ TEST(PdSwapCalibration, NullRejectsAtTheTestsSize) {
 TEST(PdSwapCalibration, SampledNullRejectsAtMostAlpha) {
   // Random patterns (M = 14, 2^14 > max(8192, 199)): the Phipson & Smyth p (b + 1)/(B + 1) is
   // valid, P(p <= 0.05) = P(b <= 4 per tail) <= 0.05. One-sided check against the upper bound
-  // of Binomial(2,000, 0.05) at tail 2e-6 (one side, so a spurious failure < 1e-6): about 6.8%.
+  // of Binomial(2,000, 0.05) from binomial_bounds(tail 2e-6), which puts 1e-6 in each tail, so a
+  // spurious failure has probability <= 1e-6: 149 rejections (7.45%).
   constexpr int kSims = 2000;
   const double rate = rejection_rate(14, 0.5, kSims, 199, 202);
   ::testing::Test::RecordProperty("sampled_null_rejection_rate", format(rate));

@@ -1,7 +1,7 @@
 """Known answers for tests/stats/pd_comparison_test.cpp (harness/stats/pd_comparison.h).
 
 How the values were produced: run `python3 pd_comparison_reference.py > pd_comparison_reference.json`
-in this folder (numpy 1.24, Python 3.11; no other dependency). Everything is computed here from
+in this folder (numpy 2.4.6, Python 3.11.7; no other dependency). Everything is computed here from
 the definitions, independently of the C++ code:
 
 * swap_exact / swap_sampled: a random symmetric pooled PD matrix of 2M models (A's M then B's,
