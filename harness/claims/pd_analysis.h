@@ -11,6 +11,9 @@
 //            largest pairwise p). The estimate is the least favourable pairwise difference.
 //   cv       the coefficient of variation (population sd / mean) of the arms' PDs is below a
 //            bound: percentile CI from a joint, self-pair-free bootstrap over seeds.
+// The statistics themselves live in harness/stats/pd_comparison.h (plain matrices in, tested
+// there); this file loads the arms' PD matrices from runs, dispatches per form and fills
+// HypothesisResult, verdicts included.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -70,6 +70,38 @@ double PermutationTally::p(long long total, bool exact, Alternative alternative)
   return permutation_p(less_, greater_, total, exact, alternative);
 }
 
+PermutationResult swap_pattern_test(std::size_t pairs, double observed, const SwapStatistic& stat,
+                                    const PermutationOptions& opt, SwapDraw draw) {
+  constexpr const char* kFn = "swap_pattern_test";
+  detail::require_resamples(opt.resamples, kFn);
+  if (!stat) detail::fail(kFn, "argument 'stat' is empty");
+  PermutationTally tally(observed);
+  SwapPattern pattern(pairs);
+  const long long limit = std::max<long long>(kExactArrangements, opt.resamples);
+  if (pairs < 62 && (1LL << pairs) <= limit) {
+    const long long total = 1LL << pairs;
+    for (long long mask = 0; mask < total; ++mask) {
+      pattern.words()[0] = static_cast<std::uint64_t>(mask);  // pairs < 62: one word
+      tally.add(stat(pattern));
+    }
+    return {observed, tally.p(total, /*exact=*/true, opt.alternative), /*exact=*/true, total};
+  }
+  Rng rng(opt.seed);
+  for (int r = 0; r < opt.resamples; ++r) {
+    if (draw == SwapDraw::kWords) {
+      for (auto& w : pattern.words())
+        w = rng.next_u64();
+    } else {
+      std::fill(pattern.words().begin(), pattern.words().end(), 0);
+      for (std::size_t i = 0; i < pairs; ++i)
+        pattern.words()[i / 64] |= rng.uniform_int(2) << (i % 64);
+    }
+    tally.add(stat(pattern));
+  }
+  return {observed, tally.p(opt.resamples, /*exact=*/false, opt.alternative), /*exact=*/false,
+          opt.resamples};
+}
+
 PermutationResult paired_permutation_test(const std::vector<double>& a,
                                           const std::vector<double>& b,
                                           const PermutationOptions& opt) {
@@ -78,10 +110,10 @@ PermutationResult paired_permutation_test(const std::vector<double>& a,
   const std::size_t n = a.size();
   const std::vector<double> d = paired_differences(a, b, kFn);
   const double inv_n = 1.0 / static_cast<double>(n);
-  const auto statistic = [&](auto sign_of) {  // mean of the signed differences, in index order
+  const auto statistic = [&](const SwapPattern& flip) {  // mean of the signed differences
     double s = 0.0;
     for (std::size_t i = 0; i < n; ++i)
-      s += sign_of(i) ? -d[i] : d[i];
+      s += flip.swapped(i) ? -d[i] : d[i];
     return s * inv_n;
   };
   // Every arrangement's sum is bounded by sum |d_i|: if that is finite, none can overflow.
@@ -89,28 +121,8 @@ PermutationResult paired_permutation_test(const std::vector<double>& a,
   for (const double v : d)
     abs_sum += std::abs(v);
   detail::require_finite_result(abs_sum, kFn, "the sum of |a - b|");
-  const double observed = statistic([](std::size_t) { return false; });
-  PermutationTally tally(observed);
-
-  const long long limit = std::max<long long>(kExactArrangements, opt.resamples);
-  const bool exact = n < 62 && (1LL << n) <= limit;
-  if (exact) {
-    const long long total = 1LL << n;
-    for (long long mask = 0; mask < total; ++mask) {
-      tally.add(statistic([mask](std::size_t i) { return ((mask >> i) & 1LL) != 0; }));
-    }
-    return {observed, tally.p(total, /*exact=*/true, opt.alternative), /*exact=*/true, total};
-  }
-  Rng rng(opt.seed);
-  std::vector<std::uint64_t> words((n + 63) / 64);
-  for (int r = 0; r < opt.resamples; ++r) {
-    for (auto& w : words)
-      w = rng.next_u64();
-    tally.add(
-        statistic([&words](std::size_t i) { return ((words[i / 64] >> (i % 64)) & 1U) != 0; }));
-  }
-  return {observed, tally.p(opt.resamples, /*exact=*/false, opt.alternative), /*exact=*/false,
-          opt.resamples};
+  const double observed = statistic(SwapPattern(n));
+  return swap_pattern_test(n, observed, statistic, opt, SwapDraw::kWords);
 }
 
 PermutationResult paired_swap_permutation_test(const std::vector<double>& a,
@@ -122,10 +134,10 @@ PermutationResult paired_swap_permutation_test(const std::vector<double>& a,
   const std::size_t n = a.size();
   std::vector<double> x(n);
   std::vector<double> y(n);
-  const auto statistic = [&](auto swapped) {
+  const auto statistic = [&](const SwapPattern& swap) {
     for (std::size_t i = 0; i < n; ++i) {
-      x[i] = swapped(i) ? b[i] : a[i];
-      y[i] = swapped(i) ? a[i] : b[i];
+      x[i] = swap.swapped(i) ? b[i] : a[i];
+      y[i] = swap.swapped(i) ? a[i] : b[i];
     }
     const double v = stat(x, y);
     detail::require_finite_result(v, kFn, "the statistic on a swapped arrangement");
@@ -134,24 +146,7 @@ PermutationResult paired_swap_permutation_test(const std::vector<double>& a,
   if (!stat) detail::fail(kFn, "argument 'stat' is empty");
   const double observed = stat(a, b);
   detail::require_finite_result(observed, kFn, "the statistic on the observed pairs");
-  PermutationTally tally(observed);
-  const long long limit = std::max<long long>(kExactArrangements, opt.resamples);
-  if (n < 62 && (1LL << n) <= limit) {
-    const long long total = 1LL << n;
-    for (long long mask = 0; mask < total; ++mask) {
-      tally.add(statistic([mask](std::size_t i) { return ((mask >> i) & 1LL) != 0; }));
-    }
-    return {observed, tally.p(total, /*exact=*/true, opt.alternative), /*exact=*/true, total};
-  }
-  Rng rng(opt.seed);
-  std::vector<bool> swap(n);
-  for (int r = 0; r < opt.resamples; ++r) {
-    for (std::size_t i = 0; i < n; ++i)
-      swap[i] = rng.uniform_int(2) == 1;
-    tally.add(statistic([&swap](std::size_t i) { return swap[i]; }));
-  }
-  return {observed, tally.p(opt.resamples, /*exact=*/false, opt.alternative), /*exact=*/false,
-          opt.resamples};
+  return swap_pattern_test(n, observed, statistic, opt, SwapDraw::kPerPair);
 }
 
 }  // namespace claimcheck::stats

@@ -9,7 +9,9 @@
 // exact over its 2 arrangements (smallest two-sided p = 1).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "harness/stats/bootstrap.h"
@@ -53,6 +55,36 @@ PermutationResult paired_swap_permutation_test(const std::vector<double>& a,
                                                const std::vector<double>& b,
                                                const PairedStatistic& stat,
                                                const PermutationOptions& opt = {});
+
+/// Which pairs one arrangement of a paired swap test swaps: bit i of the words, lowest first.
+class SwapPattern {
+ public:
+  /// The pattern of `pairs` pairs with none swapped.
+  explicit SwapPattern(std::size_t pairs) : words_((pairs + 63) / 64, 0) {}
+  /// Whether pair i is swapped.
+  bool swapped(std::size_t i) const { return ((words_[i / 64] >> (i % 64)) & 1U) != 0; }
+  /// The words themselves, to fill in place.
+  std::vector<std::uint64_t>& words() { return words_; }
+
+ private:
+  std::vector<std::uint64_t> words_;
+};
+
+/// How random swap patterns are drawn when they are not all enumerated.
+enum class SwapDraw {
+  kWords,    ///< one Rng::next_u64 per 64 pairs, its bits lowest first (the sign-flip test)
+  kPerPair,  ///< one Rng::uniform_int(2) per pair, in pair order (the swap tests)
+};
+
+/// A statistic of one swap pattern.
+using SwapStatistic = std::function<double(const SwapPattern&)>;
+
+/// The swap-pattern loop every paired swap / sign-flip test shares: tallies stat(pattern)
+/// against `observed` over all 2^pairs patterns (mask 0, 1, ... in order) when
+/// 2^pairs <= max(8192, resamples), else over B = resamples random patterns drawn with
+/// Rng(opt.seed) as `draw` says. resamples < 1 or a non-finite statistic throws.
+PermutationResult swap_pattern_test(std::size_t pairs, double observed, const SwapStatistic& stat,
+                                    const PermutationOptions& opt, SwapDraw draw);
 
 /// Counts arrangements whose statistic is <= / >= the observed one, within scipy's tie
 /// tolerance, and turns the counts into a p-value: the one tally every permutation test uses.
