@@ -1,6 +1,7 @@
 #include "harness/claims/planner.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <set>
 #include <stdexcept>
@@ -63,8 +64,17 @@ TrialDraw draw_trial(const ClaimSpec& spec, int trial) {
   return {batch, lr};
 }
 
+namespace {
+std::atomic<std::size_t> plan_calls{0};
+}  // namespace
+
+std::size_t plans_made() {
+  return plan_calls.load();
+}
+
 std::vector<RunSpec> plan(const ClaimSpec& spec, const std::string& profile_name,
                           const std::string& device_type, int replicates_override, Shard shard) {
+  ++plan_calls;
   const ProfileSpec& profile = spec.profile(profile_name);
   const int replicates = replicates_override > 0 ? replicates_override : profile.replicates;
   // Arms in first-use order: paired arms, then random-search arms (incl. the source's statistic).

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -54,6 +55,10 @@ Shard parse_shard(const std::string& text);
 std::vector<RunSpec> plan(const ClaimSpec& spec, const std::string& profile,
                           const std::string& device_type, int replicates_override = 0,
                           Shard shard = {});
+
+/// How many times plan() has run in this process (a test counts that `report` plans each
+/// claim × profile once).
+std::size_t plans_made();
 
 /// The (batch, lr) of random-search trial `trial`, the same draw for every arm.
 struct TrialDraw {

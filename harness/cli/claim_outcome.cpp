@@ -6,6 +6,7 @@
 #include <fstream>
 #include <ostream>
 
+#include "harness/base/text.h"
 #include "harness/claims/analysis.h"
 #include "harness/claims/sequential_design.h"
 #include "harness/cli/cli.h"
@@ -45,24 +46,65 @@ void warn_store(const claims::RunStore& store, std::ostream& err) {
     err << "warning: " << w << "\n";
 }
 
-StoredPlan stored_plan(const claims::ClaimSpec& spec, const std::string& profile,
-                       const std::map<std::string, nlohmann::json>& records) {
+std::set<std::string> stored_devices(const std::string& claim,
+                                     const std::map<std::string, nlohmann::json>& records) {
+  std::set<std::string> devices;
+  for (const auto& [key, r] : records) {
+    if (r.value("claim", "") != claim) continue;
+    const auto config = r.find("config");
+    if (config != r.end() && config->is_object() && config->contains("device") &&
+        config->at("device").is_string()) {
+      devices.insert(config->at("device").get<std::string>());
+    }
+  }
+  return devices;
+}
+
+namespace {
+
+// The plan of `profile` on one device, with whether every run of it is stored.
+StoredPlan plan_on(const claims::ClaimSpec& spec, const std::string& profile,
+                   const std::string& device_type,
+                   const std::map<std::string, nlohmann::json>& records) {
   if (spec.profile(profile).sequential) {
     // The runs the stopping rule needs, given what is stored (complete when it has stopped).
-    for (const char* device_type : {"cuda", "cpu"}) {
-      claims::SequentialState state = claims::sequential_state(spec, profile, device_type, records);
-      if (state.complete) return {std::move(state.runs), true};
-    }
-    return {claims::sequential_state(spec, profile, "cpu", records).runs, false};
+    claims::SequentialState state = claims::sequential_state(spec, profile, device_type, records);
+    return {std::move(state.runs), device_type, state.complete};
   }
-  for (const char* device_type : {"cuda", "cpu"}) {
-    std::vector<claims::RunSpec> runs = claims::plan(spec, profile, device_type);
-    if (std::all_of(runs.begin(), runs.end(),
+  std::vector<claims::RunSpec> runs = claims::plan(spec, profile, device_type);
+  const bool complete = std::all_of(runs.begin(), runs.end(), [&](const claims::RunSpec& r) {
+    return records.count(r.key()) != 0;
+  });
+  return {std::move(runs), device_type, complete};
+}
+
+}  // namespace
+
+StoredPlan stored_plan(const claims::ClaimSpec& spec, const std::string& profile,
+                       const std::map<std::string, nlohmann::json>& records) {
+  const std::set<std::string> devices = stored_devices(spec.id, records);
+  if (devices.size() <= 1) {
+    const std::string named = spec.profile(profile).device;
+    const std::string device =
+        devices.empty() ? (named == "cuda" ? "cuda" : "cpu") : *devices.begin();
+    return plan_on(spec, profile, device, records);
+  }
+  std::vector<StoredPlan> with_runs;
+  for (const auto& device : devices) {
+    StoredPlan p = plan_on(spec, profile, device, records);
+    if (std::any_of(p.runs.begin(), p.runs.end(),
                     [&](const claims::RunSpec& r) { return records.count(r.key()) != 0; })) {
-      return {std::move(runs), true};
+      with_runs.push_back(std::move(p));
     }
   }
-  return {claims::plan(spec, profile, "cpu"), false};
+  if (with_runs.size() > 1) {
+    throw std::runtime_error(fmt::format(
+        "{} ({}): the store holds runs of this profile on {}: a verdict mixes no devices (their "
+        "numbers differ); keep one store per device (run --store DIR) and analyze or report each",
+        spec.id, profile, base::join(devices, " and ")));
+  }
+  if (with_runs.empty()) return plan_on(spec, profile, *devices.begin(), records);
+  return std::move(with_runs.front());
 }
 
 // Writes a report file whole; a failed write is an error, not a silently missing report.

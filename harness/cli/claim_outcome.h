@@ -10,6 +10,7 @@
 #include <functional>
 #include <iosfwd>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -48,14 +49,23 @@ std::string command_hint(const Paths& paths, const std::string& args, bool with_
 std::function<claims::LoadedPredictions(const claims::RunSpec&, const nlohmann::json&)>
 prediction_loader(const Paths& paths, const std::string& claim, const std::string& profile);
 
-/// The planned runs whose results are in `records`. The device type is part of every run's key:
-/// the device whose runs are all stored (CUDA first); with neither complete, the CPU plan.
+/// The planned runs whose results are in `records`, and the device they ran on. The device type
+/// is part of every run's key, and it is read, never guessed: the devices that this claim's
+/// stored runs (records whose "claim" is the spec's id) name in their config. One device: its
+/// plan (one plan() call). None stored: the profile's device when it names one, else cpu (every
+/// run is then missing anyway). Runs of both devices: the plan of each; a profile with stored
+/// runs on both is an error that says to keep one store per device.
 struct StoredPlan {
   std::vector<claims::RunSpec> runs;
+  std::string device_type;
   bool complete = false;
 };
 StoredPlan stored_plan(const claims::ClaimSpec& spec, const std::string& profile,
                        const std::map<std::string, nlohmann::json>& records);
+
+/// The device types ("cpu", "cuda") that the stored runs of `claim` ran on.
+std::set<std::string> stored_devices(const std::string& claim,
+                                     const std::map<std::string, nlohmann::json>& records);
 
 /// Writes a report file whole; a failed write is an error, not a silently missing report.
 void write_text(const std::filesystem::path& file, const std::string& text);

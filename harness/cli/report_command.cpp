@@ -25,8 +25,10 @@ namespace fs = std::filesystem;
 namespace {
 
 // Every record of every *.jsonl in the store directories (name order: directory order is
-// unspecified), first record per run key wins. Reads only.
+// unspecified), first record per run key wins; `origin` gets the store directory of each. Reads
+// only.
 std::map<std::string, nlohmann::json> merged_records(const std::vector<fs::path>& dirs,
+                                                     std::map<std::string, fs::path>& origin,
                                                      std::ostream& err) {
   std::map<std::string, nlohmann::json> records;
   for (const auto& dir : dirs) {
@@ -42,8 +44,10 @@ std::map<std::string, nlohmann::json> merged_records(const std::vector<fs::path>
     for (const auto& file : files) {
       const claims::RunStore store(file);
       warn_store(store, err);
-      for (const auto& r : store.records())
-        records.emplace(r.at("key").get<std::string>(), r);
+      for (const auto& r : store.records()) {
+        const std::string key = r.at("key").get<std::string>();
+        if (records.emplace(key, r).second) origin.emplace(key, dir);
+      }
     }
   }
   return records;
@@ -78,43 +82,64 @@ std::vector<claims::ClaimSpec> selected_specs(const Paths& paths, const ReportOp
   return specs;
 }
 
-std::set<std::string> keys_of(const std::vector<claims::RunSpec>& runs) {
-  std::set<std::string> keys;
-  for (const auto& r : runs)
-    keys.insert(r.key());
-  return keys;
-}
-
-// Without --profile: the profiles of `spec` to report, i.e. the complete ones and those with a
-// run stored for this claim that no complete profile explains. Profiles share runs (nightly's
-// first seeds are smoke's: a smoke store must not read as a partial nightly), and so do claims
-// (a canary's control arm may be another claim's arm), hence the record's own claim id.
+// Without --profile: the profiles of `spec` to report, given each profile's stored plan
+// (planned once, by the caller). A complete profile is reported. An incomplete one is reported
+// when some run of this claim is stored that no complete profile explains and for which it is
+// the smallest profile that plans it: profiles share runs (nightly's first seeds are smoke's),
+// so an incomplete smoke (a shard missing) must not read as an incomplete nightly too. Claims
+// share runs as well (a canary's control arm may be another claim's arm), hence the record's
+// own claim id.
 std::vector<std::string> profiles_found(const claims::ClaimSpec& spec,
+                                        const std::map<std::string, StoredPlan>& plans,
                                         const std::map<std::string, nlohmann::json>& records) {
+  std::map<std::string, std::set<std::string>> keys;  // each profile's run keys
+  for (const auto& [name, stored] : plans) {
+    for (const auto& r : stored.runs)
+      keys[name].insert(r.key());
+  }
   std::vector<std::string> found;
   std::set<std::string> explained;
-  for (const auto& [name, p] : spec.profiles) {
-    const StoredPlan stored = stored_plan(spec, name, records);
+  for (const auto& [name, stored] : plans) {
     if (!stored.complete) continue;
     found.push_back(name);
-    const auto keys = keys_of(stored.runs);
-    explained.insert(keys.begin(), keys.end());
+    explained.insert(keys[name].begin(), keys[name].end());
   }
-  for (const auto& [name, p] : spec.profiles) {
-    if (std::find(found.begin(), found.end(), name) != found.end()) continue;
-    for (const char* device : {"cpu", "cuda"}) {
-      const auto keys = keys_of(claims::plan(spec, name, device));
-      if (std::any_of(keys.begin(), keys.end(), [&](const std::string& k) {
-            const auto r = records.find(k);
-            return r != records.end() && r->second.value("claim", "") == spec.id &&
-                   explained.count(k) == 0;
-          })) {
-        found.push_back(name);
-        break;
+  std::set<std::string> claimed;  // incomplete profiles that are the smallest for a stored run
+  for (const auto& [key, record] : records) {
+    if (record.value("claim", "") != spec.id || explained.count(key) != 0) continue;
+    const std::string* smallest = nullptr;
+    for (const auto& [name, planned] : keys) {
+      if (planned.count(key) != 0 &&
+          (smallest == nullptr || planned.size() < keys.at(*smallest).size())) {
+        smallest = &name;
       }
     }
+    if (smallest != nullptr) claimed.insert(*smallest);
+  }
+  for (const auto& [name, stored] : plans) {
+    if (!stored.complete && claimed.count(name) != 0) found.push_back(name);
   }
   return found;
+}
+
+// The store that holds most of `runs` (the one a bless or analyze hint must name); the first
+// store when none holds any.
+fs::path store_of(const std::vector<claims::RunSpec>& runs,
+                  const std::map<std::string, fs::path>& origin, const fs::path& first) {
+  std::map<fs::path, std::size_t> count;
+  for (const auto& r : runs) {
+    const auto it = origin.find(r.key());
+    if (it != origin.end()) ++count[it->second];
+  }
+  fs::path best = first;
+  std::size_t most = 0;
+  for (const auto& [dir, n] : count) {
+    if (n > most) {
+      best = dir;
+      most = n;
+    }
+  }
+  return best;
 }
 
 std::string store_list(const std::vector<fs::path>& stores) {
@@ -141,7 +166,8 @@ nlohmann::json baseline_of(const Paths& paths, const std::string& claim, const s
 int command_report(const Paths& given, const ReportOptions& options, std::ostream& out,
                    std::ostream& err) {
   if (options.stores.empty()) throw std::invalid_argument("report: give at least one --store");
-  const auto records = merged_records(options.stores, err);
+  std::map<std::string, fs::path> origin;
+  const auto records = merged_records(options.stores, origin, err);
   const std::vector<claims::ClaimSpec> specs = selected_specs(given, options);
   const fs::path base =
       options.report_dir.empty() ? options.stores.front() / "reports" : options.report_dir;
@@ -153,14 +179,21 @@ int command_report(const Paths& given, const ReportOptions& options, std::ostrea
         base.string(), e.code().message()));
   }
   Paths paths = given;
-  paths.store = options.stores.front();  // hints name the first store
   paths.artifact_dirs = options.stores;  // shards carry their runs' artifacts
 
   std::vector<report::SuiteEntry> entries;
   nlohmann::json reports = nlohmann::json::array();  // --format json: the per-claim reports
   for (const auto& spec : specs) {
+    // Each claim × profile is planned exactly once, on the device its stored runs name.
+    std::map<std::string, StoredPlan> plans;
+    for (const auto& [name, p] : spec.profiles) {
+      if (options.profiles.empty() || std::find(options.profiles.begin(), options.profiles.end(),
+                                                name) != options.profiles.end()) {
+        plans.emplace(name, stored_plan(spec, name, records));
+      }
+    }
     const std::vector<std::string> profiles =
-        options.profiles.empty() ? profiles_found(spec, records) : options.profiles;
+        options.profiles.empty() ? profiles_found(spec, plans, records) : options.profiles;
     for (const auto& profile : profiles) {
       report::SuiteEntry entry;
       entry.claim = spec.id;
@@ -169,7 +202,9 @@ int command_report(const Paths& given, const ReportOptions& options, std::ostrea
       for (const auto& m : train::task(spec.task.type).metrics())
         entry.units[m.name] = m.unit;
       paths.report_dir = base / spec.id / profile;
-      const StoredPlan stored = stored_plan(spec, profile, records);
+      const StoredPlan& stored = plans.at(profile);
+      // Hints (bless, analyze, run) name the store that holds this claim's runs.
+      paths.store = store_of(stored.runs, origin, options.stores.front());
       try {
         std::ostringstream markdown;  // the suite report prints instead
         const ClaimResult result = finish_claim(paths, spec, profile, stored.runs, records,

@@ -12,6 +12,7 @@
 #include <map>
 
 #include "../claims/claims_test_support.h"
+#include "harness/claims/planner.h"
 #include "harness/cli/cli.h"
 
 namespace claimcheck::cli {
@@ -161,6 +162,43 @@ TEST_F(ReportCommand, RunsSharedWithAnotherProfileDoNotMakeItIncomplete) {
   EXPECT_EQ(nightly.code, kExitMismatch);
   EXPECT_TRUE(ContainsAll(nightly.err, {"tiny (nightly): 2 of 8 runs are not in the stores",
                                         "run tiny --profile nightly"}));
+}
+
+TEST_F(ReportCommand, OneShardMissingDoesNotMakeNightlyIncompleteToo) {
+  // Without --profile, an incomplete smoke (one shard of two) is reported as smoke only: its
+  // runs are nightly's first seeds too, but nobody ran a nightly.
+  const auto r = cli(
+      {"report", "--store", shard(0).string(), "--report-dir", scratch("one-shard-all").string()});
+  EXPECT_EQ(r.code, kExitMismatch) << r.err;
+  EXPECT_TRUE(ContainsAll(r.out, {"| `tiny` | smoke | ❌ incomplete |"})) << r.out;
+  EXPECT_EQ(r.out.find("nightly"), std::string::npos) << r.out;
+}
+
+TEST_F(ReportCommand, PlansEachClaimAndProfileExactlyOnce) {
+  // Two profiles of one claim, over two shard stores: two plans, whatever the profiles found.
+  const std::size_t before = claims::plans_made();
+  const auto r = cli({"report", "--store", shard(0).string(), "--store", shard(1).string(),
+                      "--report-dir", scratch("plan-count").string()});
+  EXPECT_EQ(r.code, kExitMismatch) << r.err;  // no baseline
+  EXPECT_EQ(claims::plans_made() - before, 2u);
+  const std::size_t one = claims::plans_made();
+  cli({"report", "--store", store().string(), "--profile", "smoke", "--report-dir",
+       scratch("plan-count-smoke").string()});
+  EXPECT_EQ(claims::plans_made() - one, 1u);
+}
+
+TEST_F(ReportCommand, HintsNameTheStoreThatHoldsTheClaimsRuns) {
+  // The claim's runs are in the second store: the bless hint must name it, not the first.
+  const fs::path empty = scratch("empty-first");
+  fs::create_directories(empty);
+  const auto r = cli({"report", "--store", empty.string(), "--store", store().string(), "--format",
+                      "json", "--report-dir", scratch("hint-store").string()});
+  EXPECT_EQ(r.code, kExitMismatch) << r.err;  // no baseline
+  const json reports = json::parse(r.out);
+  ASSERT_EQ(reports.size(), 1u);
+  const std::string bless = reports[0]["commands"]["bless"];
+  EXPECT_NE(bless.find("--store " + store().string()), std::string::npos) << bless;
+  EXPECT_EQ(bless.find(empty.string()), std::string::npos) << bless;
 }
 
 TEST_F(ReportCommand, BlessedClaimPassesWithExitZero) {
