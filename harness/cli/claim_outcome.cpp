@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <ostream>
 
 #include "harness/base/text.h"
@@ -164,9 +165,30 @@ ClaimResult finish_claim(const Paths& paths, const claims::ClaimSpec& spec,
   return {exit_code(comparison.outcome), report};
 }
 
+namespace {
+
+// The nearest directory at or above `start` that holds both claims/ and baselines/ (a checkout).
+std::optional<fs::path> checkout_above(fs::path start) {
+  std::error_code ec;
+  start = fs::weakly_canonical(start, ec);
+  if (ec) return std::nullopt;
+  for (fs::path dir = start; !dir.empty(); dir = dir.parent_path()) {
+    if (fs::is_directory(dir / "claims", ec) && fs::is_directory(dir / "baselines", ec)) return dir;
+    if (dir == dir.parent_path()) break;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Paths Paths::defaults() {
-  return {fs::path(CLAIMCHECK_SOURCE_DIR) / "claims", fs::path(CLAIMCHECK_SOURCE_DIR) / "baselines",
-          "runs", ""};
+  // The checkout the user is in, else the one holding this binary (a copied checkout or build
+  // dir uses its own claims/ and baselines/), else the tree this binary was built from.
+  std::error_code ec;
+  std::optional<fs::path> root = checkout_above(fs::current_path(ec));
+  if (!root) root = checkout_above(fs::read_symlink("/proc/self/exe", ec).parent_path());
+  const fs::path dir = root.value_or(fs::path(CLAIMCHECK_SOURCE_DIR));
+  return {dir / "claims", dir / "baselines", "runs", ""};
 }
 
 std::function<claims::LoadedPredictions(const claims::RunSpec&, const nlohmann::json&)>

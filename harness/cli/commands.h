@@ -9,7 +9,8 @@
 
 namespace claimcheck::cli {
 
-/// Where things live; defaults are the source tree's claims/ and baselines/, and ./runs.
+/// Where things live; defaults are the checkout's claims/ and baselines/ (the one the working
+/// directory is in, else the one holding the binary, else the tree it was built from), and ./runs.
 struct Paths {
   std::filesystem::path claims;
   std::filesystem::path baselines;
@@ -18,7 +19,7 @@ struct Paths {
   /// More store directories whose artifacts the analysis may read (report over shards).
   std::vector<std::filesystem::path> artifact_dirs;
 
-  /// The defaults: the source tree's claims/ and baselines/, ./runs.
+  /// The defaults: see above.
   static Paths defaults();
 };
 
