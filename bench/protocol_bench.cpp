@@ -18,7 +18,7 @@
 #include "harness/claims/planner.h"
 #include "harness/claims/run_store.h"
 #include "harness/claims/spec.h"
-#include "harness/train/executor.h"
+#include "harness/pipeline/executor.h"
 
 namespace {
 
@@ -31,7 +31,7 @@ void BM_Claim1(benchmark::State& state, const std::string& profile) {
   const auto runs = claims::plan(spec, profile, "cpu");
   const auto dir = std::filesystem::temp_directory_path() /
                    ("claimcheck-protocol-bench-" + std::to_string(::getpid()));
-  train::ExecuteOptions options;
+  pipeline::ExecuteOptions options;
   options.workers = static_cast<int>(state.range(1));
   options.max_group = static_cast<std::size_t>(state.range(0));
   for (auto _ : state) {
@@ -39,7 +39,7 @@ void BM_Claim1(benchmark::State& state, const std::string& profile) {
     std::filesystem::remove_all(dir);
     claims::RunStore store(dir / "geglu-vs-relu-mnist.jsonl");
     state.ResumeTiming();
-    const train::ExecuteSummary s = train::execute_runs(runs, store, options);
+    const pipeline::ExecuteSummary s = pipeline::execute_runs(runs, store, options);
     if (s.trained != runs.size()) state.SkipWithError("not every run trained");
   }
   std::filesystem::remove_all(dir);

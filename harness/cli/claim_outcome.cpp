@@ -116,7 +116,7 @@ void write_text(const fs::path& file, const std::string& text) {
 }
 
 // The execution summary of an analysis that trained nothing.
-train::ExecuteSummary all_from_store(std::size_t runs) {
+pipeline::ExecuteSummary all_from_store(std::size_t runs) {
   return {runs, runs, 0, 0, 0.0};
 }
 
@@ -124,7 +124,7 @@ train::ExecuteSummary all_from_store(std::size_t runs) {
 ClaimResult finish_claim(const Paths& paths, const claims::ClaimSpec& spec,
                          const std::string& profile, const std::vector<claims::RunSpec>& runs,
                          const std::map<std::string, nlohmann::json>& records,
-                         const train::ExecuteSummary& execution, std::ostream& out,
+                         const pipeline::ExecuteSummary& execution, std::ostream& out,
                          std::ostream& err) {
   const claims::ClaimAnalysis analysis =
       claims::analyze(spec, profile, runs, records, prediction_loader(paths, spec.id, profile));
@@ -215,7 +215,7 @@ std::string command_hint(const Paths& paths, const std::string& args, bool with_
 
 ClaimResult judge_store(const Paths& paths, const claims::ClaimSpec& spec,
                         const std::string& profile, const std::vector<claims::RunSpec>& runs,
-                        const claims::RunStore& store, const train::ExecuteSummary& execution,
+                        const claims::RunStore& store, const pipeline::ExecuteSummary& execution,
                         std::ostream& out, std::ostream& err) {
   try {
     return finish_claim(paths, spec, profile, runs, by_key(store.records()), execution, out, err);

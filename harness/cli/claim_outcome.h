@@ -20,7 +20,7 @@
 #include "harness/claims/run_store.h"
 #include "harness/claims/spec.h"
 #include "harness/cli/commands.h"
-#include "harness/train/executor.h"
+#include "harness/pipeline/executor.h"
 
 namespace claimcheck::cli {
 
@@ -71,7 +71,7 @@ std::set<std::string> stored_devices(const std::string& claim,
 void write_text(const std::filesystem::path& file, const std::string& text);
 
 /// The execution summary of an analysis that trained nothing.
-train::ExecuteSummary all_from_store(std::size_t runs);
+pipeline::ExecuteSummary all_from_store(std::size_t runs);
 
 /// What finish_claim decided: the exit code and the report written to report.json.
 struct ClaimResult {
@@ -84,14 +84,14 @@ struct ClaimResult {
 ClaimResult finish_claim(const Paths& paths, const claims::ClaimSpec& spec,
                          const std::string& profile, const std::vector<claims::RunSpec>& runs,
                          const std::map<std::string, nlohmann::json>& records,
-                         const train::ExecuteSummary& execution, std::ostream& out,
+                         const pipeline::ExecuteSummary& execution, std::ostream& out,
                          std::ostream& err);
 
 /// finish_claim on one store's records; a non-finite metric is reported with the store line of
 /// the offending run (file:line).
 ClaimResult judge_store(const Paths& paths, const claims::ClaimSpec& spec,
                         const std::string& profile, const std::vector<claims::RunSpec>& runs,
-                        const claims::RunStore& store, const train::ExecuteSummary& execution,
+                        const claims::RunStore& store, const pipeline::ExecuteSummary& execution,
                         std::ostream& out, std::ostream& err);
 
 /// The message for runs a judging command needs but the store lacks, with the command that

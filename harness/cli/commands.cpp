@@ -18,7 +18,7 @@
 #include "harness/env/device.h"
 #include "harness/report/markdown.h"
 #include "harness/stats/verdict.h"
-#include "harness/train/executor.h"
+#include "harness/pipeline/executor.h"
 #include "harness/train/task.h"
 
 namespace claimcheck::cli {
@@ -31,7 +31,7 @@ namespace {
 // supersedes the old one.
 void mark_unusable_records(const Paths& paths, const claims::ClaimSpec& spec,
                            const std::string& profile, const std::vector<claims::RunSpec>& runs,
-                           const claims::RunStore& store, train::ExecuteOptions& exec,
+                           const claims::RunStore& store, pipeline::ExecuteOptions& exec,
                            std::ostream& err) {
   const auto load = prediction_loader(paths, spec.id, profile);
   for (const auto& run : runs) {
@@ -94,7 +94,7 @@ int command_run(const Paths& paths, const RunOptions& options, std::ostream& out
     const claims::StoreWriterLock writer(store_file(paths, spec.id));
     claims::RunStore store(store_file(paths, spec.id));
     warn_store(store, err);
-    train::ExecuteOptions exec;
+    pipeline::ExecuteOptions exec;
     exec.device = device;
     exec.progress = &err;
     exec.stop = interrupt_flag();
@@ -112,7 +112,7 @@ int command_run(const Paths& paths, const RunOptions& options, std::ostream& out
                        runs.size(), device_type, rounds ? " in the first round" : "",
                        store.file().string());
     mark_unusable_records(paths, spec, options.profile, runs, store, exec, err);
-    train::ExecuteSummary summary = train::execute_runs(runs, store, exec);
+    pipeline::ExecuteSummary summary = pipeline::execute_runs(runs, store, exec);
     while (rounds && !summary.interrupted) {
       const claims::SequentialState state =
           claims::sequential_state(spec, options.profile, device_type, by_key(store.records()));
@@ -120,7 +120,7 @@ int command_run(const Paths& paths, const RunOptions& options, std::ostream& out
       if (state.complete) break;
       err << fmt::format("{} ({}): sequential round at {} seeds ({} runs in all so far)\n", spec.id,
                          options.profile, state.round_seeds, runs.size());
-      const train::ExecuteSummary round = train::execute_runs(runs, store, exec);
+      const pipeline::ExecuteSummary round = pipeline::execute_runs(runs, store, exec);
       if (round.trained == 0 && !round.interrupted) {
         throw std::logic_error("sequential design made no progress at " +
                                std::to_string(state.round_seeds) + " seeds");

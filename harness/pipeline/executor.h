@@ -34,7 +34,7 @@
 #include "harness/claims/planner.h"
 #include "harness/claims/run_store.h"
 
-namespace claimcheck::train {
+namespace claimcheck::pipeline {
 
 /// How to execute.
 struct ExecuteOptions {
@@ -63,4 +63,4 @@ struct ExecuteSummary {
 ExecuteSummary execute_runs(const std::vector<claims::RunSpec>& runs, claims::RunStore& store,
                             const ExecuteOptions& options);
 
-}  // namespace claimcheck::train
+}  // namespace claimcheck::pipeline

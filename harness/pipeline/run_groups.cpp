@@ -1,4 +1,4 @@
-#include "harness/train/run_groups.h"
+#include "harness/pipeline/run_groups.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +8,8 @@
 
 #include "harness/train/task.h"
 
-namespace claimcheck::train {
+namespace claimcheck::pipeline {
+using namespace claimcheck::train;  // the tasks, run configs and predictions the pipeline drives
 namespace {
 
 // Relative CPU time of one run, for ordering work only: steps × (a per-step cost of ~30 µs per
@@ -75,4 +76,4 @@ std::vector<RunGroup> group_runs(const std::vector<claims::RunSpec>& runs, torch
   return groups;
 }
 
-}  // namespace claimcheck::train
+}  // namespace claimcheck::pipeline

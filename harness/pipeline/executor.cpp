@@ -1,4 +1,4 @@
-#include "harness/train/executor.h"
+#include "harness/pipeline/executor.h"
 
 #include <fmt/format.h>
 #include <torch/torch.h>
@@ -16,10 +16,11 @@
 #include "harness/claims/run_record.h"
 #include "harness/env/fingerprint.h"
 #include "harness/env/generator.h"
-#include "harness/train/run_groups.h"
+#include "harness/pipeline/run_groups.h"
 #include "harness/train/task.h"
 
-namespace claimcheck::train {
+namespace claimcheck::pipeline {
+using namespace claimcheck::train;  // the tasks, run configs and predictions the pipeline drives
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -196,4 +197,4 @@ ExecuteSummary execute_runs(const std::vector<claims::RunSpec>& runs, claims::Ru
   return summary;
 }
 
-}  // namespace claimcheck::train
+}  // namespace claimcheck::pipeline

@@ -2,7 +2,7 @@
 // runs of one arm configuration and batch (different learning rates allowed); groups are split
 // evenly below the cap (group_cap of the batch) and listed wave by wave (replicate-major); runs on
 // CUDA or with a cap of 1 train alone.
-#include "harness/train/run_groups.h"
+#include "harness/pipeline/run_groups.h"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,8 @@
 #include "harness/claims/planner.h"
 #include "tests/claims/claims_test_support.h"
 
-namespace claimcheck::train {
+namespace claimcheck::pipeline {
+using namespace claimcheck::train;  // the tasks and run configs the tests build runs from
 namespace {
 
 std::vector<claims::RunSpec> nightly_plan() {
@@ -120,4 +121,4 @@ TEST(GroupRuns, CapOfOneOrCudaTrainsEveryRunAlone) {
 }
 
 }  // namespace
-}  // namespace claimcheck::train
+}  // namespace claimcheck::pipeline

@@ -3,7 +3,7 @@
 // train beside it, even for a model that draws random numbers in forward (dropout), nor on the
 // ensemble group it trains in; a resumed execution trains only the missing runs, to the same
 // numbers, and stores each run once.
-#include "harness/train/executor.h"
+#include "harness/pipeline/executor.h"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -16,7 +16,8 @@
 #include "models/registry.h"
 #include "tests/claims/claims_test_support.h"
 
-namespace claimcheck::train {
+namespace claimcheck::pipeline {
+using namespace claimcheck::train;  // the tasks and run configs the tests build runs from
 namespace {
 using json = nlohmann::json;
 
@@ -218,4 +219,4 @@ TEST(ExecuteRuns, ResumeTrainsOnlyTheMissingRunsAndStoresTheSameNumbers) {
 }
 
 }  // namespace
-}  // namespace claimcheck::train
+}  // namespace claimcheck::pipeline

@@ -20,7 +20,7 @@
 
 #include "harness/claims/planner.h"
 
-namespace claimcheck::train {
+namespace claimcheck::pipeline {
 
 /// The largest group. With the per-call costs gone (member_gemm.h, reused buffers) and Adam free
 /// of subnormal assists (adam_kernel.cpp), small groups whose weights and Adam moments stay in L2
@@ -54,4 +54,4 @@ struct RunGroup {
 std::vector<RunGroup> group_runs(const std::vector<claims::RunSpec>& runs, torch::Device device,
                                  std::size_t max_members = 0);
 
-}  // namespace claimcheck::train
+}  // namespace claimcheck::pipeline
