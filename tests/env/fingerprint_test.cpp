@@ -4,8 +4,6 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "harness/env/device.h"
-
 namespace claimcheck::env {
 namespace {
 
@@ -37,20 +35,6 @@ TEST(Fingerprint, ReportsTheBlasLibtorchLoaded) {
   // alternatives system points at OpenBLAS. A reference BLAS here means setup was skipped.
   const nlohmann::json blas = fingerprint()["blas"];
   EXPECT_EQ(blas["name"].get<std::string>(), "OpenBLAS") << blas.dump();
-}
-
-TEST(DeviceChoice, ParsesAndRejects) {
-  EXPECT_EQ(device_choice_from_string("cpu"), DeviceChoice::kCpu);
-  EXPECT_EQ(device_choice_from_string("auto"), DeviceChoice::kAuto);
-  EXPECT_EQ(to_string(DeviceChoice::kCuda), "cuda");
-  EXPECT_THROW(device_choice_from_string("gpu"), std::invalid_argument);
-  EXPECT_EQ(select_device(DeviceChoice::kCpu), torch::Device(torch::kCPU));
-  if (!cuda_available()) {
-    EXPECT_THROW(select_device(DeviceChoice::kCuda), std::runtime_error);
-    EXPECT_EQ(select_device(DeviceChoice::kAuto), torch::Device(torch::kCPU));
-  } else {
-    EXPECT_TRUE(select_device(DeviceChoice::kAuto).is_cuda());
-  }
 }
 
 }  // namespace

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "claims_test_support.h"
+#include "../claims/claims_test_support.h"
 #include "harness/claims/run_store.h"
 #include "harness/cli/cli.h"
 
