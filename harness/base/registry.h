@@ -20,7 +20,8 @@ class Registry {
  public:
   /// `kind` words the errors: "unknown <kind> 'x' (valid: a, b)".
   explicit Registry(std::string kind) : kind_(std::move(kind)) {}
-  Registry(Registry&& other) noexcept : kind_(std::move(other.kind_)), entries_(std::move(other.entries_)) {}
+  Registry(Registry&& other) noexcept
+      : kind_(std::move(other.kind_)), entries_(std::move(other.entries_)) {}
 
   /// Adds `entry` under `name`; throws std::invalid_argument when the name is taken.
   T& add(const std::string& name, T entry) {

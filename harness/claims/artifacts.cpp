@@ -1,8 +1,6 @@
 #include "harness/claims/artifacts.h"
 
-#include <fcntl.h>
 #include <torch/torch.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -25,7 +23,6 @@ constexpr const char* kMagic = "claimcheck-artifact";
 std::string checksum_of(std::string_view bytes) {
   return base::hash_hex(bytes);
 }
-
 
 std::string read_all(const fs::path& file) {
   return base::read_file(file).value_or("");

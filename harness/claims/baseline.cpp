@@ -1,9 +1,7 @@
-#include "harness/base/files.h"
 #include "harness/claims/baseline.h"
+#include "harness/base/files.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <boost/math/distributions/normal.hpp>
 #include <cerrno>
@@ -108,7 +106,6 @@ std::string string_member(const nlohmann::json& object, const std::string& key,
   if (!v.is_string()) bad(file, path + key, "must be a string, got " + v.dump());
   return v.get<std::string>();
 }
-
 
 }  // namespace
 

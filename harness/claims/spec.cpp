@@ -10,11 +10,11 @@
 #include <sstream>
 #include <system_error>
 
+#include "harness/base/hash.h"
 #include "harness/claims/expand.h"
 #include "harness/claims/json_reader.h"
 #include "harness/claims/spec_hypotheses.h"
 #include "harness/claims/spec_training.h"
-#include "harness/base/hash.h"
 #include "harness/train/task.h"
 
 namespace claimcheck::claims {

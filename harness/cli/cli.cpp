@@ -187,7 +187,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
             return "must be an integer >= 2 (a paired CI needs two seeds), got '" + text + "'";
           },
           "N >= 2");
-  run->add_option("--shard", opt.shard, "I/N: the I-th of N shards, numbered from 1 (1/2 and 2/2 are the two halves)");
+  run->add_option("--shard", opt.shard,
+                  "I/N: the I-th of N shards, numbered from 1 (1/2 and 2/2 are the two halves)");
   auto* analyze = app.add_subcommand(
       "analyze", "Recompute verdicts and reports from a run store (no training)");
   analyze->add_option("claim", opt.claim, "Claim id")->required();

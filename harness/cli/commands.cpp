@@ -16,9 +16,9 @@
 #include "harness/cli/cli.h"
 #include "harness/cli/interrupt.h"
 #include "harness/env/device.h"
+#include "harness/pipeline/executor.h"
 #include "harness/report/markdown.h"
 #include "harness/stats/verdict.h"
-#include "harness/pipeline/executor.h"
 #include "harness/train/task.h"
 
 namespace claimcheck::cli {

@@ -31,7 +31,8 @@ CASES = [
     ("activation-reproducibility", "swiglu", 123456789),
 ]
 SEP = "\x1f"
-for claim, arm, rep in CASES:
-    seed = mix(fnv1a((claim + SEP + arm + SEP + str(rep)).encode()))
-    print(f'{{"{claim}", "{arm}", {rep}, 0x{seed:016x}ULL}},')
-print(f"hash_seed(\"\") = 0x{mix(fnv1a(b'')):016x}ULL")
+if __name__ == "__main__":
+    for claim, arm, rep in CASES:
+        seed = mix(fnv1a((claim + SEP + arm + SEP + str(rep)).encode()))
+        print(f'{{"{claim}", "{arm}", {rep}, 0x{seed:016x}ULL}},')
+    print(f"hash_seed(\"\") = 0x{mix(fnv1a(b'')):016x}ULL")
