@@ -57,6 +57,19 @@ else
   say "Debian packages: all ${#packages[@]} present"
 fi
 
+# libopenblas-dev (pulled in with libtorch-dev) registers OpenBLAS's pthread build at a higher
+# priority than the OpenMP one; with it, each worker's BLAS spawns its own threads and the smoke
+# claims run about 2x slower (swiglu smoke then passes its 600 s timeout). Pin the OpenMP build.
+for lib in libblas.so.3 liblapack.so.3; do
+  alt=/usr/lib/x86_64-linux-gnu/openblas-openmp/$lib
+  link=$lib-$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
+  if [ -e "$alt" ] && [ "$(readlink -f "/etc/alternatives/$link")" != "$alt" ]; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo update-alternatives --set "$link" "$alt" >/dev/null && say "BLAS: $lib -> OpenBLAS (OpenMP)"
+  fi
+done
+
 # --- 2. Data ----------------------------------------------------------------------------------
 mkdir -p "$data"
 check_md5() {  # file expected-md5
