@@ -97,22 +97,23 @@ MissingRuns::MissingRuns(std::string claim_id, std::string profile_name,
       missing(std::move(missing_runs)),
       planned(planned_runs) {}
 
-ClaimAnalysis analyze(const ClaimSpec& spec, const std::string& profile_name,
-                      const std::vector<RunSpec>& runs,
-                      const std::map<std::string, nlohmann::json>& records_by_key,
-                      const std::function<LoadedPredictions(const RunSpec&, const nlohmann::json&)>&
-                          load_predictions) {
-  const ProfileSpec& profile = spec.profile(profile_name);
-  ClaimAnalysis out;
-  out.claim = spec.id;
-  out.title = spec.title;
-  out.profile = profile_name;
-  out.spec_hash = spec_hash(spec, profile_name);
-  out.source = spec.source;
-  out.alpha = profile.alpha;
-  out.checks = profile.check_results;
+namespace {
 
-  // Units of each arm, by role and index, from the store.
+// The runs the plan's design needs given the store: all of them, or for a sequential profile
+// those its stopping rule needed (with where it stopped each paired hypothesis).
+std::vector<RunSpec> needed_runs(const ProfilePlan& plan,
+                                 const std::map<std::string, nlohmann::json>& records,
+                                 std::optional<SequentialState>& sequential) {
+  if (!plan.sequential()) return plan.runs;
+  sequential = sequential_state(plan, records);
+  return sequential->runs;
+}
+
+// Joins the runs with their records: each arm's units by role and index, and the analysis's
+// run table, wall time and fingerprint. Throws MissingRuns naming every run not stored.
+UnitIndex join_runs(const ProfilePlan& plan, const std::vector<RunSpec>& runs,
+                    const std::map<std::string, nlohmann::json>& records_by_key,
+                    ClaimAnalysis& out) {
   UnitIndex units;
   std::vector<std::string> missing;
   for (const auto& run : runs) {
@@ -132,38 +133,25 @@ ClaimAnalysis analyze(const ClaimSpec& spec, const std::string& profile_name,
     if (out.fingerprint.is_null())
       out.fingerprint = it->second.value("fingerprint", nlohmann::json());
   }
-  if (!missing.empty()) throw MissingRuns(spec.id, profile_name, missing, runs.size());
+  if (!missing.empty()) throw MissingRuns(plan.claim().id, plan.profile, missing, runs.size());
+  return units;
+}
 
-  std::vector<double> p_values;
-  const std::vector<HypothesisSpec> hypotheses = spec.hypotheses_in(profile_name);
-  // Sequential designs: where the stored runs stopped each paired hypothesis (the same rule the
-  // run used, so analyze and a resumed run agree).
-  std::optional<SequentialState> sequential;
-  if (profile.sequential && !runs.empty()) {
-    sequential = sequential_state(spec, profile_name, runs.front().device_type, records_by_key);
-    if (!sequential->complete) {
-      throw MissingRuns(spec.id, profile_name,
-                        {"the runs of the sequential round at " +
-                         std::to_string(sequential->round_seeds) + " seeds"},
-                        sequential->runs.size());
-    }
-  }
-  PdTables pd_tables(runs, records_by_key, [&](const RunSpec& run, const nlohmann::json& record) {
-    if (!load_predictions) {
-      throw std::logic_error("analyze: prediction-difference hypotheses need a prediction loader");
-    }
-    return load_predictions(run, record);
-  });
-  std::set<std::pair<std::string, stats::PdMeasure>> pd_used;
-  for (const auto& h : hypotheses) {
+// Decides every hypothesis of the plan from its units (Holm is applied after, by the caller).
+// `pd_used` collects the (arm, measure) pairs the prediction-difference hypotheses read.
+void test_all(const ProfilePlan& plan, const UnitIndex& units, PdTables& pd_tables,
+              const std::optional<SequentialState>& sequential, ClaimAnalysis& out,
+              std::set<std::pair<std::string, stats::PdMeasure>>& pd_used) {
+  const ClaimSpec& spec = plan.claim();
+  for (const auto& h : plan.hypotheses) {
     TestSettings settings;
-    settings.alpha = profile.alpha;
-    settings.resamples = profile.resamples;
+    settings.alpha = plan.settings->alpha;
+    settings.resamples = plan.settings->resamples;
+    // Every resample draws from a generator seeded from the claim and hypothesis ids.
     settings.bootstrap_seed = env::derive_seed(spec.id, "bootstrap:" + h.id, 0);
     settings.permutation_seed = env::derive_seed(spec.id, "permutation:" + h.id, 0);
     if (h.design == Design::kPredictionDifference) {
       out.hypotheses.push_back(test_pd_hypothesis(h, pd_tables, settings));
-      p_values.push_back(out.hypotheses.back().p_value);
       for (const auto& arm : h.arms_used())
         pd_used.insert({arm, h.pd->measure});
       continue;
@@ -178,22 +166,24 @@ ClaimAnalysis analyze(const ClaimSpec& spec, const std::string& profile_name,
       const int stop = sequential->stop.at(h.id);
       for (auto& t : terms)
         t.values.resize(std::min<std::size_t>(t.values.size(), static_cast<std::size_t>(stop)));
-      out.hypotheses.push_back(
-          test_sequentially(spec, profile_name, h, std::move(terms), settings));
-      p_values.push_back(out.hypotheses.back().p_value);
+      out.hypotheses.push_back(test_sequentially(plan, h, std::move(terms), settings));
       continue;
     }
-    // Every resample draws from a generator seeded from the claim and hypothesis ids.
     out.hypotheses.push_back(test_hypothesis(h, std::move(terms), settings));
-    p_values.push_back(out.hypotheses.back().p_value);
   }
-  // Holm across the claim's hypotheses: a verdict the CI decides stands only if its adjusted p
-  // is below alpha too; otherwise it is inconclusive (never a silent pass). A sequential
-  // hypothesis was decided by its confidence sequence at alpha/m already (Bonferroni, holm_p
-  // set by test_sequentially).
+}
+
+// Holm across the claim's hypotheses: a verdict the CI decides stands only if its adjusted p is
+// below alpha too; otherwise it is inconclusive (never a silent pass). A sequential hypothesis
+// was decided by its confidence sequence at alpha/m already (Bonferroni, holm_p set by
+// test_sequentially).
+void apply_holm(double alpha, std::vector<HypothesisResult>& hypotheses) {
+  std::vector<double> p_values;
+  for (const auto& r : hypotheses)
+    p_values.push_back(r.p_value);
   const std::vector<double> holm = stats::holm(p_values);
-  for (std::size_t i = 0; i < out.hypotheses.size(); ++i) {
-    HypothesisResult& r = out.hypotheses[i];
+  for (std::size_t i = 0; i < hypotheses.size(); ++i) {
+    HypothesisResult& r = hypotheses[i];
     if (r.sequential) {
       r.verdict = r.ci_verdict;
       continue;
@@ -203,7 +193,7 @@ ClaimAnalysis analyze(const ClaimSpec& spec, const std::string& profile_name,
     auto add_note = [&r](const std::string& text) {
       r.note += (r.note.empty() ? "" : "; ") + text;
     };
-    if (r.ci_verdict != stats::Verdict::kInconclusive && r.holm_p >= profile.alpha) {
+    if (r.ci_verdict != stats::Verdict::kInconclusive && r.holm_p >= alpha) {
       r.verdict = stats::Verdict::kInconclusive;
       add_note(fmt::format("the CI decides ({}) but Holm-adjusted p {:.4g} >= alpha",
                            stats::to_string(r.ci_verdict), r.holm_p));
@@ -217,11 +207,17 @@ ClaimAnalysis analyze(const ClaimSpec& spec, const std::string& profile_name,
           *r.power, *r.spec.effect_of_interest(), r.seeds_needed.value_or(0), r.n));
     }
   }
+}
 
+// The spec's tallies over the decided hypotheses (a tally none of whose hypotheses is in this
+// profile is left out).
+std::vector<TallyResult> tallies_of(const ClaimSpec& spec,
+                                    const std::vector<HypothesisResult>& hypotheses) {
+  std::vector<TallyResult> out;
   for (const auto& t : spec.tallies) {
     TallyResult tally;
     tally.spec = t;
-    for (const auto& r : out.hypotheses) {
+    for (const auto& r : hypotheses) {
       if (std::find(t.hypotheses.begin(), t.hypotheses.end(), r.spec.id) == t.hypotheses.end()) {
         continue;
       }
@@ -229,151 +225,103 @@ ClaimAnalysis analyze(const ClaimSpec& spec, const std::string& profile_name,
          : r.verdict == stats::Verdict::kRefuted ? tally.refuted
                                                  : tally.inconclusive);
     }
-    if (tally.supported + tally.refuted + tally.inconclusive > 0) out.tallies.push_back(tally);
+    if (tally.supported + tally.refuted + tally.inconclusive > 0) out.push_back(tally);
   }
-
-  // Arms are summarised on the first hypothesis's metric, or on the task's first metric when
-  // that is a prediction difference (a metric of pairs, shown in its own column).
-  const std::string arm_metric = hypotheses.front().metric.rfind("pd:", 0) == 0
-                                     ? train::task(spec.task.type).metrics().front().name
-                                     : hypotheses.front().metric;
-  for (const auto& a : profile.arms) {
-    ArmSummary s;
-    s.name = a.name;
-    s.metric = arm_metric;
-    s.source_value = a.source_value;
-    s.parameters = a.parameters.total;
-    const std::vector<double> reps = values(units, a.name, RunRole::kReplicate, s.metric);
-    s.replicates = static_cast<int>(reps.size());
-    if (!reps.empty()) s.mean = stats::mean(reps);
-    if (reps.size() > 1) s.sd = stats::sd(reps);
-    // Every metric of the task beside any PD (a near-unigram model has trivially low PD).
-    const auto it = units.find({a.name, RunRole::kReplicate});
-    if (it != units.end()) {
-      s.replicates = static_cast<int>(it->second.size());
-      for (const auto& name : train::metric_names(train::task(spec.task.type))) {
-        std::vector<double> v;
-        for (const auto& [index, record] : it->second) {
-          const nlohmann::json& m = record->at("metrics");
-          if (m.contains(name) && m[name].is_number()) v.push_back(m[name].get<double>());
-        }
-        if (v.size() == it->second.size() && !v.empty()) s.metric_means[name] = stats::mean(v);
-      }
-    }
-    for (const auto& [arm, measure] : pd_used) {
-      if (arm == a.name) s.pd[stats::to_string(measure)] = pd_tables.mean(arm, measure);
-    }
-    for (const auto& role : {RunRole::kReplicate, RunRole::kTrial}) {
-      const auto it = units.find({a.name, role});
-      if (it == units.end()) continue;
-      for (const auto& [index, record] : it->second)
-        s.diverged += record->value("diverged", false) ? 1 : 0;
-    }
-    const std::vector<double> trials = values(units, a.name, RunRole::kTrial, s.metric);
-    s.trials = static_cast<int>(trials.size());
-    if (!trials.empty()) s.best_trial = *std::max_element(trials.begin(), trials.end());
-    if (s.replicates + s.trials > 0) out.arms.push_back(s);
-  }
-  if (spec.source_bootstrap_of_max) out.source_max = source_bootstrap_of_max(spec, units);
   return out;
 }
 
-nlohmann::json to_json(const ClaimAnalysis& a) {
-  nlohmann::json hyps = nlohmann::json::array();
-  for (const auto& r : a.hypotheses) {
-    nlohmann::json j = to_json(r.spec);
-    nlohmann::json terms = nlohmann::json::array();
-    for (const auto& t : r.terms) {
-      terms.push_back(
-          {{"arm", t.arm}, {"weight", t.weight}, {"value", t.value}, {"units", t.values}});
+// One arm's summary on `metric`: its replicates' mean and sd, every task metric's mean, its
+// mean PDs, diverged runs and best search trial.
+ArmSummary summarize_arm(const ClaimSpec& spec, const ArmSpec& a, const std::string& metric,
+                         const UnitIndex& units, PdTables& pd_tables,
+                         const std::set<std::pair<std::string, stats::PdMeasure>>& pd_used) {
+  ArmSummary s;
+  s.name = a.name;
+  s.metric = metric;
+  s.source_value = a.source_value;
+  s.parameters = a.parameters.total;
+  const std::vector<double> reps = values(units, a.name, RunRole::kReplicate, s.metric);
+  s.replicates = static_cast<int>(reps.size());
+  if (!reps.empty()) s.mean = stats::mean(reps);
+  if (reps.size() > 1) s.sd = stats::sd(reps);
+  // Every metric of the task beside any PD (a near-unigram model has trivially low PD).
+  const auto it = units.find({a.name, RunRole::kReplicate});
+  if (it != units.end()) {
+    s.replicates = static_cast<int>(it->second.size());
+    for (const auto& name : train::metric_names(train::task(spec.task.type))) {
+      std::vector<double> v;
+      for (const auto& [index, record] : it->second) {
+        const nlohmann::json& m = record->at("metrics");
+        if (m.contains(name) && m[name].is_number()) v.push_back(m[name].get<double>());
+      }
+      if (v.size() == it->second.size() && !v.empty()) s.metric_means[name] = stats::mean(v);
     }
-    // What reports read for every design (a PD hypothesis's spec form has no metric or kind).
-    j["metric"] = r.spec.metric;
-    j["kind"] = stats::to_string(r.spec.kind);
-    j["direction"] = stats::to_string(r.spec.direction);
-    j.update({{"formula", r.spec.formula()},
-              {"n", r.n},
-              {"terms", terms},
-              {"estimate", r.ci.estimate},
-              {"ci",
-               {{"lo", r.ci.lo},
-                {"hi", r.ci.hi},
-                {"method", stats::to_string(r.ci.method)},
-                {"confidence", r.ci.confidence},
-                {"resamples", r.ci.resamples},
-                {"degenerate", r.ci.degenerate}}},
-              {"p_value", r.p_value},
-              {"holm_p", r.holm_p},
-              {"win_rate", r.win_rate},
-              {"ci_verdict", stats::to_string(r.ci_verdict)},
-              {"verdict", stats::to_string(r.verdict)},
-              {"note", r.note}});
-    if (r.sequential) {
-      j["ci"]["method"] = r.sequential->method;
-      j["sequential"] = {{"seeds", r.n},
-                         {"max_seeds", r.sequential->max_seeds},
-                         {"fixed_design_seeds", r.sequential->fixed_seeds}};
+  }
+  for (const auto& [arm, measure] : pd_used) {
+    if (arm == a.name) s.pd[stats::to_string(measure)] = pd_tables.mean(arm, measure);
+  }
+  for (const auto& role : {RunRole::kReplicate, RunRole::kTrial}) {
+    const auto found = units.find({a.name, role});
+    if (found == units.end()) continue;
+    for (const auto& [index, record] : found->second)
+      s.diverged += record->value("diverged", false) ? 1 : 0;
+  }
+  const std::vector<double> trials = values(units, a.name, RunRole::kTrial, s.metric);
+  s.trials = static_cast<int>(trials.size());
+  if (!trials.empty()) s.best_trial = *std::max_element(trials.begin(), trials.end());
+  return s;
+}
+
+}  // namespace
+
+ClaimAnalysis analyze(const ProfilePlan& plan,
+                      const std::map<std::string, nlohmann::json>& records_by_key,
+                      const std::function<LoadedPredictions(const RunSpec&, const nlohmann::json&)>&
+                          load_predictions) {
+  const ClaimSpec& spec = plan.claim();
+  const ProfileSpec& profile = *plan.settings;
+  ClaimAnalysis out;
+  out.claim = spec.id;
+  out.title = spec.title;
+  out.profile = plan.profile;
+  out.spec_hash = spec_hash(spec, plan.profile);
+  out.source = spec.source;
+  out.alpha = profile.alpha;
+  out.checks = profile.check_results;
+
+  // Sequential designs: where the stored runs stopped each paired hypothesis (the same rule the
+  // run used, so analyze and a resumed run agree).
+  std::optional<SequentialState> sequential;
+  const std::vector<RunSpec> runs = needed_runs(plan, records_by_key, sequential);
+  const UnitIndex units = join_runs(plan, runs, records_by_key, out);
+  if (sequential && !sequential->complete) {
+    throw MissingRuns(spec.id, plan.profile,
+                      {"the runs of the sequential round at " +
+                       std::to_string(sequential->round_seeds) + " seeds"},
+                      sequential->runs.size());
+  }
+  PdTables pd_tables(runs, records_by_key, [&](const RunSpec& run, const nlohmann::json& record) {
+    if (!load_predictions) {
+      throw std::logic_error("analyze: prediction-difference hypotheses need a prediction loader");
     }
-    if (r.spec.design == Design::kPaired) {
-      j["units"] = r.units;
-      j["t_interval"] = {{"lo", r.t_lo}, {"hi", r.t_hi}};
-      j["power"] = r.power ? nlohmann::json(*r.power) : nlohmann::json();
-      j["seeds_needed"] = r.seeds_needed ? nlohmann::json(*r.seeds_needed) : nlohmann::json();
-    }
-    hyps.push_back(j);
+    return load_predictions(run, record);
+  });
+  std::set<std::pair<std::string, stats::PdMeasure>> pd_used;
+  test_all(plan, units, pd_tables, sequential, out, pd_used);
+  apply_holm(profile.alpha, out.hypotheses);
+  out.tallies = tallies_of(spec, out.hypotheses);
+
+  // Arms are summarised on the first hypothesis's metric, or on the task's first metric when
+  // that is a prediction difference (a metric of pairs, shown in its own column).
+  const std::string arm_metric = plan.hypotheses.front().metric.rfind("pd:", 0) == 0
+                                     ? train::task(spec.task.type).metrics().front().name
+                                     : plan.hypotheses.front().metric;
+  for (const auto& a : profile.arms) {
+    ArmSummary s = summarize_arm(spec, a, arm_metric, units, pd_tables, pd_used);
+    if (s.replicates + s.trials > 0) out.arms.push_back(std::move(s));
   }
-  nlohmann::json arms = nlohmann::json::array();
-  for (const auto& s : a.arms) {
-    nlohmann::json j = {{"name", s.name},
-                        {"metric", s.metric},
-                        {"replicates", s.replicates},
-                        {"mean", s.mean},
-                        {"sd", s.sd},
-                        {"diverged", s.diverged},
-                        {"trials", s.trials},
-                        {"best_trial", s.best_trial},
-                        {"parameters", s.parameters},
-                        {"metric_means", s.metric_means}};
-    if (!s.pd.empty()) j["pd"] = s.pd;
-    if (s.source_value) j["source_value"] = *s.source_value;
-    arms.push_back(j);
-  }
-  nlohmann::json source_max = nlohmann::json::array();
-  for (const auto& m : a.source_max) {
-    source_max.push_back({{"arm", m.arm},
-                          {"k", m.k},
-                          {"observed_max", m.observed_max},
-                          {"ci", {{"lo", m.ci.lo}, {"hi", m.ci.hi}, {"method", "percentile"}}},
-                          {"degenerate", m.ci.degenerate}});
-  }
-  nlohmann::json checks = nlohmann::json::array();
-  for (const auto& c : a.checks)
-    checks.push_back(to_json(c));
-  nlohmann::json tallies = nlohmann::json::array();
-  for (const auto& t : a.tallies) {
-    tallies.push_back({{"id", t.spec.id},
-                       {"statement", t.spec.statement},
-                       {"hypotheses", t.spec.hypotheses},
-                       {"source", t.spec.source},
-                       {"supported", t.supported},
-                       {"refuted", t.refuted},
-                       {"inconclusive", t.inconclusive},
-                       {"of", t.supported + t.refuted + t.inconclusive}});
-  }
-  return {{"format", kAnalysisFormat},
-          {"claim", a.claim},
-          {"title", a.title},
-          {"profile", a.profile},
-          {"spec_hash", a.spec_hash},
-          {"source", a.source},
-          {"alpha", a.alpha},
-          {"hypotheses", hyps},
-          {"arms", arms},
-          {"checks", checks},
-          {"tallies", tallies},
-          {"source_bootstrap_of_max", source_max},
-          {"runs", a.runs},
-          {"fingerprint", a.fingerprint}};
+  if (spec.source_bootstrap_of_max) out.source_max = source_bootstrap_of_max(spec, units);
+  return out;
 }
 
 }  // namespace claimcheck::claims

@@ -143,13 +143,13 @@ class MissingMetric : public BadRecord {
   using BadRecord::BadRecord;
 };
 
-/// Analyzes `runs` (from plan()) using their records in `records_by_key`. Throws MissingRuns
-/// when the store lacks any, NonFiniteMetric when a decided metric is null (diverged),
-/// MissingMetric when a record lacks the metric altogether.
+/// Analyzes the runs `plan`'s design needs (all of its runs; for a sequential profile those its
+/// stopping rule needed given the store) using their records in `records_by_key`. Throws
+/// MissingRuns when the store lacks any, NonFiniteMetric when a decided metric is null
+/// (diverged), MissingMetric when a record lacks the metric altogether.
 /// `load_predictions` reads a run's predictions for prediction-difference hypotheses (the CLI
 /// reads artifacts; tests pass them from memory); unused by claims without such hypotheses.
-ClaimAnalysis analyze(const ClaimSpec& spec, const std::string& profile,
-                      const std::vector<RunSpec>& runs,
+ClaimAnalysis analyze(const ProfilePlan& plan,
                       const std::map<std::string, nlohmann::json>& records_by_key,
                       const std::function<LoadedPredictions(const RunSpec&, const nlohmann::json&)>&
                           load_predictions = {});

@@ -153,15 +153,14 @@ HypothesisResult test_hypothesis(const HypothesisSpec& spec, std::vector<TermUni
   return r;
 }
 
-HypothesisResult test_sequentially(const ClaimSpec& claim, const std::string& profile,
-                                   const HypothesisSpec& spec, std::vector<TermUnits> terms,
-                                   const TestSettings& settings) {
+HypothesisResult test_sequentially(const ProfilePlan& plan, const HypothesisSpec& spec,
+                                   std::vector<TermUnits> terms, const TestSettings& settings) {
   HypothesisResult r = test_hypothesis(spec, std::move(terms), settings);
-  const ProfileSpec& p = claim.profile(profile);
+  const ProfileSpec& p = *plan.settings;
   const SequentialSpec& design = *p.sequential;
-  const double alpha = sequential_alpha(claim, profile);
+  const double alpha = sequential_alpha(plan);
   const double m = p.alpha / alpha;  // paired hypotheses sharing the profile's alpha
-  const stats::Interval cs = sequential_interval(claim, design, spec, r.units, alpha);
+  const stats::Interval cs = sequential_interval(plan.claim(), design, spec, r.units, alpha);
   r.ci.lo = cs.lo;
   r.ci.hi = cs.hi;
   r.ci.confidence = 1.0 - alpha;

@@ -26,8 +26,7 @@ HypothesisResult test_hypothesis(const HypothesisSpec& spec, std::vector<TermUni
 /// Decides a paired hypothesis of a sequential profile from the units up to its stop: the
 /// design's confidence sequence at alpha/m replaces the BCa CI, the anytime-valid p (t method)
 /// its p, and holm_p is the Bonferroni m·p the CS's level already paid for.
-HypothesisResult test_sequentially(const ClaimSpec& claim, const std::string& profile,
-                                   const HypothesisSpec& spec, std::vector<TermUnits> terms,
-                                   const TestSettings& settings);
+HypothesisResult test_sequentially(const ProfilePlan& plan, const HypothesisSpec& spec,
+                                   std::vector<TermUnits> terms, const TestSettings& settings);
 
 }  // namespace claimcheck::claims

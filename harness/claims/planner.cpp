@@ -26,8 +26,16 @@ nlohmann::json RunSpec::config() const {
           {"device", device_type}};
 }
 
-std::string RunSpec::key() const {
-  return base::hash_hex(config().dump());
+const std::string& RunSpec::key() const {
+  if (key_.empty()) {
+    throw std::logic_error("run " + claim + " " + arm + " " + to_string(role) + " " +
+                           std::to_string(index) + ": key() of a run never sealed");
+  }
+  return key_;
+}
+
+void RunSpec::seal() {
+  key_ = base::hash_hex(config().dump());
 }
 
 std::string Shard::text() const {
@@ -72,18 +80,31 @@ std::size_t plans_made() {
   return plan_calls.load();
 }
 
-std::vector<RunSpec> plan(const ClaimSpec& spec, const std::string& profile_name,
-                          const std::string& device_type, int replicates_override, Shard shard) {
+ProfilePlan plan_profile(const ClaimSpec& spec, const std::string& profile_name,
+                         const std::string& device_type, int replicates_override, Shard shard) {
   ++plan_calls;
   const ProfileSpec& profile = spec.profile(profile_name);
-  const int replicates = replicates_override > 0 ? replicates_override : profile.replicates;
+  if (device_type != "cpu" && device_type != "cuda") {
+    throw std::invalid_argument(spec.id + " (" + profile_name + "): device '" + device_type +
+                                "': a plan is on cpu or cuda");
+  }
+  ProfilePlan out;
+  out.spec = &spec;
+  out.profile = profile_name;
+  out.settings = &profile;
+  out.device_type = device_type;
+  out.shard = shard;
+  out.hypotheses = spec.hypotheses_in(profile_name);
+  const int replicates = replicates_override > 0 ? replicates_override
+                         : profile.sequential    ? profile.sequential->max_seeds
+                                                 : profile.replicates;
   // Arms in first-use order: paired arms, then random-search arms (incl. the source's statistic).
   std::vector<std::string> paired_arms;
   std::vector<std::string> search_arms;
   auto note = [](std::vector<std::string>& list, const std::string& arm) {
     if (std::find(list.begin(), list.end(), arm) == list.end()) list.push_back(arm);
   };
-  for (const auto& h : spec.hypotheses_in(profile_name)) {
+  for (const auto& h : out.hypotheses) {
     for (const auto& arm : h.arms_used())
       note(h.design == Design::kRandomSearch ? search_arms : paired_arms, arm);
   }
@@ -117,7 +138,8 @@ std::vector<RunSpec> plan(const ClaimSpec& spec, const std::string& profile_name
     r.run.init_seed = env::derive_seed(spec.id, stream + "init", index);
     r.run.noise_seed = env::derive_seed(spec.id, stream + "noise", index);
     r.device_type = device_type;
-    if (seen.insert(r.key() + arm).second) runs.push_back(r);
+    r.seal();
+    if (seen.insert(r.key() + arm).second) runs.push_back(std::move(r));
   };
   const int trials = search_arms.empty() ? 0 : profile.search_trials;
   for (int i = 0; i < std::max(replicates, trials); ++i) {
@@ -130,13 +152,20 @@ std::vector<RunSpec> plan(const ClaimSpec& spec, const std::string& profile_name
         add(arm, RunRole::kTrial, i);
     }
   }
-  if (shard.count == 1) return runs;
-  std::vector<RunSpec> mine;
+  if (shard.count == 1) {
+    out.runs = std::move(runs);
+    return out;
+  }
   for (std::size_t i = static_cast<std::size_t>(shard.index); i < runs.size();
        i += static_cast<std::size_t>(shard.count)) {
-    mine.push_back(runs[i]);
+    out.runs.push_back(std::move(runs[i]));
   }
-  return mine;
+  return out;
+}
+
+std::vector<RunSpec> plan(const ClaimSpec& spec, const std::string& profile,
+                          const std::string& device_type, int replicates_override, Shard shard) {
+  return plan_profile(spec, profile, device_type, replicates_override, shard).runs;
 }
 
 }  // namespace claimcheck::claims

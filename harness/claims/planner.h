@@ -30,8 +30,15 @@ struct RunSpec {
 
   /// What determines the result, as canonical JSON (the RunKey is its hash).
   nlohmann::json config() const;
-  /// A 16-hex-digit hash of config(): the run's identity in the store.
-  std::string key() const;
+  /// A 16-hex-digit hash of config(): the run's identity in the store. Computed once, by
+  /// seal() (the planner seals every run it makes); throws std::logic_error on a run never
+  /// sealed, so a key is never silently that of another config.
+  const std::string& key() const;
+  /// Computes the key from config(). Whoever edits a planned run's config seals it again.
+  void seal();
+
+ private:
+  std::string key_;
 };
 
 /// Which subset of the runs to take: every `count`-th run starting at run `index` (0-based
@@ -50,14 +57,37 @@ struct Shard {
 /// std::invalid_argument with the expected form.
 Shard parse_shard(const std::string& text);
 
-/// All runs of `profile` (deduplicated by key, replicate-major), then the shard's share.
-/// `replicates_override` > 0 replaces the profile's replicates (the --seeds option).
+/// A claim × profile resolved once, on one device: everything the stages after the planner
+/// need (the executor, the sequential design, the analysis, the report) without looking a name
+/// up again. `spec` is not owned: the plan is valid while the spec it was made from lives.
+struct ProfilePlan {
+  const ClaimSpec* spec = nullptr;
+  std::string profile;                     // its name
+  const ProfileSpec* settings = nullptr;   // spec->profile(profile)
+  std::string device_type;                 // "cpu" or "cuda": every run's key includes it
+  Shard shard;                             // the share of the runs this plan holds
+  std::vector<HypothesisSpec> hypotheses;  // the profile's, in spec order
+  std::vector<RunSpec> runs;               // sealed (keys computed), replicate-major
+
+  const ClaimSpec& claim() const { return *spec; }
+  bool sequential() const { return settings->sequential.has_value(); }
+};
+
+/// All runs of `profile` on `device_type` (deduplicated by key, replicate-major), then the
+/// shard's share. `replicates_override` > 0 replaces the profile's replicates (the --seeds
+/// option); a sequential profile plans its whole budget (max_seeds), of which the design
+/// (sequential_design.h) trains what its stopping rule needs.
+ProfilePlan plan_profile(const ClaimSpec& spec, const std::string& profile,
+                         const std::string& device_type, int replicates_override = 0,
+                         Shard shard = {});
+
+/// plan_profile(...).runs.
 std::vector<RunSpec> plan(const ClaimSpec& spec, const std::string& profile,
                           const std::string& device_type, int replicates_override = 0,
                           Shard shard = {});
 
-/// How many times plan() has run in this process (a test counts that `report` plans each
-/// claim × profile once).
+/// How many times a profile has been planned in this process (a test counts that `report`
+/// plans each claim × profile once).
 std::size_t plans_made();
 
 /// The (batch, lr) of random-search trial `trial`, the same draw for every arm.

@@ -173,6 +173,13 @@ void RunStore::reload() {
   }
 }
 
+std::map<std::string, nlohmann::json> RunStore::by_key() const {
+  std::map<std::string, nlohmann::json> out;
+  for (const auto& r : records_)
+    out.emplace(r.at("key").get<std::string>(), r);
+  return out;
+}
+
 bool RunStore::contains(const std::string& key) const {
   std::lock_guard<std::mutex> guard(mutex_);
   return index_.count(key) != 0;

@@ -54,6 +54,8 @@ class RunStore {
   std::string location(const std::string& key) const;
   /// All distinct records, in the file order of each key's first line.
   const std::vector<nlohmann::json>& records() const { return records_; }
+  /// The records by key (what the planner's keys look up).
+  std::map<std::string, nlohmann::json> by_key() const;
   /// Lines skipped while loading (torn, not JSON, invalid), each "file:line: why".
   const std::vector<std::string>& warnings() const { return warnings_; }
   /// Appends one record as a line (creating the directory and file as needed): lock, write,

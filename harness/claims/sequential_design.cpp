@@ -38,11 +38,11 @@ std::vector<double> stored_units(const HypothesisSpec& h, int n,
 
 }  // namespace
 
-double sequential_alpha(const ClaimSpec& spec, const std::string& profile) {
+double sequential_alpha(const ProfilePlan& plan) {
   std::size_t paired = 0;
-  for (const auto& h : spec.hypotheses_in(profile))
+  for (const auto& h : plan.hypotheses)
     paired += h.design == Design::kPaired ? 1 : 0;
-  return spec.profile(profile).alpha / static_cast<double>(std::max<std::size_t>(1, paired));
+  return plan.settings->alpha / static_cast<double>(std::max<std::size_t>(1, paired));
 }
 
 stats::Interval sequential_interval(const ClaimSpec& spec, const SequentialSpec& design,
@@ -63,24 +63,24 @@ stats::Interval sequential_interval(const ClaimSpec& spec, const SequentialSpec&
   return cs.add_round(units).interval;
 }
 
-SequentialState sequential_state(const ClaimSpec& spec, const std::string& profile_name,
-                                 const std::string& device_type,
+SequentialState sequential_state(const ProfilePlan& plan,
                                  const std::map<std::string, nlohmann::json>& records) {
-  const ProfileSpec& profile = spec.profile(profile_name);
-  if (!profile.sequential) {
-    throw std::logic_error(spec.id + " (" + profile_name + ") is not a sequential profile");
+  const ClaimSpec& spec = plan.claim();
+  if (!plan.sequential() || plan.shard.count != 1) {
+    throw std::logic_error(spec.id + " (" + plan.profile +
+                           "): sequential_state needs the whole plan of a sequential profile");
   }
-  const SequentialSpec& seq = *profile.sequential;
-  const std::vector<RunSpec> all = plan(spec, profile_name, device_type, seq.max_seeds);
+  const SequentialSpec& seq = *plan.settings->sequential;
+  const std::vector<RunSpec>& all = plan.runs;
   std::map<std::pair<std::string, int>, std::string> keys;
   for (const auto& r : all) {
     if (r.role == RunRole::kReplicate) keys[{r.arm, r.index}] = r.key();
   }
   std::vector<HypothesisSpec> paired;
-  for (const auto& h : spec.hypotheses_in(profile_name)) {
+  for (const auto& h : plan.hypotheses) {
     if (h.design == Design::kPaired) paired.push_back(h);
   }
-  const double alpha = sequential_alpha(spec, profile_name);
+  const double alpha = sequential_alpha(plan);
 
   SequentialState state;
   std::set<std::string> open;

@@ -27,10 +27,11 @@ struct SequentialState {
   std::map<std::string, int> stop;  // hypothesis id -> seeds at which it stopped (when stopped)
 };
 
-/// The state of `profile`'s sequential design on `device_type` given `records` (by key). Runs
-/// of random-search hypotheses are planned in full from the first round.
-SequentialState sequential_state(const ClaimSpec& spec, const std::string& profile,
-                                 const std::string& device_type,
+/// The state of a sequential profile's design given `records` (by key): `plan` is its whole
+/// budget (plan_profile of a sequential profile, one shard), of which the state keeps the runs
+/// the stopping rule needs so far. Runs of random-search hypotheses are needed in full from the
+/// first round. Plans nothing: every key comes from `plan`.
+SequentialState sequential_state(const ProfilePlan& plan,
                                  const std::map<std::string, nlohmann::json>& records);
 
 /// The confidence sequence of a paired hypothesis's contrast units at `alpha` (the design's
@@ -40,6 +41,6 @@ stats::Interval sequential_interval(const ClaimSpec& spec, const SequentialSpec&
                                     double alpha);
 
 /// The alpha each hypothesis's CS gets: the profile's alpha over its paired hypotheses.
-double sequential_alpha(const ClaimSpec& spec, const std::string& profile);
+double sequential_alpha(const ProfilePlan& plan);
 
 }  // namespace claimcheck::claims

@@ -7,9 +7,7 @@
 #include <optional>
 #include <ostream>
 
-#include "harness/base/text.h"
 #include "harness/claims/analysis.h"
-#include "harness/claims/sequential_design.h"
 #include "harness/cli/cli.h"
 #include "harness/report/markdown.h"
 
@@ -35,77 +33,9 @@ int exit_code(claims::Outcome outcome) {
   }
 }
 
-std::map<std::string, nlohmann::json> by_key(const std::vector<nlohmann::json>& records) {
-  std::map<std::string, nlohmann::json> out;
-  for (const auto& r : records)
-    out.emplace(r.at("key").get<std::string>(), r);
-  return out;
-}
-
 void warn_store(const claims::RunStore& store, std::ostream& err) {
   for (const auto& w : store.warnings())
     err << "warning: " << w << "\n";
-}
-
-std::set<std::string> stored_devices(const std::string& claim,
-                                     const std::map<std::string, nlohmann::json>& records) {
-  std::set<std::string> devices;
-  for (const auto& [key, r] : records) {
-    if (r.value("claim", "") != claim) continue;
-    const auto config = r.find("config");
-    if (config != r.end() && config->is_object() && config->contains("device") &&
-        config->at("device").is_string()) {
-      devices.insert(config->at("device").get<std::string>());
-    }
-  }
-  return devices;
-}
-
-namespace {
-
-// The plan of `profile` on one device, with whether every run of it is stored.
-StoredPlan plan_on(const claims::ClaimSpec& spec, const std::string& profile,
-                   const std::string& device_type,
-                   const std::map<std::string, nlohmann::json>& records) {
-  if (spec.profile(profile).sequential) {
-    // The runs the stopping rule needs, given what is stored (complete when it has stopped).
-    claims::SequentialState state = claims::sequential_state(spec, profile, device_type, records);
-    return {std::move(state.runs), device_type, state.complete};
-  }
-  std::vector<claims::RunSpec> runs = claims::plan(spec, profile, device_type);
-  const bool complete = std::all_of(runs.begin(), runs.end(), [&](const claims::RunSpec& r) {
-    return records.count(r.key()) != 0;
-  });
-  return {std::move(runs), device_type, complete};
-}
-
-}  // namespace
-
-StoredPlan stored_plan(const claims::ClaimSpec& spec, const std::string& profile,
-                       const std::map<std::string, nlohmann::json>& records) {
-  const std::set<std::string> devices = stored_devices(spec.id, records);
-  if (devices.size() <= 1) {
-    const std::string named = spec.profile(profile).device;
-    const std::string device =
-        devices.empty() ? (named == "cuda" ? "cuda" : "cpu") : *devices.begin();
-    return plan_on(spec, profile, device, records);
-  }
-  std::vector<StoredPlan> with_runs;
-  for (const auto& device : devices) {
-    StoredPlan p = plan_on(spec, profile, device, records);
-    if (std::any_of(p.runs.begin(), p.runs.end(),
-                    [&](const claims::RunSpec& r) { return records.count(r.key()) != 0; })) {
-      with_runs.push_back(std::move(p));
-    }
-  }
-  if (with_runs.size() > 1) {
-    throw std::runtime_error(fmt::format(
-        "{} ({}): the store holds runs of this profile on {}: a verdict mixes no devices (their "
-        "numbers differ); keep one store per device (run --store DIR) and analyze or report each",
-        spec.id, profile, base::join(devices, " and ")));
-  }
-  if (with_runs.empty()) return plan_on(spec, profile, *devices.begin(), records);
-  return std::move(with_runs.front());
 }
 
 // Writes a report file whole; a failed write is an error, not a silently missing report.
@@ -121,13 +51,14 @@ pipeline::ExecuteSummary all_from_store(std::size_t runs) {
 }
 
 // Analyze + compare + write report.json/report.md; prints the Markdown.
-ClaimResult finish_claim(const Paths& paths, const claims::ClaimSpec& spec,
-                         const std::string& profile, const std::vector<claims::RunSpec>& runs,
+ClaimResult finish_claim(const Paths& paths, const claims::ProfilePlan& plan,
                          const std::map<std::string, nlohmann::json>& records,
                          const pipeline::ExecuteSummary& execution, std::ostream& out,
                          std::ostream& err) {
+  const claims::ClaimSpec& spec = plan.claim();
+  const std::string& profile = plan.profile;
   const claims::ClaimAnalysis analysis =
-      claims::analyze(spec, profile, runs, records, prediction_loader(paths, spec.id, profile));
+      claims::analyze(plan, records, prediction_loader(paths, spec.id, profile));
   const nlohmann::json analysis_json = claims::to_json(analysis);
   const fs::path baseline_file = claims::baseline_path(paths.baselines, spec.id, profile);
   claims::Comparison comparison;
@@ -213,12 +144,11 @@ std::string command_hint(const Paths& paths, const std::string& args, bool with_
   return hint;
 }
 
-ClaimResult judge_store(const Paths& paths, const claims::ClaimSpec& spec,
-                        const std::string& profile, const std::vector<claims::RunSpec>& runs,
+ClaimResult judge_store(const Paths& paths, const claims::ProfilePlan& plan,
                         const claims::RunStore& store, const pipeline::ExecuteSummary& execution,
                         std::ostream& out, std::ostream& err) {
   try {
-    return finish_claim(paths, spec, profile, runs, by_key(store.records()), execution, out, err);
+    return finish_claim(paths, plan, store.by_key(), execution, out, err);
   } catch (const claims::BadRecord& e) {
     throw std::runtime_error(store.location(e.key) + ": " + e.what());
   }

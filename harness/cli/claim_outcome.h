@@ -10,7 +10,6 @@
 #include <functional>
 #include <iosfwd>
 #include <map>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -34,9 +33,6 @@ std::filesystem::path report_dir(const Paths& paths, const std::string& claim,
 /// 0 pass, 77 skipped, 1 anything that moved or could not be compared.
 int exit_code(claims::Outcome outcome);
 
-/// Records by run key (first record per key wins).
-std::map<std::string, nlohmann::json> by_key(const std::vector<nlohmann::json>& records);
-
 /// Prints the store's load warnings to `err`.
 void warn_store(const claims::RunStore& store, std::ostream& err);
 
@@ -48,24 +44,6 @@ std::string command_hint(const Paths& paths, const std::string& args, bool with_
 /// error for a missing or damaged one names the run and the command that retrains it.
 std::function<claims::LoadedPredictions(const claims::RunSpec&, const nlohmann::json&)>
 prediction_loader(const Paths& paths, const std::string& claim, const std::string& profile);
-
-/// The planned runs whose results are in `records`, and the device they ran on. The device type
-/// is part of every run's key, and it is read, never guessed: the devices that this claim's
-/// stored runs (records whose "claim" is the spec's id) name in their config. One device: its
-/// plan (one plan() call). None stored: the profile's device when it names one, else cpu (every
-/// run is then missing anyway). Runs of both devices: the plan of each; a profile with stored
-/// runs on both is an error that says to keep one store per device.
-struct StoredPlan {
-  std::vector<claims::RunSpec> runs;
-  std::string device_type;
-  bool complete = false;
-};
-StoredPlan stored_plan(const claims::ClaimSpec& spec, const std::string& profile,
-                       const std::map<std::string, nlohmann::json>& records);
-
-/// The device types ("cpu", "cuda") that the stored runs of `claim` ran on.
-std::set<std::string> stored_devices(const std::string& claim,
-                                     const std::map<std::string, nlohmann::json>& records);
 
 /// Writes a report file whole; a failed write is an error, not a silently missing report.
 void write_text(const std::filesystem::path& file, const std::string& text);
@@ -79,18 +57,16 @@ struct ClaimResult {
   nlohmann::json report;
 };
 
-/// Analyze + compare + write report.json/report.md; prints the Markdown to `out`. Throws
-/// claims::MissingRuns when runs are missing.
-ClaimResult finish_claim(const Paths& paths, const claims::ClaimSpec& spec,
-                         const std::string& profile, const std::vector<claims::RunSpec>& runs,
+/// Analyze `plan` + compare + write report.json/report.md; prints the Markdown to `out`.
+/// Throws claims::MissingRuns when runs are missing.
+ClaimResult finish_claim(const Paths& paths, const claims::ProfilePlan& plan,
                          const std::map<std::string, nlohmann::json>& records,
                          const pipeline::ExecuteSummary& execution, std::ostream& out,
                          std::ostream& err);
 
 /// finish_claim on one store's records; a non-finite metric is reported with the store line of
 /// the offending run (file:line).
-ClaimResult judge_store(const Paths& paths, const claims::ClaimSpec& spec,
-                        const std::string& profile, const std::vector<claims::RunSpec>& runs,
+ClaimResult judge_store(const Paths& paths, const claims::ProfilePlan& plan,
                         const claims::RunStore& store, const pipeline::ExecuteSummary& execution,
                         std::ostream& out, std::ostream& err);
 

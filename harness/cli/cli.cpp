@@ -49,8 +49,12 @@ std::string usage_line(const std::string& command) {
     return "claimcheck run <claim>|--all --profile smoke|nightly [--device auto|cpu|cuda] "
            "[--store DIR] [--report-dir DIR] [--seeds N] [--shard I/N]";
   }
-  if (command == "analyze") return "claimcheck analyze <claim> --profile P [--store DIR]";
-  if (command == "bless") return "claimcheck bless <claim> --profile P";
+  if (command == "analyze") {
+    return "claimcheck analyze <claim> --profile P [--store DIR ...] [--device cpu|cuda]";
+  }
+  if (command == "bless") {
+    return "claimcheck bless <claim> --profile P [--store DIR ...] [--device cpu|cuda]";
+  }
   if (command == "report") {
     return "claimcheck report --store DIR [--store DIR ...] [--profile P ...] [--claim ID ...] "
            "[--report-dir DIR] [--format md|html|json]";
@@ -193,13 +197,22 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
       "analyze", "Recompute verdicts and reports from a run store (no training)");
   analyze->add_option("claim", opt.claim, "Claim id")->required();
   analyze->add_option("--profile", opt.profile, "Profile: smoke or nightly")->required();
-  analyze->add_option("--store", store, "Run-store directory (default ./runs)");
+  std::vector<std::string> judge_stores;
+  std::string judge_device;
+  analyze->add_option("--store", judge_stores,
+                      "Run-store directory (default ./runs; repeatable: shards are merged)");
   analyze->add_option("--report-dir", report_dir, "Where report.json and report.md go");
+  analyze->add_option("--device", judge_device, "The runs' device (default: the stored runs')")
+      ->check(CLI::IsMember({"cpu", "cuda"}));
   auto* bless =
       app.add_subcommand("bless", "Write baselines/<claim>/<profile>.json from the run store");
   bless->add_option("claim", opt.claim, "Claim id")->required();
   bless->add_option("--profile", opt.profile, "Profile: smoke or nightly")->required();
-  bless->add_option("--store", store, "Run-store directory holding the runs (default ./runs)");
+  bless->add_option("--store", judge_stores,
+                    "Run-store directory holding the runs (default ./runs; repeatable: shards "
+                    "are merged)");
+  bless->add_option("--device", judge_device, "The runs' device (default: the stored runs')")
+      ->check(CLI::IsMember({"cpu", "cuda"}));
   auto* report = app.add_subcommand(
       "report", "One suite report over every claim and profile in the stores (shards merged)");
   std::vector<std::string> report_stores;
@@ -245,6 +258,12 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
 
   try {
     const std::string command = app.get_subcommands().front()->get_name();
+    if (command == "analyze" || command == "bless") {
+      if (judge_stores.empty()) judge_stores.push_back(store);
+      for (const auto& dir : judge_stores)
+        check_dir_option("--store", dir);
+      store = judge_stores.front();
+    }
     paths.store = store;
     paths.report_dir = report_dir;
     if (command == "run" || command == "analyze" || command == "bless") {
@@ -268,8 +287,10 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
       return command_run(paths, {opt.claim, opt.all, opt.profile, opt.device, opt.seeds, opt.shard},
                          out, err);
     }
-    if (command == "analyze") return command_analyze(paths, opt.claim, opt.profile, out, err);
-    if (command == "bless") return command_bless(paths, opt.claim, opt.profile, out, err);
+    const JudgeOptions judge{
+        opt.claim, opt.profile, judge_device, {judge_stores.begin(), judge_stores.end()}};
+    if (command == "analyze") return command_analyze(paths, judge, out, err);
+    if (command == "bless") return command_bless(paths, judge, out, err);
     if (command == "report") {
       report_options.stores.assign(report_stores.begin(), report_stores.end());
       report_options.format = opt.format;

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <deque>
 #include <fstream>
 #include <ostream>
 
@@ -10,13 +12,14 @@
 #include "harness/claims/baseline.h"
 #include "harness/claims/planner.h"
 #include "harness/claims/run_store.h"
-#include "harness/claims/sequential_design.h"
 #include "harness/claims/spec.h"
 #include "harness/cli/claim_outcome.h"
 #include "harness/cli/cli.h"
 #include "harness/cli/interrupt.h"
 #include "harness/env/device.h"
 #include "harness/pipeline/executor.h"
+#include "harness/pipeline/profile_plan.h"
+#include "harness/pipeline/train_profile.h"
 #include "harness/report/markdown.h"
 #include "harness/stats/verdict.h"
 #include "harness/train/task.h"
@@ -26,36 +29,46 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A stored run whose record lacks one of its task's metrics (written by another version), or
-// whose artifact is missing or damaged, is trained again (nothing else is); the new record
-// supersedes the old one.
-void mark_unusable_records(const Paths& paths, const claims::ClaimSpec& spec,
-                           const std::string& profile, const std::vector<claims::RunSpec>& runs,
-                           const claims::RunStore& store, pipeline::ExecuteOptions& exec,
-                           std::ostream& err) {
-  const auto load = prediction_loader(paths, spec.id, profile);
-  for (const auto& run : runs) {
-    if (!store.contains(run.key())) continue;
-    const nlohmann::json& metrics = store.at(run.key()).at("metrics");
-    for (const auto& metric : train::task(run.run.task.type).metrics()) {
-      if (!metrics.contains(metric.name)) {
-        err << fmt::format(
-            "warning: {}: no metric '{}' (a record from another version?); training "
-            "it again\n",
-            store.location(run.key()), metric.name);
-        exec.retrain.insert(run.key());
-        break;
-      }
-    }
-    if (run.run.training.predictions == 0 || exec.retrain.count(run.key()) != 0) continue;
-    try {
-      load(run, store.at(run.key()));
-    } catch (const claims::ArtifactError& e) {
-      err << "warning: " << e.what() << "; training it again\n";
-      exec.retrain.insert(run.key());
+// Every --store directory's <claim>.jsonl (shards of one claim), read only: the records merged
+// (first record per key wins) and, for messages, the file:line of each.
+class ClaimStores {
+ public:
+  ClaimStores(const Paths& paths, const std::vector<fs::path>& dirs, const std::string& claim,
+              std::ostream& err) {
+    for (const auto& dir : dirs) {
+      Paths shard = paths;
+      shard.store = dir;
+      stores_.emplace_back(store_file(shard, claim));
+      warn_store(stores_.back(), err);
+      for (auto& [key, record] : stores_.back().by_key())
+        records_.emplace(key, std::move(record));
     }
   }
-}
+  const std::map<std::string, nlohmann::json>& records() const { return records_; }
+  std::string location(const std::string& key) const {
+    for (const auto& s : stores_)
+      if (s.contains(key)) return s.location(key);
+    return key;
+  }
+  // The store directory holding most of `runs` (the one report files and hints name).
+  fs::path holding(const std::vector<claims::RunSpec>& runs, const fs::path& first) const {
+    std::size_t most = 0;
+    fs::path best = first;
+    for (const auto& s : stores_) {
+      const auto n = static_cast<std::size_t>(std::count_if(
+          runs.begin(), runs.end(), [&](const claims::RunSpec& r) { return s.contains(r.key()); }));
+      if (n > most) {
+        most = n;
+        best = s.file().parent_path();
+      }
+    }
+    return best;
+  }
+
+ private:
+  std::deque<claims::RunStore> stores_;  // RunStore holds a mutex: never moved
+  std::map<std::string, nlohmann::json> records_;
+};
 
 }  // namespace
 
@@ -83,55 +96,24 @@ int command_run(const Paths& paths, const RunOptions& options, std::ostream& out
       worst = std::max(worst, static_cast<int>(kExitSkipped));
       continue;
     }
-    const torch::Device device = env::select_device(choice);
-    const std::string device_type = device.is_cuda() ? "cuda" : "cpu";
     if (profile.sequential && options.seeds > 0) {
       throw std::invalid_argument("--seeds: profile " + options.profile + " of " + spec.id +
                                   " is sequential (its seeds follow from its stopping rule); "
                                   "drop --seeds");
     }
+    // The plan, once: on the device chosen here, which every run's key and the executor read.
+    const claims::ProfilePlan plan = claims::plan_profile(
+        spec, options.profile, env::device_type(env::select_device(choice)), options.seeds, shard);
     // One writer per store for the whole run: a second `run` on it stops here, naming us.
     const claims::StoreWriterLock writer(store_file(paths, spec.id));
     claims::RunStore store(store_file(paths, spec.id));
     warn_store(store, err);
     pipeline::ExecuteOptions exec;
-    exec.device = device;
     exec.progress = &err;
     exec.stop = interrupt_flag();
-    // A sequential profile trains in rounds until its stopping rule is done; a shard of one
-    // trains the fixed budget (max_seeds), and the merged report applies the rule.
-    const bool rounds = profile.sequential.has_value() && shard.count == 1;
-    std::vector<claims::RunSpec> runs =
-        rounds
-            ? claims::sequential_state(spec, options.profile, device_type, by_key(store.records()))
-                  .runs
-            : claims::plan(spec, options.profile, device_type,
-                           profile.sequential ? profile.sequential->max_seeds : options.seeds,
-                           shard);
-    err << fmt::format("{} ({}): {} runs on {}{}, store {}\n", spec.id, options.profile,
-                       runs.size(), device_type, rounds ? " in the first round" : "",
-                       store.file().string());
-    mark_unusable_records(paths, spec, options.profile, runs, store, exec, err);
-    pipeline::ExecuteSummary summary = pipeline::execute_runs(runs, store, exec);
-    while (rounds && !summary.interrupted) {
-      const claims::SequentialState state =
-          claims::sequential_state(spec, options.profile, device_type, by_key(store.records()));
-      runs = state.runs;
-      if (state.complete) break;
-      err << fmt::format("{} ({}): sequential round at {} seeds ({} runs in all so far)\n", spec.id,
-                         options.profile, state.round_seeds, runs.size());
-      const pipeline::ExecuteSummary round = pipeline::execute_runs(runs, store, exec);
-      if (round.trained == 0 && !round.interrupted) {
-        throw std::logic_error("sequential design made no progress at " +
-                               std::to_string(state.round_seeds) + " seeds");
-      }
-      summary.trained += round.trained;
-      summary.diverged += round.diverged;
-      summary.wall_seconds += round.wall_seconds;
-      summary.interrupted = round.interrupted;
-    }
-    summary.total = runs.size();
-    if (rounds) summary.cached = runs.size() - summary.trained;
+    pipeline::TrainedPlan trained = pipeline::train_plan(
+        plan, store, prediction_loader(paths, spec.id, options.profile), exec, err);
+    const pipeline::ExecuteSummary& summary = trained.summary;
     if (summary.interrupted) {
       err << fmt::format(
           "interrupted: {} of {} runs of {} ({}) are kept in {} ({} trained now); run the same "
@@ -147,54 +129,68 @@ int command_run(const Paths& paths, const RunOptions& options, std::ostream& out
           shard.text(), summary.trained, summary.cached);
       continue;
     }
-    const int code =
-        judge_store(paths, spec, options.profile, runs, store, summary, out, err).exit_code;
+    const int code = judge_store(paths, plan, store, summary, out, err).exit_code;
     worst = code == kExitOk ? worst : std::max(worst, code == kExitSkipped ? worst : code);
   }
   return worst == kExitSkipped && specs.size() > 1 ? kExitOk : worst;
 }
 
-int command_analyze(const Paths& paths, const std::string& claim, const std::string& profile,
-                    std::ostream& out, std::ostream& err) {
-  const claims::ClaimSpec spec = claims::load_claim(paths.claims / (claim + ".json"));
-  spec.profile(profile);  // an unknown profile is a spec error (exit 2) before anything else
-  claims::RunStore store(store_file(paths, spec.id));
-  warn_store(store, err);
-  const auto records = by_key(store.records());
-  const StoredPlan stored = stored_plan(spec, profile, records);
+namespace {
+
+// The plan a judging command (analyze, bless) judges: on --device, else on the device the
+// stored runs name. Paths' store becomes the one holding the runs (for hints and reports).
+pipeline::StoredPlan judged_plan(const JudgeOptions& options, const claims::ClaimSpec& spec,
+                                 const ClaimStores& stores, Paths& paths) {
+  pipeline::StoredPlan stored =
+      pipeline::stored_plan(spec, options.profile, stores.records(), options.device);
+  paths.store = stores.holding(stored.needed, options.stores.front());
+  return stored;
+}
+
+}  // namespace
+
+int command_analyze(const Paths& given, const JudgeOptions& options, std::ostream& out,
+                    std::ostream& err) {
+  const claims::ClaimSpec spec = claims::load_claim(given.claims / (options.claim + ".json"));
+  spec.profile(options.profile);  // an unknown profile is a spec error (exit 2) before anything
+  const ClaimStores stores(given, options.stores, spec.id, err);
+  Paths paths = given;
+  const pipeline::StoredPlan stored = judged_plan(options, spec, stores, paths);
   try {
-    return judge_store(paths, spec, profile, stored.runs, store, all_from_store(stored.runs.size()),
-                       out, err)
+    return finish_claim(paths, stored.plan, stores.records(), all_from_store(stored.needed.size()),
+                        out, err)
         .exit_code;
   } catch (const claims::MissingRuns& missing) {
     err << "claimcheck analyze: " << missing_runs_message(paths, missing) << "\n";
     return kExitMismatch;
+  } catch (const claims::BadRecord& e) {
+    throw std::runtime_error(stores.location(e.key) + ": " + e.what());
   }
 }
 
-int command_bless(const Paths& paths, const std::string& claim, const std::string& profile,
-                  std::ostream& out, std::ostream& err) {
+int command_bless(const Paths& given, const JudgeOptions& options, std::ostream& out,
+                  std::ostream& err) {
   const char* ci = std::getenv("CI");
   if (ci != nullptr && *ci != '\0') {
     err << "claimcheck bless: refused: the CI environment variable is set (CI never writes "
            "baselines). Bless on a developer machine and commit baselines/.\n";
     return kExitUsage;
   }
-  const claims::ClaimSpec spec = claims::load_claim(paths.claims / (claim + ".json"));
-  spec.profile(profile);
-  claims::RunStore store(store_file(paths, spec.id));
-  warn_store(store, err);
-  const auto records = by_key(store.records());
-  const StoredPlan stored = stored_plan(spec, profile, records);
+  const claims::ClaimSpec spec = claims::load_claim(given.claims / (options.claim + ".json"));
+  spec.profile(options.profile);
+  const std::string& profile = options.profile;
+  const ClaimStores stores(given, options.stores, spec.id, err);
+  Paths paths = given;
+  const pipeline::StoredPlan stored = judged_plan(options, spec, stores, paths);
   nlohmann::json analysis;
   try {
-    analysis = claims::to_json(claims::analyze(spec, profile, stored.runs, records,
-                                               prediction_loader(paths, spec.id, profile)));
+    analysis = claims::to_json(
+        claims::analyze(stored.plan, stores.records(), prediction_loader(paths, spec.id, profile)));
   } catch (const claims::MissingRuns& missing) {
     err << "claimcheck bless: " << missing_runs_message(paths, missing) << "\n";
     return kExitMismatch;
   } catch (const claims::BadRecord& e) {
-    throw std::runtime_error(store.location(e.key) + ": " + e.what());
+    throw std::runtime_error(stores.location(e.key) + ": " + e.what());
   }
   const fs::path file = claims::baseline_path(paths.baselines, spec.id, profile);
   nlohmann::json old;

@@ -33,17 +33,25 @@ struct RunOptions {
   std::string shard;   // "I/N" or empty
 };
 
+/// Options of `analyze` and `bless`.
+struct JudgeOptions {
+  std::string claim;
+  std::string profile;
+  std::string device;  // "cpu" or "cuda": the runs' device; empty: the one the stored runs name
+  std::vector<std::filesystem::path> stores;  // shards of the claim's store (at least one)
+};
+
 /// `claimcheck list`: claims, hypotheses, profiles.
 int command_list(const Paths& paths, std::ostream& out);
 /// `claimcheck run`: plan, train what is missing, analyze, compare, report.
 int command_run(const Paths& paths, const RunOptions& options, std::ostream& out,
                 std::ostream& err);
 /// `claimcheck analyze`: the same without training (every run must be in the store).
-int command_analyze(const Paths& paths, const std::string& claim, const std::string& profile,
-                    std::ostream& out, std::ostream& err);
+int command_analyze(const Paths& paths, const JudgeOptions& options, std::ostream& out,
+                    std::ostream& err);
 /// `claimcheck bless`: shows old vs new, then writes the baseline (refused when CI is set).
-int command_bless(const Paths& paths, const std::string& claim, const std::string& profile,
-                  std::ostream& out, std::ostream& err);
+int command_bless(const Paths& paths, const JudgeOptions& options, std::ostream& out,
+                  std::ostream& err);
 /// `claimcheck report`: see report_command.h.
 
 }  // namespace claimcheck::cli

@@ -15,6 +15,7 @@
 #include "harness/claims/spec.h"
 #include "harness/cli/claim_outcome.h"
 #include "harness/cli/cli.h"
+#include "harness/pipeline/profile_plan.h"
 #include "harness/report/html.h"
 #include "harness/report/suite.h"
 #include "harness/report/suite_markdown.h"
@@ -90,11 +91,11 @@ std::vector<claims::ClaimSpec> selected_specs(const Paths& paths, const ReportOp
 // share runs as well (a canary's control arm may be another claim's arm), hence the record's
 // own claim id.
 std::vector<std::string> profiles_found(const claims::ClaimSpec& spec,
-                                        const std::map<std::string, StoredPlan>& plans,
+                                        const std::map<std::string, pipeline::StoredPlan>& plans,
                                         const std::map<std::string, nlohmann::json>& records) {
   std::map<std::string, std::set<std::string>> keys;  // each profile's run keys
   for (const auto& [name, stored] : plans) {
-    for (const auto& r : stored.runs)
+    for (const auto& r : stored.needed)
       keys[name].insert(r.key());
   }
   std::vector<std::string> found;
@@ -185,11 +186,11 @@ int command_report(const Paths& given, const ReportOptions& options, std::ostrea
   nlohmann::json reports = nlohmann::json::array();  // --format json: the per-claim reports
   for (const auto& spec : specs) {
     // Each claim × profile is planned exactly once, on the device its stored runs name.
-    std::map<std::string, StoredPlan> plans;
+    std::map<std::string, pipeline::StoredPlan> plans;
     for (const auto& [name, p] : spec.profiles) {
       if (options.profiles.empty() || std::find(options.profiles.begin(), options.profiles.end(),
                                                 name) != options.profiles.end()) {
-        plans.emplace(name, stored_plan(spec, name, records));
+        plans.emplace(name, pipeline::stored_plan(spec, name, records));
       }
     }
     const std::vector<std::string> profiles =
@@ -202,13 +203,13 @@ int command_report(const Paths& given, const ReportOptions& options, std::ostrea
       for (const auto& m : train::task(spec.task.type).metrics())
         entry.units[m.name] = m.unit;
       paths.report_dir = base / spec.id / profile;
-      const StoredPlan& stored = plans.at(profile);
+      const pipeline::StoredPlan& stored = plans.at(profile);
       // Hints (bless, analyze, run) name the store that holds this claim's runs.
-      paths.store = store_of(stored.runs, origin, options.stores.front());
+      paths.store = store_of(stored.needed, origin, options.stores.front());
       try {
         std::ostringstream markdown;  // the suite report prints instead
-        const ClaimResult result = finish_claim(paths, spec, profile, stored.runs, records,
-                                                all_from_store(stored.runs.size()), markdown, err);
+        const ClaimResult result = finish_claim(
+            paths, stored.plan, records, all_from_store(stored.needed.size()), markdown, err);
         entry.report = result.report;
         entry.baseline = baseline_of(paths, spec.id, profile);
         reports.push_back(result.report);

@@ -46,4 +46,14 @@ torch::Device select_device(DeviceChoice choice) {
   throw std::logic_error("unhandled DeviceChoice");
 }
 
+std::string device_type(torch::Device device) {
+  return device.is_cuda() ? "cuda" : "cpu";
+}
+
+torch::Device device_of_type(const std::string& type) {
+  if (type == "cpu") return torch::kCPU;
+  if (type == "cuda") return {torch::kCUDA, 0};
+  throw std::invalid_argument("device type '" + type + "': expected cpu or cuda");
+}
+
 }  // namespace claimcheck::env

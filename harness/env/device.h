@@ -23,4 +23,11 @@ bool cuda_available();
 /// std::runtime_error saying so and how to fall back.
 torch::Device select_device(DeviceChoice choice);
 
+/// "cpu" or "cuda": a device's type as a plan and its runs' keys name it.
+std::string device_type(torch::Device device);
+
+/// The device a plan of `type` ("cpu" or "cuda") trains on (CUDA: device 0); another type
+/// throws std::invalid_argument.
+torch::Device device_of_type(const std::string& type);
+
 }  // namespace claimcheck::env

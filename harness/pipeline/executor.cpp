@@ -14,6 +14,7 @@
 
 #include "harness/claims/artifacts.h"
 #include "harness/claims/run_record.h"
+#include "harness/env/device.h"
 #include "harness/env/fingerprint.h"
 #include "harness/env/generator.h"
 #include "harness/pipeline/run_groups.h"
@@ -116,7 +117,16 @@ ExecuteSummary execute_runs(const std::vector<claims::RunSpec>& runs, claims::Ru
   for (const auto& run : runs) {
     if (!stored(run.key()) && keys.insert(run.key()).second) missing.push_back(run);
   }
-  std::vector<RunGroup> todo = group_runs(missing, options.device, options.max_group);
+  if (missing.empty()) return summary;
+  const torch::Device device = env::device_of_type(missing.front().device_type);
+  for (const auto& run : missing) {
+    if (run.device_type != missing.front().device_type) {
+      throw std::invalid_argument("execute_runs: runs of " + missing.front().device_type + " and " +
+                                  run.device_type +
+                                  " in one call; a call executes one plan, on one device");
+    }
+  }
+  std::vector<RunGroup> todo = group_runs(missing, device, options.max_group);
   const std::size_t to_store = missing.size();
   if (todo.empty()) return summary;
   // Wave by wave (replicate-major, so an interruption leaves complete replicates: run_groups.h),
@@ -131,7 +141,7 @@ ExecuteSummary execute_runs(const std::vector<claims::RunSpec>& runs, claims::Ru
   int workers = options.workers > 0
                     ? options.workers
                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  if (options.device.is_cuda()) workers = 1;
+  if (device.is_cuda()) workers = 1;
   workers = std::min<int>(workers, static_cast<int>(todo.size()));
 
   std::atomic<std::size_t> next{0};
@@ -151,7 +161,7 @@ ExecuteSummary execute_runs(const std::vector<claims::RunSpec>& runs, claims::Ru
       const RunGroup& group = todo[i];
       try {
         const Clock::time_point t0 = Clock::now();
-        const std::vector<RunOutput> outs = train_group(group, cache, options.device, options.stop);
+        const std::vector<RunOutput> outs = train_group(group, cache, device, options.stop);
         // A member's wall time is its share of its group's.
         const double wall = seconds_since(t0) / static_cast<double>(group.runs.size());
         for (std::size_t m = 0; m < group.runs.size(); ++m) {

@@ -22,8 +22,6 @@
 // On CUDA: one run at a time.
 #pragma once
 
-#include <torch/types.h>
-
 #include <atomic>
 #include <cstddef>
 #include <iosfwd>
@@ -36,9 +34,9 @@
 
 namespace claimcheck::pipeline {
 
-/// How to execute.
+/// How to execute. The device is the runs' own (RunSpec::device_type, from their plan): there
+/// is no second place to name it that could disagree.
 struct ExecuteOptions {
-  torch::Device device = torch::kCPU;
   int workers = 0;                          // parallel groups on CPU; 0 = one per hardware thread
   std::ostream* progress = nullptr;         // one line per finished run (runs done/total, ETA)
   const std::atomic<bool>* stop = nullptr;  // set (e.g. by Ctrl-C): abandon runs, keep results

@@ -83,7 +83,7 @@ TEST(Analysis, MissingRunsAreNamedWithTheCommandThatTrainsThem) {
     if (run.arm == "geglu" && run.index == 2) records.erase(run.key());
   }
   EXPECT_TRUE(test::ThrowsWith<std::runtime_error>(
-      [&] { analyze(spec, "smoke", runs, records); },
+      [&] { analyze(test::plan_of(spec, "smoke", runs), records); },
       {"tiny (smoke): 1 of 6 runs are not in the store (first: geglu replicate 2)",
        "claimcheck run tiny --profile smoke"}));
 }
@@ -101,7 +101,7 @@ TEST(Analysis, NonFiniteMetricOfADivergedRunIsAClearError) {
     }
   }
   EXPECT_TRUE(test::ThrowsWith<std::runtime_error>(
-      [&] { analyze(spec, "smoke", runs, records); },
+      [&] { analyze(test::plan_of(spec, "smoke", runs), records); },
       {"run relu replicate 1", "metric 'test_loss' is not finite", "diverged"}));
 }
 
@@ -124,8 +124,8 @@ TEST(Analysis, TwoArmHypothesisAndTheSameContrastGiveIdenticalResults) {
   ASSERT_EQ(runs.size(), runs_c.size());
   for (std::size_t i = 0; i < runs.size(); ++i)
     EXPECT_EQ(runs[i].key(), runs_c[i].key());
-  json a = to_json(analyze(two_arm, "smoke", runs, synthetic_records(runs)));
-  json b = to_json(analyze(contrast, "smoke", runs_c, synthetic_records(runs_c)));
+  json a = to_json(analyze(test::plan_of(two_arm, "smoke", runs), synthetic_records(runs)));
+  json b = to_json(analyze(test::plan_of(contrast, "smoke", runs_c), synthetic_records(runs_c)));
   for (json* x : {&a, &b}) {
     x->erase("spec_hash");  // the spec's text differs
     for (auto& h : (*x)["hypotheses"]) {
@@ -166,7 +166,7 @@ TEST(Analysis, FourArmInteractionContrastIsTheDifferenceOfDifferences) {
     const double v = arm == 'a' ? 1 + i : arm == 'b' ? 0.5 + 2 * i : arm == 'c' ? 0.25 * i : 3 - i;
     records[run.key()] = {{"metrics", {{"test_loss", v}}}};
   }
-  const json a = to_json(analyze(spec, "smoke", runs, records));
+  const json a = to_json(analyze(test::plan_of(spec, "smoke", runs), records));
   const json& h = a["hypotheses"][0];
   ASSERT_EQ(h["units"].size(), 4u);
   for (int i = 0; i < 4; ++i)
@@ -189,7 +189,7 @@ TEST(Analysis, ZeroVarianceGivesAVerdictNotACrash) {
       m["test_accuracy"] = 0.5 + (run.arm == "geglu" ? offset : 0.0);
       m["test_loss"] = 1.0;
     }
-    const json a = to_json(analyze(spec, "smoke", runs, records));
+    const json a = to_json(analyze(test::plan_of(spec, "smoke", runs), records));
     const json& acc = hypothesis(a, "geglu-more-accurate");
     EXPECT_NEAR(acc["estimate"].get<double>(), offset, 1e-15);
     EXPECT_EQ(acc["ci"]["lo"], acc["ci"]["hi"]);
@@ -206,7 +206,7 @@ TEST(Analysis, ZeroVarianceGivesAVerdictNotACrash) {
   auto records = synthetic_records(runs);
   for (const auto& run : runs)
     records[run.key()]["metrics"]["test_accuracy"] = 0.5;
-  const json a = to_json(analyze(eq, "smoke", plan(eq, "smoke", "cpu"), records));
+  const json a = to_json(analyze(plan_profile(eq, "smoke", "cpu"), records));
   EXPECT_EQ(hypothesis(a, "geglu-more-accurate")["verdict"], "supported");
 }
 
@@ -224,7 +224,8 @@ TEST(Analysis, PowerIsAtTheSmallestEffectOfInterestNeverTheObservedOne) {
   j["hypotheses"][0]["min_effect"] = 0.0001;
   const ClaimSpec spec = parse_claim(j, "tiny.json");
   const auto runs = plan(spec, "smoke", "cpu");
-  const json a = to_json(analyze(spec, "smoke", runs, synthetic_records(runs, -0.001)));
+  const json a =
+      to_json(analyze(test::plan_of(spec, "smoke", runs), synthetic_records(runs, -0.001)));
   const json& h = hypothesis(a, "geglu-more-accurate");
   ASSERT_TRUE(h["power"].is_number());
   EXPECT_LT(h["power"].get<double>(), 0.8);

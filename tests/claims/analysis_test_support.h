@@ -62,7 +62,7 @@ inline std::map<std::string, nlohmann::json> synthetic_records(const std::vector
 inline nlohmann::json synthetic_analysis(double accuracy_gain = 0.05) {
   const ClaimSpec spec = tiny_spec();
   const auto runs = plan(spec, "smoke", "cpu");
-  return to_json(analyze(spec, "smoke", runs, synthetic_records(runs, accuracy_gain)));
+  return to_json(analyze(plan_of(spec, "smoke", runs), synthetic_records(runs, accuracy_gain)));
 }
 
 inline const nlohmann::json& hypothesis(const nlohmann::json& analysis, const std::string& id) {

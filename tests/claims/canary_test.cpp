@@ -47,7 +47,7 @@ Comparison analyze_with_fault(
     const std::function<void(std::map<std::string, json>&, const std::vector<RunSpec>&)>& fault) {
   std::map<std::string, json> records = c.records;
   if (fault) fault(records, c.runs);
-  json analysis = to_json(analyze(c.spec, "smoke", c.runs, records));
+  json analysis = to_json(analyze(test::plan_of(c.spec, "smoke", c.runs), records));
   analysis["fingerprint"] = c.baseline.at("fingerprint");  // same environment: exact compare
   return compare_with_baseline(analysis, c.baseline);
 }

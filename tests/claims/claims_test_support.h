@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/claims/planner.h"
 #include "harness/cli/cli.h"
 
 namespace claimcheck::claims::test {
@@ -132,6 +133,15 @@ inline std::vector<std::string> lines_of(const fs::path& file) {
   for (std::string line; std::getline(in, line);)
     lines.push_back(line);
   return lines;
+}
+
+/// The plan of `profile` on the CPU with its runs replaced by `runs` (a test's own subset or
+/// edit of them; edited runs must be sealed again).
+inline ProfilePlan plan_of(const ClaimSpec& spec, const std::string& profile,
+                           std::vector<RunSpec> runs) {
+  ProfilePlan p = plan_profile(spec, profile, "cpu");
+  p.runs = std::move(runs);
+  return p;
 }
 
 }  // namespace claimcheck::claims::test

@@ -136,10 +136,14 @@ TEST(Planner, KeysAreStableDistinctAndDependOnEverythingInTheConfig) {
   }
   EXPECT_EQ(keys.size(), a.size()) << "no two runs of the real claim share a key";
 
+  RunSpec unsealed;
+  unsealed.arm = "hand-made";
+  EXPECT_THROW(unsealed.key(), std::logic_error) << "a key is computed once, by seal()";
   const RunSpec base = a.front();
   auto key_with = [&](auto edit) {
     RunSpec r = base;
     edit(r);
+    r.seal();
     return r.key();
   };
   EXPECT_EQ(key_with([](RunSpec& r) { r.arm = "renamed"; }), base.key())

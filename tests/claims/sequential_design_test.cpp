@@ -46,7 +46,7 @@ std::map<std::string, json> records_for(const ClaimSpec& spec, double gain) {
 TEST(SequentialDesign, AClearEffectStopsEarlyAndANullRunsToTheBudget) {
   const ClaimSpec spec = parse_claim(sequential_claim(), "tiny.json");
   const auto records = records_for(spec, 0.05);
-  const SequentialState s = sequential_state(spec, "smoke", "cpu", records);
+  const SequentialState s = sequential_state(plan_profile(spec, "smoke", "cpu"), records);
   ASSERT_TRUE(s.complete);
   EXPECT_LT(s.stop.at("geglu-more-accurate"), 20) << "a d_z > 10 effect stops early";
   EXPECT_GE(s.stop.at("geglu-more-accurate"), 6);
@@ -54,7 +54,7 @@ TEST(SequentialDesign, AClearEffectStopsEarlyAndANullRunsToTheBudget) {
   // Both hypotheses share the two arms: their runs go to the larger stop.
   EXPECT_EQ(s.runs.size(), 2u * 20u);
   // The same records give the same state (a function of the stored runs).
-  EXPECT_EQ(sequential_state(spec, "smoke", "cpu", records).stop, s.stop);
+  EXPECT_EQ(sequential_state(plan_profile(spec, "smoke", "cpu"), records).stop, s.stop);
 }
 
 TEST(SequentialDesign, MissingRunsOfTheCurrentRoundLeaveItIncompleteWithThoseRunsPlanned) {
@@ -63,11 +63,11 @@ TEST(SequentialDesign, MissingRunsOfTheCurrentRoundLeaveItIncompleteWithThoseRun
   for (const auto& run : plan(spec, "smoke", "cpu", 20)) {
     if (run.index >= 6) records.erase(run.key());
   }
-  const SequentialState first = sequential_state(spec, "smoke", "cpu", {});
+  const SequentialState first = sequential_state(plan_profile(spec, "smoke", "cpu"), {});
   EXPECT_FALSE(first.complete);
   EXPECT_EQ(first.round_seeds, 6);
   EXPECT_EQ(first.runs.size(), 2u * 6u) << "the first round: 6 seeds of both arms";
-  const SequentialState later = sequential_state(spec, "smoke", "cpu", records);
+  const SequentialState later = sequential_state(plan_profile(spec, "smoke", "cpu"), records);
   EXPECT_FALSE(later.complete) << "the loss hypothesis is open after 6 seeds";
   EXPECT_EQ(later.round_seeds, 8);
   EXPECT_EQ(later.runs.size(), 2u * 8u);
@@ -76,8 +76,8 @@ TEST(SequentialDesign, MissingRunsOfTheCurrentRoundLeaveItIncompleteWithThoseRun
 TEST(SequentialDesign, AnalysisReportsTheStopTheCsAndTheFixedDesign) {
   const ClaimSpec spec = parse_claim(sequential_claim(), "tiny.json");
   const auto records = records_for(spec, 0.05);
-  const SequentialState s = sequential_state(spec, "smoke", "cpu", records);
-  const json a = to_json(analyze(spec, "smoke", s.runs, records));
+  const SequentialState s = sequential_state(plan_profile(spec, "smoke", "cpu"), records);
+  const json a = to_json(analyze(plan_profile(spec, "smoke", "cpu"), records));
   const json& acc = test::hypothesis(a, "geglu-more-accurate");
   EXPECT_EQ(acc["verdict"], "supported");
   EXPECT_EQ(acc["n"], s.stop.at("geglu-more-accurate"));

@@ -46,7 +46,7 @@ AaRates aa_rates(int n, int sims, std::uint64_t seed) {
       const double value = 0.9 + shared[static_cast<std::size_t>(run.index)] + 0.01 * rng.normal();
       records[run.key()] = {{"key", run.key()}, {"metrics", {{"test_accuracy", value}}}};
     }
-    const auto verdict = analyze(spec, "smoke", runs, records).hypotheses[0].verdict;
+    const auto verdict = analyze(test::plan_of(spec, "smoke", runs), records).hypotheses[0].verdict;
     supported += verdict == stats::Verdict::kSupported ? 1 : 0;
     refuted += verdict == stats::Verdict::kRefuted ? 1 : 0;
   }
@@ -103,7 +103,7 @@ TEST(VerdictCalibration, RealRunAaRateIsNominalPerSide) {
       records[run.key()] = {{"key", run.key()},
                             {"metrics", {{"test_accuracy", accuracy[order[slot]]}}}};
     }
-    const auto verdict = analyze(spec, "smoke", runs, records).hypotheses[0].verdict;
+    const auto verdict = analyze(test::plan_of(spec, "smoke", runs), records).hypotheses[0].verdict;
     supported += verdict == stats::Verdict::kSupported ? 1 : 0;
     refuted += verdict == stats::Verdict::kRefuted ? 1 : 0;
   }

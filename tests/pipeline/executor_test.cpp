@@ -14,6 +14,7 @@
 #include "models/model.h"
 #include "models/options.h"
 #include "models/registry.h"
+#include "tests/claims/analysis_test_support.h"
 #include "tests/claims/claims_test_support.h"
 
 namespace claimcheck::pipeline {
@@ -96,16 +97,17 @@ TEST(ExecuteRuns, ResultsDoNotDependOnHowManyWorkersRanBeside) {
   const auto dir = claims::test::scratch_dir("executor_workers");
   claims::RunStore one(dir / "one.jsonl");
   claims::RunStore two(dir / "two.jsonl");
-  execute_runs(runs, one, {torch::kCPU, /*workers=*/1, nullptr});
-  execute_runs(runs, two, {torch::kCPU, /*workers=*/2, nullptr});
+  execute_runs(runs, one, {/*workers=*/1, nullptr});
+  execute_runs(runs, two, {/*workers=*/2, nullptr});
   const auto a = metrics_by_key(one);
   ASSERT_EQ(a.size(), 12u);
   EXPECT_EQ(a, metrics_by_key(two)) << "bit-identical metrics with 1 and 2 workers";
   // Dropout really draws: another noise seed changes the result.
   claims::RunSpec other = runs.front();
   other.run.noise_seed += 1;
+  other.seal();
   claims::RunStore three(dir / "three.jsonl");
-  execute_runs({other}, three, {torch::kCPU, 1, nullptr});
+  execute_runs({other}, three, {1, nullptr});
   EXPECT_NE(three.records().front().at("metrics"), a.at(runs.front().key()));
 }
 
@@ -118,10 +120,11 @@ TEST(ExecuteRuns, AbsurdLearningRateIsRecordedAsDivergedWithoutThrowing) {
   ASSERT_EQ(runs.front().arm, "geglu");
   claims::RunSpec run = runs.front();
   run.run.training.lr = 1e12;
+  run.seal();
   const auto file = claims::test::scratch_dir("executor_diverged") / "tiny.jsonl";
   claims::RunStore store(file);
   ExecuteSummary summary;
-  ASSERT_NO_THROW(summary = execute_runs({run}, store, {torch::kCPU, /*workers=*/1, nullptr}));
+  ASSERT_NO_THROW(summary = execute_runs({run}, store, {/*workers=*/1, nullptr}));
   EXPECT_EQ(summary.trained, 1u);
   EXPECT_EQ(summary.diverged, 1u);
 
@@ -138,9 +141,24 @@ TEST(ExecuteRuns, AbsurdLearningRateIsRecordedAsDivergedWithoutThrowing) {
   EXPECT_TRUE(r["metrics"]["test_accuracy"].is_number());
 
   // A second call finds it in the store and trains nothing.
-  const ExecuteSummary again = execute_runs({run}, store, {torch::kCPU, 1, nullptr});
+  const ExecuteSummary again = execute_runs({run}, store, {1, nullptr});
   EXPECT_EQ(again.cached, 1u);
   EXPECT_EQ(again.trained, 0u);
+}
+
+TEST(ExecuteRuns, TrainsOnTheRunsOwnDeviceAndRefusesTwoDevicesInOneCall) {
+  // The device is the plan's, in every run's key: there is no second device to disagree with.
+  const claims::ClaimSpec spec = claims::test::tiny_spec();
+  const claims::RunSpec cpu = claims::plan(spec, "smoke", "cpu").front();
+  const claims::RunSpec cuda = claims::plan(spec, "smoke", "cuda").front();
+  claims::RunStore store(claims::test::scratch_dir("executor_two_devices") / "tiny.jsonl");
+  try {
+    execute_runs({cpu, cuda}, store, {1, nullptr});
+    FAIL() << "runs of two devices were executed";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("one device"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(store.records().empty()) << "nothing was trained";
 }
 
 TEST(ExecuteRuns, IdenticalRunsOfTwoArmsTrainOnce) {
@@ -152,7 +170,7 @@ TEST(ExecuteRuns, IdenticalRunsOfTwoArmsTrainOnce) {
   const auto runs = claims::plan(spec, "smoke", "cpu");
   ASSERT_EQ(runs.size(), 6u) << "both arms are planned (they are different arms)";
   claims::RunStore store(claims::test::scratch_dir("executor_dedup") / "tiny.jsonl");
-  const ExecuteSummary s = execute_runs(runs, store, {torch::kCPU, 1, nullptr});
+  const ExecuteSummary s = execute_runs(runs, store, {1, nullptr});
   EXPECT_EQ(s.trained, 3u) << "but each distinct config is trained once";
   EXPECT_EQ(store.records().size(), 3u);
 }
@@ -184,7 +202,7 @@ TEST(ExecuteRuns, GroupedRunsStoreExactlyWhatRunsAloneStore) {
   claims::RunStore alone(dir / "alone.jsonl");
   claims::RunStore grouped(dir / "grouped.jsonl");
   claims::RunStore uneven(dir / "uneven.jsonl");
-  ExecuteOptions options{torch::kCPU, /*workers=*/2};
+  ExecuteOptions options{/*workers=*/2};
   options.max_group = 1;
   execute_runs(runs, alone, options);
   options.max_group = 0;  // the default cap: one group per arm
@@ -201,7 +219,7 @@ TEST(ExecuteRuns, ResumeTrainsOnlyTheMissingRunsAndStoresTheSameNumbers) {
   const auto runs = tiny_grouped_plan();
   const auto dir = claims::test::scratch_dir("executor_group_resume");
   claims::RunStore full(dir / "full.jsonl");
-  execute_runs(runs, full, {torch::kCPU, 1});
+  execute_runs(runs, full, {1});
   // An interrupted execution kept two runs of the relu group and one of the geglu group; the
   // other seven now train in new groups (of 3 and 4) and must come out as before.
   const auto file = dir / "resumed.jsonl";
@@ -211,7 +229,7 @@ TEST(ExecuteRuns, ResumeTrainsOnlyTheMissingRunsAndStoresTheSameNumbers) {
       partial.append(full.at(runs[i].key()));
   }
   claims::RunStore resumed(file);
-  const ExecuteSummary s = execute_runs(runs, resumed, {torch::kCPU, 1});
+  const ExecuteSummary s = execute_runs(runs, resumed, {1});
   EXPECT_EQ(s.cached, 3u);
   EXPECT_EQ(s.trained, 7u);
   EXPECT_EQ(claims::RunStore(file).records().size(), 10u) << "no run stored twice";

@@ -85,8 +85,10 @@ TEST(GroupRuns, ListsGroupsWaveByWaveSoReplicatesCompleteInOrder) {
   // allows 8): wave w of every arm covers the same replicates, and all of wave w is listed before
   // any of wave w + 1.
   auto plan = nightly_plan();
-  for (auto& run : plan)
+  for (auto& run : plan) {
     run.run.training.batch = 32;
+    run.seal();
+  }
   const auto groups = group_runs(plan, torch::kCPU, /*max_members=*/8);
   std::size_t last_wave = 0;
   std::map<std::size_t, std::set<std::pair<int, int>>> ranges;  // wave -> replicate ranges

@@ -1,0 +1,88 @@
+#include "harness/pipeline/profile_plan.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <vector>
+
+#include "harness/base/text.h"
+#include "harness/claims/sequential_design.h"
+
+namespace claimcheck::pipeline {
+
+std::set<std::string> stored_devices(const std::string& claim,
+                                     const std::map<std::string, nlohmann::json>& records) {
+  std::set<std::string> devices;
+  for (const auto& [key, r] : records) {
+    if (r.value("claim", "") != claim) continue;
+    const auto config = r.find("config");
+    if (config != r.end() && config->is_object() && config->contains("device") &&
+        config->at("device").is_string()) {
+      devices.insert(config->at("device").get<std::string>());
+    }
+  }
+  return devices;
+}
+
+StoredPlan against_store(claims::ProfilePlan plan,
+                         const std::map<std::string, nlohmann::json>& records) {
+  StoredPlan out;
+  if (plan.sequential()) {
+    claims::SequentialState state = claims::sequential_state(plan, records);
+    out.needed = std::move(state.runs);
+    out.complete = state.complete;
+  } else {
+    out.needed = plan.runs;
+    out.complete = std::all_of(out.needed.begin(), out.needed.end(), [&](const claims::RunSpec& r) {
+      return records.count(r.key()) != 0;
+    });
+  }
+  out.plan = std::move(plan);
+  return out;
+}
+
+namespace {
+
+StoredPlan stored_on(const claims::ClaimSpec& spec, const std::string& profile,
+                     const std::string& device_type,
+                     const std::map<std::string, nlohmann::json>& records) {
+  return against_store(claims::plan_profile(spec, profile, device_type), records);
+}
+
+bool any_stored(const claims::ProfilePlan& plan,
+                const std::map<std::string, nlohmann::json>& records) {
+  return std::any_of(plan.runs.begin(), plan.runs.end(),
+                     [&](const claims::RunSpec& r) { return records.count(r.key()) != 0; });
+}
+
+}  // namespace
+
+StoredPlan stored_plan(const claims::ClaimSpec& spec, const std::string& profile,
+                       const std::map<std::string, nlohmann::json>& records,
+                       const std::string& device) {
+  if (!device.empty()) return stored_on(spec, profile, device, records);
+  const std::set<std::string> devices = stored_devices(spec.id, records);
+  if (devices.size() <= 1) {
+    const std::string named = spec.profile(profile).device;
+    return stored_on(spec, profile,
+                     devices.empty() ? (named == "cuda" ? "cuda" : "cpu") : *devices.begin(),
+                     records);
+  }
+  std::vector<StoredPlan> with_runs;
+  for (const auto& d : devices) {
+    StoredPlan p = stored_on(spec, profile, d, records);
+    if (any_stored(p.plan, records)) with_runs.push_back(std::move(p));
+  }
+  if (with_runs.size() > 1) {
+    throw std::runtime_error(fmt::format(
+        "{} ({}): the store holds runs of this profile on {}: a verdict mixes no devices (their "
+        "numbers differ); keep one store per device (run --store DIR) and analyze or report "
+        "each, or name one with --device",
+        spec.id, profile, base::join(devices, " and ")));
+  }
+  if (with_runs.empty()) return stored_on(spec, profile, *devices.begin(), records);
+  return std::move(with_runs.front());
+}
+
+}  // namespace claimcheck::pipeline
