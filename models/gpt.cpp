@@ -21,17 +21,11 @@ double uniform_bound(std::int64_t n_embd) {
 }
 
 Linear uniform_linear(std::int64_t in, std::int64_t out, double s, at::Generator& init) {
-  Linear l(in, out, Bias::kNone);
-  torch::NoGradGuard no_grad;
-  l->weight.uniform_(-s, s, init);
-  return l;
+  return Linear(in, out, Bias::kNone, Init::uniform(s, init));
 }
 
 Linear zero_linear(std::int64_t in, std::int64_t out) {
-  Linear l(in, out, Bias::kNone);
-  torch::NoGradGuard no_grad;
-  l->weight.zero_();
-  return l;
+  return Linear(in, out, Bias::kNone, Init::zeros());
 }
 
 // F.rms_norm's default eps: torch.finfo(x.dtype).eps.
@@ -174,13 +168,8 @@ GptImpl::GptImpl(const GptOptions& o, std::int64_t vocab, std::int64_t context, 
     : options(o) {
   const std::int64_t hs = o.n_embd / o.n_head;
   // Draw order as train.py init_weights: wte, lm_head, then the blocks in order.
-  wte = register_module("wte", Embedding(vocab, o.n_embd));
-  Linear head(o.n_embd, vocab, Bias::kNone);
-  {
-    torch::NoGradGuard no_grad;
-    wte->weight.normal_(0.0, 1.0, init);
-    head->weight.normal_(0.0, kHeadStd, init);
-  }
+  wte = register_module("wte", Embedding(vocab, o.n_embd, Init::normal(1.0, init)));
+  const Linear head(o.n_embd, vocab, Bias::kNone, Init::normal(kHeadStd, init));
   for (std::int64_t i = 0; i < o.n_layer; ++i)
     h->push_back(GptBlock(o, init));
   register_module("h", h);

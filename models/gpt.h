@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "models/attention.h"
+#include "models/layers.h"
 #include "models/model.h"
 #include "models/registry.h"
 
