@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -42,6 +43,26 @@ double machine_eps(torch::ScalarType t) {
   }
 }
 
+// The claim's four first (relu2 is the default), then the rest of the registry; swish is
+// spelled "silu", as in the reference and the committed specs.
+Activation mlp_activation(OptionReader& r, const nlohmann::json& options) {
+  std::vector<std::string> valid = {"relu2", "swiglu", "gelu", "silu"};
+  for (const auto& name : activation_names()) {
+    const Activation a = activation_from_name(name);
+    if (a != Activation::kSwish && a != Activation::kSwigluMatched &&
+        std::find(valid.begin(), valid.end(), name) == valid.end()) {
+      valid.push_back(name);
+    }
+  }
+  if (options.is_object() && options.value("mlp", nlohmann::json()) == "swiglu-matched") {
+    r.fail("mlp",
+           "'swiglu-matched' sizes the char-LM family's FFN; a GLU here has hidden "
+           "int(8d/3) rounded up to 64 (use 'swiglu')");
+  }
+  const std::string name = r.choice("mlp", valid);
+  return name == "silu" ? Activation::kSwish : activation_from_name(name);
+}
+
 void require_lm_dims(const ModelDims& dims) {
   if (dims.vocab < 1 || dims.context < 1) {
     throw std::invalid_argument(
@@ -52,8 +73,7 @@ void require_lm_dims(const ModelDims& dims) {
 ParameterCount count(const GptOptions& o, const ModelDims& dims) {
   require_lm_dims(dims);
   const std::int64_t d = o.n_embd;
-  const std::int64_t mlp =
-      o.mlp == GptMlpKind::kSwiglu ? 3 * d * swiglu_hidden(d) : 2 * d * (4 * d);
+  const std::int64_t mlp = is_gated(o.mlp) ? 3 * d * swiglu_hidden(d) : 2 * d * (4 * d);
   ParameterCount c;
   c.parts["embedding"] = dims.vocab * d;
   c.parts["attention"] = o.n_layer * 4 * d * d;  // c_q, c_k, c_v, c_proj
@@ -73,11 +93,7 @@ GptOptions parse_gpt_options(const nlohmann::json& options) {
   o.n_layer = r.positive_int("n_layer", o.n_layer);
   o.n_head = r.positive_int("n_head", o.n_head);
   o.n_embd = r.positive_int("n_embd", o.n_embd);
-  const std::string mlp = r.choice("mlp", {"relu2", "swiglu", "gelu", "silu"});
-  o.mlp = mlp == "relu2"    ? GptMlpKind::kRelu2
-          : mlp == "swiglu" ? GptMlpKind::kSwiglu
-          : mlp == "gelu"   ? GptMlpKind::kGelu
-                            : GptMlpKind::kSilu;
+  o.mlp = mlp_activation(r, options);
   r.finish();
   if (o.n_embd % o.n_head != 0) r.fail("n_embd", "must be divisible by n_head");
   if ((o.n_embd / o.n_head) % 2 != 0) {
@@ -125,10 +141,10 @@ torch::Tensor GptAttentionImpl::forward(const torch::Tensor& x, const torch::Ten
   return c_proj(y.transpose(1, 2).reshape({B, T, C}));
 }
 
-GptMlpImpl::GptMlpImpl(const GptOptions& o, at::Generator& init) : kind(o.mlp) {
+GptMlpImpl::GptMlpImpl(const GptOptions& o, at::Generator& init) : activation(o.mlp) {
   const std::int64_t d = o.n_embd;
   const double s = uniform_bound(d);
-  if (kind == GptMlpKind::kSwiglu) {
+  if (is_gated(activation)) {
     const std::int64_t hidden = swiglu_hidden(d);
     c_gate = register_module("c_gate", uniform_linear(d, hidden, s, init));
     c_up = register_module("c_up", uniform_linear(d, hidden, s, init));
@@ -140,17 +156,8 @@ GptMlpImpl::GptMlpImpl(const GptOptions& o, at::Generator& init) : kind(o.mlp) {
 }
 
 torch::Tensor GptMlpImpl::forward(const torch::Tensor& x) {
-  switch (kind) {
-    case GptMlpKind::kSwiglu:
-      return c_proj(torch::silu(c_gate(x)) * c_up(x));
-    case GptMlpKind::kGelu:
-      return c_proj(torch::gelu(c_fc(x)));  // exact erf form
-    case GptMlpKind::kSilu:
-      return c_proj(torch::silu(c_fc(x)));
-    case GptMlpKind::kRelu2:
-      break;
-  }
-  return c_proj(torch::relu(c_fc(x)).square());
+  if (is_gated(activation)) return c_proj(gated(activation, c_gate(x), c_up(x)));
+  return c_proj(activate(activation, c_fc(x)));
 }
 
 GptBlockImpl::GptBlockImpl(const GptOptions& o, at::Generator& init) {

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "models/activations.h"
 #include "models/options.h"
 
 namespace claimcheck::models {
@@ -119,7 +120,7 @@ Gpt2MlpImpl::Gpt2MlpImpl(const Gpt2Options& o, at::Generator& init) {
 
 torch::Tensor Gpt2MlpImpl::forward(const torch::Tensor& x) {
   const torch::Tensor h = c_fc(x);  // (B, T, 4C)
-  return c_proj(act ? act(h) : torch::gelu(h));
+  return c_proj(act ? act(h) : activate(Activation::kGelu, h));
 }
 
 Gpt2BlockImpl::Gpt2BlockImpl(const Gpt2Options& o, at::Generator& init) {

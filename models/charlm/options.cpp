@@ -2,6 +2,7 @@
 // pankajtakawale/llm-reproducibility-activations.
 #include "models/charlm/options.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "models/options.h"
@@ -50,7 +51,7 @@ FamilyOptions parse_family_options(Architecture arch, const nlohmann::json& opti
              "'swiglu-matched' shrinks an FFN's hidden width and convlm has no FFN; "
              "use 'swiglu' (a gated conv with 2C output channels)");
     }
-    valid.pop_back();  // "swiglu-matched" is the last name
+    valid.erase(std::find(valid.begin(), valid.end(), to_string(Activation::kSwigluMatched)));
   }
   o.activation = activation_from_name(r.choice("activation", valid));
   o.n_layer = r.positive_int("n_layer", minigpt || conv ? 6 : 2);
