@@ -77,6 +77,12 @@ const std::vector<std::string>& activation_names() {
   return kNames;
 }
 
+std::vector<std::string> activation_names_except_matched() {
+  std::vector<std::string> names = activation_names();
+  names.erase(std::find(names.begin(), names.end(), to_string(Activation::kSwigluMatched)));
+  return names;
+}
+
 Activation activation_from_name(const std::string& name) {
   return registry().at(name);
 }

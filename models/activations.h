@@ -52,6 +52,10 @@ enum class Activation {
 /// swiglu-matched.
 const std::vector<std::string>& activation_names();
 
+/// activation_names() without swiglu-matched: what a model takes whose FFN is not the char-LM
+/// family's C→H→C with biases, the only one swiglu-matched's sizing rule applies to.
+std::vector<std::string> activation_names_except_matched();
+
 /// The activation called `name`; throws std::invalid_argument "unknown activation 'x' (valid:
 /// ...)" listing the valid names.
 Activation activation_from_name(const std::string& name);

@@ -2,7 +2,6 @@
 
 #include <torch/torch.h>
 
-#include <algorithm>
 #include <optional>
 #include <string>
 
@@ -34,14 +33,12 @@ FfnOptions parse(const std::string& type, std::optional<Activation> fixed,
   if (fixed) {
     o.activation = *fixed;
   } else {
-    std::vector<std::string> valid = activation_names();
-    valid.erase(std::find(valid.begin(), valid.end(), to_string(Activation::kSwigluMatched)));
     if (options.is_object() && options.value("activation", nlohmann::json()) == "swiglu-matched") {
       r.fail("activation",
              "'swiglu-matched' sizes the char-LM family's FFN with biases; here the GLU's width "
              "is 'hidden' (use 'swiglu' and choose hidden)");
     }
-    o.activation = activation_from_name(r.choice("activation", valid));
+    o.activation = activation_from_name(r.choice("activation", activation_names_except_matched()));
   }
   r.finish();
   return o;

@@ -47,9 +47,8 @@ double machine_eps(torch::ScalarType t) {
 // spelled "silu", as in the reference and the committed specs.
 Activation mlp_activation(OptionReader& r, const nlohmann::json& options) {
   std::vector<std::string> valid = {"relu2", "swiglu", "gelu", "silu"};
-  for (const auto& name : activation_names()) {
-    const Activation a = activation_from_name(name);
-    if (a != Activation::kSwish && a != Activation::kSwigluMatched &&
+  for (const auto& name : activation_names_except_matched()) {
+    if (name != to_string(Activation::kSwish) &&
         std::find(valid.begin(), valid.end(), name) == valid.end()) {
       valid.push_back(name);
     }

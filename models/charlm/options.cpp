@@ -2,7 +2,6 @@
 // pankajtakawale/llm-reproducibility-activations.
 #include "models/charlm/options.h"
 
-#include <algorithm>
 #include <stdexcept>
 
 #include "models/options.h"
@@ -44,14 +43,14 @@ FamilyOptions parse_family_options(Architecture arch, const nlohmann::json& opti
   OptionReader r(type, options);
   FamilyOptions o;
   o.arch = arch;
-  std::vector<std::string> valid = activation_names();
+  const std::vector<std::string> valid =
+      conv ? activation_names_except_matched() : activation_names();
   if (conv) {
     if (options.value("activation", nlohmann::json()) == "swiglu-matched") {
       r.fail("activation",
              "'swiglu-matched' shrinks an FFN's hidden width and convlm has no FFN; "
              "use 'swiglu' (a gated conv with 2C output channels)");
     }
-    valid.erase(std::find(valid.begin(), valid.end(), to_string(Activation::kSwigluMatched)));
   }
   o.activation = activation_from_name(r.choice("activation", valid));
   o.n_layer = r.positive_int("n_layer", minigpt || conv ? 6 : 2);
