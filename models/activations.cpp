@@ -1,5 +1,5 @@
-// The activations by name (see activations.h); after activations.py of
-// pankajtakawale/llm-reproducibility-activations.
+// The activation registry (see activations.h); elementwise activations and SwiGLU after
+// activations.py of pankajtakawale/llm-reproducibility-activations.
 #include "models/activations.h"
 
 #include <torch/torch.h>
@@ -7,31 +7,92 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "harness/base/registry.h"
+
 namespace claimcheck::models {
+namespace {
+
+// One row per Activation, in enum order: the name and, for a GLU, the elementwise activation
+// of its gate (the activation itself otherwise).
+struct Entry {
+  Activation activation;
+  const char* name;
+  Activation gate;
+};
+
+constexpr Entry kEntries[] = {
+    {Activation::kRelu, "relu", Activation::kRelu},
+    {Activation::kRelu2, "relu2", Activation::kRelu2},
+    {Activation::kGelu, "gelu", Activation::kGelu},
+    {Activation::kSwish, "swish", Activation::kSwish},
+    {Activation::kSmelu05, "smelu-0.5", Activation::kSmelu05},
+    {Activation::kSmelu10, "smelu-1.0", Activation::kSmelu10},
+    {Activation::kGeglu, "geglu", Activation::kGelu},
+    {Activation::kSwiglu, "swiglu", Activation::kSwish},
+    {Activation::kSwigluMatched, "swiglu-matched", Activation::kSwish},
+};
+
+const Entry& entry(Activation a) {
+  return kEntries[static_cast<std::size_t>(a)];
+}
+
+const base::Registry<Activation>& registry() {
+  static const base::Registry<Activation> kRegistry = [] {
+    base::Registry<Activation> r("activation");
+    for (const Entry& e : kEntries)
+      r.add(e.name, e.activation);
+    return r;
+  }();
+  return kRegistry;
+}
+
+torch::Tensor elementwise(Activation a, const torch::Tensor& x) {
+  switch (a) {
+    case Activation::kRelu:
+      return torch::relu(x);
+    case Activation::kRelu2:
+      return torch::relu(x).square();
+    case Activation::kGelu:
+      return torch::gelu(x);  // approximate = "none": the exact 0.5·x·(1 + erf(x/√2))
+    case Activation::kSwish:
+      return torch::silu(x);  // x·σ(x)
+    case Activation::kSmelu05:
+      return smelu(x, 0.5);
+    case Activation::kSmelu10:
+      return smelu(x, 1.0);
+    default:
+      throw std::logic_error("activation '" + to_string(a) + "' is not elementwise");
+  }
+}
+
+}  // namespace
 
 const std::vector<std::string>& activation_names() {
-  static const std::vector<std::string> kNames = {
-      "relu", "gelu", "swish", "smelu-0.5", "smelu-1.0", "swiglu", "swiglu-matched"};
+  static const std::vector<std::string> kNames = [] {
+    std::vector<std::string> names;
+    for (const Entry& e : kEntries)
+      names.emplace_back(e.name);
+    return names;
+  }();
   return kNames;
 }
 
+std::vector<std::string> activation_names_except_matched() {
+  std::vector<std::string> names = activation_names();
+  names.erase(std::find(names.begin(), names.end(), to_string(Activation::kSwigluMatched)));
+  return names;
+}
+
 Activation activation_from_name(const std::string& name) {
-  const auto& names = activation_names();
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == name) return static_cast<Activation>(i);
-  }
-  std::string valid;
-  for (const auto& n : names)
-    valid += (valid.empty() ? "" : ", ") + n;
-  throw std::invalid_argument("unknown activation '" + name + "' (valid: " + valid + ")");
+  return registry().at(name);
 }
 
 std::string to_string(Activation a) {
-  return activation_names().at(static_cast<std::size_t>(a));
+  return entry(a).name;
 }
 
 bool is_gated(Activation a) {
-  return a == Activation::kSwiglu || a == Activation::kSwigluMatched;
+  return entry(a).gate != a;
 }
 
 torch::Tensor smelu(const torch::Tensor& x, double beta) {
@@ -41,27 +102,20 @@ torch::Tensor smelu(const torch::Tensor& x, double beta) {
 }
 
 torch::Tensor swiglu(const torch::Tensor& x) {
-  const auto halves = x.chunk(2, /*dim=*/-1);  // gate, value: (..., h) each
-  return torch::silu(halves[0]) * halves[1];
+  return activate(Activation::kSwiglu, x);
 }
 
 torch::Tensor activate(Activation a, const torch::Tensor& x) {
-  switch (a) {
-    case Activation::kRelu:
-      return torch::relu(x);
-    case Activation::kGelu:
-      return torch::gelu(x);  // approximate = "none": the exact 0.5·x·(1 + erf(x/√2))
-    case Activation::kSwish:
-      return torch::silu(x);  // x·σ(x)
-    case Activation::kSmelu05:
-      return smelu(x, 0.5);
-    case Activation::kSmelu10:
-      return smelu(x, 1.0);
-    case Activation::kSwiglu:
-    case Activation::kSwigluMatched:
-      return swiglu(x);
+  if (!is_gated(a)) return elementwise(a, x);
+  const auto halves = x.chunk(2, /*dim=*/-1);  // gate, value: (..., h) each
+  return gated(a, halves[0], halves[1]);
+}
+
+torch::Tensor gated(Activation a, const torch::Tensor& gate, const torch::Tensor& value) {
+  if (!is_gated(a)) {
+    throw std::invalid_argument("activation '" + to_string(a) + "' is not gated");
   }
-  throw std::logic_error("activate: unhandled activation");
+  return elementwise(entry(a).gate, gate) * value;
 }
 
 std::int64_t swiglu_matched_hidden(std::int64_t n_embd, std::int64_t hidden) {
@@ -74,16 +128,12 @@ std::int64_t swiglu_matched_hidden(std::int64_t n_embd, std::int64_t hidden) {
 }
 
 FfnWidths ffn_widths(Activation a, std::int64_t n_embd, std::int64_t hidden) {
-  switch (a) {
-    case Activation::kSwiglu:
-      return {/*fc=*/2 * hidden, /*hidden=*/hidden};
-    case Activation::kSwigluMatched: {
-      const std::int64_t h = swiglu_matched_hidden(n_embd, hidden);
-      return {/*fc=*/2 * h, /*hidden=*/h};
-    }
-    default:
-      return {/*fc=*/hidden, /*hidden=*/hidden};
+  if (a == Activation::kSwigluMatched) {
+    const std::int64_t h = swiglu_matched_hidden(n_embd, hidden);
+    return {/*fc=*/2 * h, /*hidden=*/h};
   }
+  if (is_gated(a)) return {/*fc=*/2 * hidden, /*hidden=*/hidden};
+  return {/*fc=*/hidden, /*hidden=*/hidden};
 }
 
 std::int64_t ffn_parameter_count(Activation a, std::int64_t n_embd, std::int64_t hidden) {

@@ -22,8 +22,10 @@ FfnEnsemble::FfnEnsemble(const std::string& type,
   }
   std::vector<std::vector<torch::Tensor>> by_weight;
   for (const auto& member : members) {
-    const bool ok = geglu_ ? dynamic_cast<FfnGegluImpl*>(member.get()) != nullptr
-                           : dynamic_cast<FfnReluImpl*>(member.get()) != nullptr;
+    // The batched forward and backward are written for exactly these two activations.
+    const auto* ffn = dynamic_cast<const FfnClassifierImpl*>(member.get());
+    const bool ok =
+        ffn != nullptr && ffn->activation == (geglu_ ? Activation::kGeglu : Activation::kRelu);
     if (!ok) throw std::invalid_argument("FfnEnsemble: every member must be a '" + type + "'");
     const auto params = member->parameters();
     by_weight.resize(params.size());
@@ -57,7 +59,7 @@ void FfnEnsemble::ensure_buffers(std::int64_t batch) {
 }
 
 const torch::Tensor& FfnEnsemble::forward(const torch::Tensor& x) {
-  // As FfnReluImpl / FfnGegluImpl::forward, per member.
+  // As FfnClassifierImpl::forward with relu / geglu, per member.
   x_ = x;
   ensure_buffers(x.size(1));
   member_mm_out(pre_, x, weights_[0]);  // (E, B, h)

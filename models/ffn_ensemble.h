@@ -20,7 +20,9 @@
 
 namespace claimcheck::models {
 
-/// E FFNs of type "ffn-relu" or "ffn-geglu" as one batched model (CPU or CUDA tensors).
+/// E FFNs of type "ffn-relu" or "ffn-geglu" as one batched model (CPU or CUDA tensors). The
+/// generic "ffn" type has no batched variant, even with activation relu or geglu: the harness
+/// groups runs by type name, and a generic FFN trains alone (the plain path).
 class FfnEnsemble {
  public:
   /// True for the types with a batched variant.

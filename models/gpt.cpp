@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -21,17 +22,11 @@ double uniform_bound(std::int64_t n_embd) {
 }
 
 Linear uniform_linear(std::int64_t in, std::int64_t out, double s, at::Generator& init) {
-  Linear l(in, out, Bias::kNone);
-  torch::NoGradGuard no_grad;
-  l->weight.uniform_(-s, s, init);
-  return l;
+  return Linear(in, out, Bias::kNone, Init::uniform(s, init));
 }
 
 Linear zero_linear(std::int64_t in, std::int64_t out) {
-  Linear l(in, out, Bias::kNone);
-  torch::NoGradGuard no_grad;
-  l->weight.zero_();
-  return l;
+  return Linear(in, out, Bias::kNone, Init::zeros());
 }
 
 // F.rms_norm's default eps: torch.finfo(x.dtype).eps.
@@ -48,6 +43,25 @@ double machine_eps(torch::ScalarType t) {
   }
 }
 
+// The claim's four first (relu2 is the default), then the rest of the registry; swish is
+// spelled "silu", as in the reference and the committed specs.
+Activation mlp_activation(OptionReader& r, const nlohmann::json& options) {
+  std::vector<std::string> valid = {"relu2", "swiglu", "gelu", "silu"};
+  for (const auto& name : activation_names_except_matched()) {
+    if (name != to_string(Activation::kSwish) &&
+        std::find(valid.begin(), valid.end(), name) == valid.end()) {
+      valid.push_back(name);
+    }
+  }
+  if (options.is_object() && options.value("mlp", nlohmann::json()) == "swiglu-matched") {
+    r.fail("mlp",
+           "'swiglu-matched' sizes the char-LM family's FFN; a GLU here has hidden "
+           "int(8d/3) rounded up to 64 (use 'swiglu')");
+  }
+  const std::string name = r.choice("mlp", valid);
+  return name == "silu" ? Activation::kSwish : activation_from_name(name);
+}
+
 void require_lm_dims(const ModelDims& dims) {
   if (dims.vocab < 1 || dims.context < 1) {
     throw std::invalid_argument(
@@ -58,8 +72,7 @@ void require_lm_dims(const ModelDims& dims) {
 ParameterCount count(const GptOptions& o, const ModelDims& dims) {
   require_lm_dims(dims);
   const std::int64_t d = o.n_embd;
-  const std::int64_t mlp =
-      o.mlp == GptMlpKind::kSwiglu ? 3 * d * swiglu_hidden(d) : 2 * d * (4 * d);
+  const std::int64_t mlp = is_gated(o.mlp) ? 3 * d * swiglu_hidden(d) : 2 * d * (4 * d);
   ParameterCount c;
   c.parts["embedding"] = dims.vocab * d;
   c.parts["attention"] = o.n_layer * 4 * d * d;  // c_q, c_k, c_v, c_proj
@@ -79,11 +92,7 @@ GptOptions parse_gpt_options(const nlohmann::json& options) {
   o.n_layer = r.positive_int("n_layer", o.n_layer);
   o.n_head = r.positive_int("n_head", o.n_head);
   o.n_embd = r.positive_int("n_embd", o.n_embd);
-  const std::string mlp = r.choice("mlp", {"relu2", "swiglu", "gelu", "silu"});
-  o.mlp = mlp == "relu2"    ? GptMlpKind::kRelu2
-          : mlp == "swiglu" ? GptMlpKind::kSwiglu
-          : mlp == "gelu"   ? GptMlpKind::kGelu
-                            : GptMlpKind::kSilu;
+  o.mlp = mlp_activation(r, options);
   r.finish();
   if (o.n_embd % o.n_head != 0) r.fail("n_embd", "must be divisible by n_head");
   if ((o.n_embd / o.n_head) % 2 != 0) {
@@ -131,10 +140,10 @@ torch::Tensor GptAttentionImpl::forward(const torch::Tensor& x, const torch::Ten
   return c_proj(y.transpose(1, 2).reshape({B, T, C}));
 }
 
-GptMlpImpl::GptMlpImpl(const GptOptions& o, at::Generator& init) : kind(o.mlp) {
+GptMlpImpl::GptMlpImpl(const GptOptions& o, at::Generator& init) : activation(o.mlp) {
   const std::int64_t d = o.n_embd;
   const double s = uniform_bound(d);
-  if (kind == GptMlpKind::kSwiglu) {
+  if (is_gated(activation)) {
     const std::int64_t hidden = swiglu_hidden(d);
     c_gate = register_module("c_gate", uniform_linear(d, hidden, s, init));
     c_up = register_module("c_up", uniform_linear(d, hidden, s, init));
@@ -146,17 +155,8 @@ GptMlpImpl::GptMlpImpl(const GptOptions& o, at::Generator& init) : kind(o.mlp) {
 }
 
 torch::Tensor GptMlpImpl::forward(const torch::Tensor& x) {
-  switch (kind) {
-    case GptMlpKind::kSwiglu:
-      return c_proj(torch::silu(c_gate(x)) * c_up(x));
-    case GptMlpKind::kGelu:
-      return c_proj(torch::gelu(c_fc(x)));  // exact erf form
-    case GptMlpKind::kSilu:
-      return c_proj(torch::silu(c_fc(x)));
-    case GptMlpKind::kRelu2:
-      break;
-  }
-  return c_proj(torch::relu(c_fc(x)).square());
+  if (is_gated(activation)) return c_proj(gated(activation, c_gate(x), c_up(x)));
+  return c_proj(activate(activation, c_fc(x)));
 }
 
 GptBlockImpl::GptBlockImpl(const GptOptions& o, at::Generator& init) {
@@ -174,13 +174,8 @@ GptImpl::GptImpl(const GptOptions& o, std::int64_t vocab, std::int64_t context, 
     : options(o) {
   const std::int64_t hs = o.n_embd / o.n_head;
   // Draw order as train.py init_weights: wte, lm_head, then the blocks in order.
-  wte = register_module("wte", Embedding(vocab, o.n_embd));
-  Linear head(o.n_embd, vocab, Bias::kNone);
-  {
-    torch::NoGradGuard no_grad;
-    wte->weight.normal_(0.0, 1.0, init);
-    head->weight.normal_(0.0, kHeadStd, init);
-  }
+  wte = register_module("wte", Embedding(vocab, o.n_embd, Init::normal(1.0, init)));
+  const Linear head(o.n_embd, vocab, Bias::kNone, Init::normal(kHeadStd, init));
   for (std::int64_t i = 0; i < o.n_layer; ++i)
     h->push_back(GptBlock(o, init));
   register_module("h", h);

@@ -5,10 +5,14 @@
 //   F.rms_norm's default). Attention: bias-free c_q, c_k, c_v, c_proj; RoPE (base 10000, the
 //   reference's half-split form) on q and k, then RMSNorm of q and k per head (QK-norm); causal
 //   softmax with scale 1/√hs. Untied lm_head.
-// MLP variants ("mlp"): relu2 c_proj(relu(c_fc x)²), gelu (exact erf) and silu in the same 4x MLP,
-// swiglu c_proj(silu(c_gate x) ⊙ c_up x) with hidden int(8d/3) rounded up to a multiple of 64.
+// MLP ("mlp", an activation of models/activations.h; the claim's four are relu2, swiglu, gelu and
+// silu): elementwise f in the 4x MLP c_proj(f(c_fc x)) (relu2 = relu(·)², the default; gelu is
+// the exact erf form), a GLU as c_proj(f(c_gate x) ⊙ c_up x) with hidden int(8d/3) rounded up to a
+// multiple of 64 (swiglu: f = silu). The reference's "silu" is the registry's swish, and is
+// spelled silu here (the committed specs say silu); swiglu-matched, a sizing rule of the char-LM
+// family's FFN, is refused.
 // Init (drawn from `init` in this order): wte N(0, 1); lm_head N(0, 0.001²); per block c_q, c_k,
-// c_v U(−s, s), attn c_proj 0, c_fc (swiglu: c_gate then c_up) U(−s, s), mlp c_proj 0, with
+// c_v U(−s, s), attn c_proj 0, c_fc (a GLU: c_gate then c_up) U(−s, s), mlp c_proj 0, with
 // s = √3·n_embd^(−½) for every matrix (the reference uses n_embd, the fan-in of c_q/c_k/c_v/c_fc).
 // Deliberately not here (optional per CLAIMS.md §2): value embeddings and their gates, the
 // per-layer residual scalars resid_lambdas / x0_lambdas (equivalent to fixing them at 1 and 0),
@@ -21,21 +25,19 @@
 #include <string>
 #include <vector>
 
-#include "models/attention.h"
+#include "models/activations.h"
+#include "models/layers.h"
 #include "models/model.h"
 #include "models/registry.h"
 
 namespace claimcheck::models {
-
-/// The MLP of a GPT block.
-enum class GptMlpKind { kRelu2, kSwiglu, kGelu, kSilu };
 
 /// Options of type "gpt"; defaults are the claim's base model (depth 8, 4 heads of 128).
 struct GptOptions {
   std::int64_t n_layer = 8;
   std::int64_t n_head = 4;
   std::int64_t n_embd = 512;
-  GptMlpKind mlp = GptMlpKind::kRelu2;
+  Activation mlp = Activation::kRelu2;
 };
 
 /// Parses and checks "gpt" options (n_embd divisible by n_head, even head size for RoPE).
@@ -62,12 +64,11 @@ struct GptAttentionImpl : torch::nn::Module {
 };
 TORCH_MODULE(GptAttention);
 
-/// One of the four MLPs: (B, T, C) -> (B, T, C). c_up and c_gate exist for swiglu only, c_fc
-/// for the others.
+/// The MLP: (B, T, C) -> (B, T, C). c_up and c_gate exist for a GLU only, c_fc for the others.
 struct GptMlpImpl : torch::nn::Module {
   GptMlpImpl(const GptOptions& o, at::Generator& init);
   torch::Tensor forward(const torch::Tensor& x);
-  GptMlpKind kind;
+  Activation activation;
   Linear c_fc{nullptr}, c_gate{nullptr}, c_up{nullptr}, c_proj{nullptr};
 };
 TORCH_MODULE(GptMlp);

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "models/activations.h"
 #include "models/options.h"
 
 namespace claimcheck::models {
@@ -20,10 +21,7 @@ constexpr double kStdV = 0.05;
 constexpr double kLayerNormEps = 1e-5;  // nn.LayerNorm default
 
 Linear normal_linear(std::int64_t in, std::int64_t out, double std, at::Generator& init) {
-  Linear l(in, out, Bias::kLearned);  // bias starts at 0
-  torch::NoGradGuard no_grad;
-  l->weight.normal_(0.0, std, init);
-  return l;
+  return Linear(in, out, Bias::kLearned, Init::normal(std, init));  // bias starts at 0
 }
 
 // Residual projections: std *= (2 * n_layer) ** -0.5 (NANOGPT_SCALE_INIT).
@@ -105,9 +103,7 @@ torch::Tensor Gpt2AttentionImpl::forward(const torch::Tensor& x, const torch::Te
 }
 
 PreluImpl::PreluImpl(std::int64_t features, at::Generator& init) {
-  weight = register_parameter("weight", torch::empty({features}));
-  torch::NoGradGuard no_grad;
-  weight.normal_(kSlopeMean, kSlopeStd, init);
+  weight = register_parameter("weight", Init::normal(kSlopeStd, init, kSlopeMean).draw({features}));
 }
 
 torch::Tensor PreluImpl::forward(const torch::Tensor& x) {
@@ -124,7 +120,7 @@ Gpt2MlpImpl::Gpt2MlpImpl(const Gpt2Options& o, at::Generator& init) {
 
 torch::Tensor Gpt2MlpImpl::forward(const torch::Tensor& x) {
   const torch::Tensor h = c_fc(x);  // (B, T, 4C)
-  return c_proj(act ? act(h) : torch::gelu(h));
+  return c_proj(act ? act(h) : activate(Activation::kGelu, h));
 }
 
 Gpt2BlockImpl::Gpt2BlockImpl(const Gpt2Options& o, at::Generator& init) {
@@ -143,13 +139,8 @@ torch::Tensor Gpt2BlockImpl::forward(const torch::Tensor& x, const torch::Tensor
 Gpt2Impl::Gpt2Impl(const Gpt2Options& o, std::int64_t vocab, std::int64_t context,
                    at::Generator& init)
     : options(o) {
-  wte = register_module("wte", Embedding(vocab, o.n_embd));
-  wpe = register_module("wpe", Embedding(context, o.n_embd));
-  {
-    torch::NoGradGuard no_grad;
-    wte->weight.normal_(0.0, kInitStd, init);
-    wpe->weight.normal_(0.0, kInitStd, init);
-  }
+  wte = register_module("wte", Embedding(vocab, o.n_embd, Init::normal(kInitStd, init)));
+  wpe = register_module("wpe", Embedding(context, o.n_embd, Init::normal(kInitStd, init)));
   for (std::int64_t i = 0; i < o.n_layer; ++i)
     h->push_back(Gpt2Block(o, init));
   register_module("h", h);

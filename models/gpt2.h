@@ -28,7 +28,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/attention.h"
+#include "models/layers.h"
 #include "models/model.h"
 #include "models/registry.h"
 

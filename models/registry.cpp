@@ -1,9 +1,6 @@
 #include "models/registry.h"
 
-#include <algorithm>
-#include <mutex>
-#include <stdexcept>
-
+#include "harness/base/registry.h"
 #include "models/charlm/family.h"
 #include "models/ffn.h"
 #include "models/gpt.h"
@@ -12,23 +9,17 @@
 namespace claimcheck::models {
 namespace {
 
-std::mutex& registry_mutex() {
-  static std::mutex m;
-  return m;
-}
-
-// Every model family contributes its types here (one line per family). Entries are never
-// removed, so references into the map stay valid.
-std::map<std::string, ModelType>& registry() {
-  static std::map<std::string, ModelType> kRegistry = [] {
-    std::map<std::string, ModelType> all;
+// Every model family contributes its types here (one line per family). base::Registry words the
+// errors ("unknown model type 'x' (valid: a, b)", "model type 'x' is already registered"), keeps
+// references valid (entries are never removed) and locks; it is header-only, so the models
+// library still links without the harness.
+base::Registry<ModelType>& registry() {
+  static base::Registry<ModelType> kRegistry = [] {
+    base::Registry<ModelType> all("model type");
     for (const auto& family :
          {ffn_model_types(), charlm_family_model_types(), gpt_model_types(), gpt2_model_types()}) {
-      for (const auto& type : family) {
-        if (!all.emplace(type.name, type).second) {
-          throw std::logic_error("model type '" + type.name + "' is registered twice");
-        }
-      }
+      for (const auto& type : family)
+        all.add(type.name, type);
     }
     return all;
   }();
@@ -42,31 +33,15 @@ std::string to_string(ModelFamily family) {
 }
 
 void register_model_type(const ModelType& type) {
-  std::lock_guard<std::mutex> guard(registry_mutex());
-  if (!registry().emplace(type.name, type).second) {
-    throw std::invalid_argument("model type '" + type.name + "' is already registered");
-  }
+  registry().add(type.name, type);
 }
 
 std::vector<std::string> model_types() {
-  std::lock_guard<std::mutex> guard(registry_mutex());
-  std::vector<std::string> names;
-  for (const auto& entry : registry())
-    names.push_back(entry.first);
-  return names;
+  return registry().names();
 }
 
 const ModelType& model_type(const std::string& name) {
-  std::unique_lock<std::mutex> guard(registry_mutex());
-  const auto it = registry().find(name);
-  if (it == registry().end()) {
-    guard.unlock();
-    std::string valid;
-    for (const auto& n : model_types())
-      valid += (valid.empty() ? "" : ", ") + n;
-    throw std::invalid_argument("unknown model type '" + name + "' (valid: " + valid + ")");
-  }
-  return it->second;
+  return registry().at(name);
 }
 
 void validate_model_options(const std::string& type, const nlohmann::json& options) {

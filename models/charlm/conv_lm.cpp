@@ -9,7 +9,7 @@ namespace claimcheck::models::charlm {
 CausalConv1dImpl::CausalConv1dImpl(std::int64_t in, std::int64_t out, std::int64_t kernel_size,
                                    std::int64_t conv_dilation, at::Generator& init)
     : dilation(conv_dilation) {
-  weight = register_parameter("weight", normal_init({out, in, kernel_size}, kInitStd, init));
+  weight = register_parameter("weight", Init::normal(kInitStd, init).draw({out, in, kernel_size}));
   bias = register_parameter("bias", torch::zeros({out}));
 }
 
@@ -38,14 +38,15 @@ torch::Tensor CausalConvBlockImpl::forward(const torch::Tensor& x) {
 ConvLmImpl::ConvLmImpl(const FamilyOptions& o, std::int64_t vocab, std::int64_t n_ctx,
                        at::Generator& init)
     : options(o), context(n_ctx) {
-  embedding = register_module("embedding", Embedding(vocab, o.n_embd, init));
+  embedding =
+      register_module("embedding", Embedding(vocab, o.n_embd, Init::normal(kInitStd, init)));
   conv_blocks = register_module("conv_blocks", torch::nn::ModuleList());
   for (std::int64_t i = 0; i < o.n_layer; ++i) {
     conv_blocks->push_back(CausalConvBlock(o.n_embd, o.kernel_size, convlm_dilation(i, o.n_layer),
                                            o.activation, init));
   }
-  fc_out =
-      register_module("fc_out", Linear(o.n_embd, vocab, Bias::kLearned, WeightInit::kNormal, init));
+  fc_out = register_module("fc_out",
+                           Linear(o.n_embd, vocab, Bias::kLearned, Init::normal(kInitStd, init)));
   embeddings_ = {embedding->weight};
   head_ = {fc_out->weight};
 }

@@ -1,25 +1,14 @@
-// Initialisers, Linear, Embedding, FFN and the family base class (see layers.h); the init
-// formulas are those of the _init_weights methods in model*.py of
+// The orthogonal initialiser, FFN and the family base class (see layers.h); the init formulas
+// are those of the _init_weights methods in model*.py of
 // pankajtakawale/llm-reproducibility-activations.
 #include "models/charlm/layers.h"
 
 #include <torch/torch.h>
 
-#include <cmath>
 #include <stdexcept>
 #include <string>
 
 namespace claimcheck::models::charlm {
-
-torch::Tensor normal_init(at::IntArrayRef shape, double std, at::Generator& init) {
-  return torch::empty(shape).normal_(/*mean=*/0.0, std, init);
-}
-
-torch::Tensor xavier_uniform_init(std::int64_t rows, std::int64_t cols, at::Generator& init) {
-  // fan_in = cols, fan_out = rows for a 2-D weight (torch.nn.init._calculate_fan_in_and_fan_out).
-  const double a = std::sqrt(6.0 / static_cast<double>(rows + cols));
-  return torch::empty({rows, cols}).uniform_(-a, a, init);
-}
 
 torch::Tensor orthogonal_init(std::int64_t rows, std::int64_t cols, at::Generator& init) {
   // torch.nn.init.orthogonal_ written out: QR of a Gaussian matrix, tall side first.
@@ -31,26 +20,6 @@ torch::Tensor orthogonal_init(std::int64_t rows, std::int64_t cols, at::Generato
   return (wide ? q.t() : q).contiguous();  // (rows, cols)
 }
 
-LinearImpl::LinearImpl(std::int64_t in, std::int64_t out, Bias bias_kind, WeightInit weight_init,
-                       at::Generator& init) {
-  weight = register_parameter("weight", weight_init == WeightInit::kNormal
-                                            ? normal_init({out, in}, kInitStd, init)
-                                            : xavier_uniform_init(out, in, init));
-  if (bias_kind == Bias::kLearned) bias = register_parameter("bias", torch::zeros({out}));
-}
-
-torch::Tensor LinearImpl::forward(const torch::Tensor& x) {
-  return torch::linear(x, weight, bias);
-}
-
-EmbeddingImpl::EmbeddingImpl(std::int64_t num, std::int64_t dim, at::Generator& init) {
-  weight = register_parameter("weight", normal_init({num, dim}, kInitStd, init));
-}
-
-torch::Tensor EmbeddingImpl::forward(const torch::Tensor& idx) {
-  return torch::embedding(weight, idx);  // (B, T, dim)
-}
-
 torch::Tensor ForwardDropout::operator()(const torch::Tensor& x) const {
   if (generator_ == nullptr) return x;
   return dropout(x, p_, /*training=*/true, *generator_);
@@ -60,9 +29,10 @@ FfnImpl::FfnImpl(std::int64_t n_embd, std::int64_t hidden, Activation activation
                  FfnDropout dropout_where, at::Generator& init)
     : activation(activation_kind), where(dropout_where) {
   const FfnWidths w = ffn_widths(activation, n_embd, hidden);
-  c_fc = register_module("c_fc", Linear(n_embd, w.fc, Bias::kLearned, WeightInit::kNormal, init));
+  c_fc =
+      register_module("c_fc", Linear(n_embd, w.fc, Bias::kLearned, Init::normal(kInitStd, init)));
   c_proj = register_module("c_proj",
-                           Linear(w.hidden, n_embd, Bias::kLearned, WeightInit::kNormal, init));
+                           Linear(w.hidden, n_embd, Bias::kLearned, Init::normal(kInitStd, init)));
 }
 
 torch::Tensor FfnImpl::forward(const torch::Tensor& x, const ForwardDropout& drop) {

@@ -1,9 +1,9 @@
 // Building blocks of the activation-reproducibility model family (CLAIMS.md §4; the source is
-// pankajtakawale/llm-reproducibility-activations, model*.py): initialisers that draw from the run's
-// `init` generator with the source's formulas, a Linear and an Embedding that draw their own
-// weights that way (LibTorch's torch::nn::Linear / Embedding / Conv1d / LSTM draw a default init
-// from the global generator, which claimcheck models never touch), the activated FFN every
-// architecture shares, the per-forward dropout, and the family's Model base class.
+// pankajtakawale/llm-reproducibility-activations, model*.py): the source's init formulas (drawn
+// from the run's `init` generator: LibTorch's torch::nn::Conv1d / LSTM draw a default init from
+// the global generator, which claimcheck models never touch), the activated FFN every
+// architecture shares, the per-forward dropout, and the family's Model base class. Linear and
+// Embedding are the ones every model shares (models/layers.h).
 // Init order: every module draws its weights in its constructor, in registration order, so a
 // model's draws follow its parameters() order.
 // Shape convention: B batch, T time, C channels (n_embd), H FFN hidden width.
@@ -18,47 +18,20 @@
 #include <vector>
 
 #include "models/activations.h"
+#include "models/layers.h"
 #include "models/model.h"
 
 namespace claimcheck::models::charlm {
 
 /// The source's init for Linear, Embedding and Conv1d weights: N(0, 0.02²) (model.py
-/// CharLM._init_weights and the same in every model_*.py).
+/// CharLM._init_weights and the same in every model_*.py), i.e. Init::normal(kInitStd, init).
+/// nn.MultiheadAttention's in_proj_weight, which _init_weights never reaches, keeps the module's
+/// own Init::xavier_uniform. Biases start at zero.
 constexpr double kInitStd = 0.02;
 
-/// N(0, std²) of `shape`, drawn from `init`.
-torch::Tensor normal_init(at::IntArrayRef shape, double std, at::Generator& init);
-/// torch.nn.init.xavier_uniform_ on (rows, cols): U(−a, a), a = √(6 / (rows + cols)).
-torch::Tensor xavier_uniform_init(std::int64_t rows, std::int64_t cols, at::Generator& init);
 /// torch.nn.init.orthogonal_ on (rows, cols): QR of a N(0, 1) matrix (transposed when wide), Q's
 /// columns signed by diag(R) so the result is Haar-distributed.
 torch::Tensor orthogonal_init(std::int64_t rows, std::int64_t cols, at::Generator& init);
-
-/// Whether a Linear has a bias (a named flag instead of a bare bool).
-enum class Bias { kNone, kLearned };
-/// How a Linear's weight is drawn (biases always start at zero, as in the source).
-enum class WeightInit {
-  kNormal,         ///< N(0, 0.02²): every nn.Linear the source's _init_weights reaches
-  kXavierUniform,  ///< nn.MultiheadAttention's in_proj_weight, which _init_weights never reaches
-};
-
-/// y = x·Wᵀ (+ b); "weight" (out, in), "bias" (out) as torch.nn.Linear.
-struct LinearImpl : torch::nn::Module {
-  LinearImpl(std::int64_t in, std::int64_t out, Bias bias_kind, WeightInit weight_init,
-             at::Generator& init);
-  torch::Tensor forward(const torch::Tensor& x);  // (..., in) -> (..., out)
-  torch::Tensor weight;                           // (out, in)
-  torch::Tensor bias;                             // (out) or undefined
-};
-TORCH_MODULE(Linear);
-
-/// Lookup table "weight" (num, dim) ~ N(0, 0.02²).
-struct EmbeddingImpl : torch::nn::Module {
-  EmbeddingImpl(std::int64_t num, std::int64_t dim, at::Generator& init);
-  torch::Tensor forward(const torch::Tensor& idx);  // (B, T) int64 -> (B, T, dim)
-  torch::Tensor weight;                             // (num, dim)
-};
-TORCH_MODULE(Embedding);
 
 /// The dropout of one forward pass: models::dropout with probability p from the run's generator
 /// while training; the identity in eval mode or when p is 0. Made by FamilyModel::dropout_for.

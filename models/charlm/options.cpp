@@ -43,14 +43,14 @@ FamilyOptions parse_family_options(Architecture arch, const nlohmann::json& opti
   OptionReader r(type, options);
   FamilyOptions o;
   o.arch = arch;
-  std::vector<std::string> valid = activation_names();
+  const std::vector<std::string> valid =
+      conv ? activation_names_except_matched() : activation_names();
   if (conv) {
     if (options.value("activation", nlohmann::json()) == "swiglu-matched") {
       r.fail("activation",
              "'swiglu-matched' shrinks an FFN's hidden width and convlm has no FFN; "
              "use 'swiglu' (a gated conv with 2C output channels)");
     }
-    valid.pop_back();  // "swiglu-matched" is the last name
   }
   o.activation = activation_from_name(r.choice("activation", valid));
   o.n_layer = r.positive_int("n_layer", minigpt || conv ? 6 : 2);

@@ -14,8 +14,9 @@
 //   dropout      0.2     -                 0.2      0.2     0.2       0.2
 // n_layer counts transformer blocks, ConvLM's conv blocks, or the LSTM layers of hybridlm and
 // tinylstm. ffn_hidden is H of the elementwise C→H→C FFN. NanoTransformer has no dropout.
-// activation: relu, gelu, swish, smelu-0.5, smelu-1.0, swiglu, swiglu-matched
-// (models/activations.h); convlm has no FFN width to shrink, so it takes every activation but
+// activation: any name of the activation registry (models/activations.h: relu, relu2, gelu,
+// swish, smelu-0.5, smelu-1.0, geglu, swiglu, swiglu-matched; a GLU doubles c_fc, or ConvLM's
+// output channels); convlm has no FFN width to shrink, so it takes every activation but
 // swiglu-matched.
 #pragma once
 

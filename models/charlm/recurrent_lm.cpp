@@ -45,7 +45,7 @@ torch::nn::LayerNorm layer_norm(std::int64_t n_embd) {
 }
 
 Linear fc_out_layer(std::int64_t n_embd, std::int64_t vocab, at::Generator& init) {
-  return Linear(n_embd, vocab, Bias::kLearned, WeightInit::kNormal, init);
+  return Linear(n_embd, vocab, Bias::kLearned, Init::normal(kInitStd, init));
 }
 
 }  // namespace
@@ -53,7 +53,8 @@ Linear fc_out_layer(std::int64_t n_embd, std::int64_t vocab, at::Generator& init
 HybridLmImpl::HybridLmImpl(const FamilyOptions& o, std::int64_t vocab, std::int64_t n_ctx,
                            at::Generator& init)
     : options(o), context(n_ctx) {
-  embedding = register_module("embedding", Embedding(vocab, o.n_embd, init));
+  embedding =
+      register_module("embedding", Embedding(vocab, o.n_embd, Init::normal(kInitStd, init)));
   lstm = register_module("lstm", Lstm(o.n_embd, o.n_layer, init));
   attn = register_module("attn",
                          CausalSelfAttention(o.n_embd, o.n_head, AttentionStyle::kTorchMha, init));
@@ -80,7 +81,8 @@ torch::Tensor HybridLmImpl::forward(const torch::Tensor& idx) {
 TinyLstmImpl::TinyLstmImpl(const FamilyOptions& o, std::int64_t vocab, std::int64_t n_ctx,
                            at::Generator& init)
     : options(o), context(n_ctx) {
-  embedding = register_module("embedding", Embedding(vocab, o.n_embd, init));
+  embedding =
+      register_module("embedding", Embedding(vocab, o.n_embd, Init::normal(kInitStd, init)));
   lstm = register_module("lstm", Lstm(o.n_embd, o.n_layer, init));
   ffn =
       register_module("ffn", Ffn(o.n_embd, o.ffn_hidden, o.activation, FfnDropout::kOutput, init));

@@ -5,15 +5,9 @@
 
 #include <torch/torch.h>
 
-#include <cmath>
-#include <limits>
 #include <stdexcept>
 
 namespace claimcheck::models::charlm {
-
-torch::Tensor causal_future_mask(std::int64_t context) {
-  return torch::ones({context, context}, torch::kBool).triu(/*diagonal=*/1);
-}
 
 CausalSelfAttentionImpl::CausalSelfAttentionImpl(std::int64_t n_embd, std::int64_t heads,
                                                  AttentionStyle attention_style,
@@ -24,19 +18,20 @@ CausalSelfAttentionImpl::CausalSelfAttentionImpl(std::int64_t n_embd, std::int64
   // Drawn in the source's construction order: key, query, value, proj (model.py) / qkv, proj.
   switch (style) {
     case AttentionStyle::kCharLm:
-      key = register_module("key", Linear(C, C, Bias::kLearned, WeightInit::kNormal, init));
-      query = register_module("query", Linear(C, C, Bias::kLearned, WeightInit::kNormal, init));
-      value = register_module("value", Linear(C, C, Bias::kLearned, WeightInit::kNormal, init));
-      proj = register_module("proj", Linear(C, C, Bias::kLearned, WeightInit::kNormal, init));
+      key = register_module("key", Linear(C, C, Bias::kLearned, Init::normal(kInitStd, init)));
+      query = register_module("query", Linear(C, C, Bias::kLearned, Init::normal(kInitStd, init)));
+      value = register_module("value", Linear(C, C, Bias::kLearned, Init::normal(kInitStd, init)));
+      proj = register_module("proj", Linear(C, C, Bias::kLearned, Init::normal(kInitStd, init)));
       break;
     case AttentionStyle::kNano:
-      qkv = register_module("qkv", Linear(C, 3 * C, Bias::kNone, WeightInit::kNormal, init));
-      proj = register_module("proj", Linear(C, C, Bias::kNone, WeightInit::kNormal, init));
+      qkv = register_module("qkv", Linear(C, 3 * C, Bias::kNone, Init::normal(kInitStd, init)));
+      proj = register_module("proj", Linear(C, C, Bias::kNone, Init::normal(kInitStd, init)));
       break;
     case AttentionStyle::kTorchMha:
-      qkv = register_module("in_proj",
-                            Linear(C, 3 * C, Bias::kLearned, WeightInit::kXavierUniform, init));
-      proj = register_module("out_proj", Linear(C, C, Bias::kLearned, WeightInit::kNormal, init));
+      qkv =
+          register_module("in_proj", Linear(C, 3 * C, Bias::kLearned, Init::xavier_uniform(init)));
+      proj =
+          register_module("out_proj", Linear(C, C, Bias::kLearned, Init::normal(kInitStd, init)));
       break;
   }
 }
@@ -59,10 +54,8 @@ torch::Tensor CausalSelfAttentionImpl::forward(const torch::Tensor& x, const tor
   k = k.view({B, T, n_head, hs}).transpose(1, 2);
   v = v.view({B, T, n_head, hs}).transpose(1, 2);
 
-  const double scale = 1.0 / std::sqrt(static_cast<double>(hs));
-  torch::Tensor att = q.matmul(k.transpose(-2, -1)) * scale;  // (B, nh, T, T)
-  att.masked_fill_(future.slice(0, 0, T).slice(1, 0, T), -std::numeric_limits<float>::infinity());
-  att = torch::softmax(att, /*dim=*/-1);
+  // The source scales the scores, not q (AttentionScale::kScores).
+  torch::Tensor att = causal_attention_weights(q, k, future, AttentionScale::kScores);
   if (style != AttentionStyle::kNano) att = drop(att);  // attn_dropout / MHA's dropout
 
   torch::Tensor y = att.matmul(v);                           // (B, nh, T, hs)

@@ -21,14 +21,12 @@
 #include <cstdint>
 
 #include "models/charlm/layers.h"
+#include "models/layers.h"
 
 namespace claimcheck::models::charlm {
 
 /// Which of the source's attention modules (above).
 enum class AttentionStyle { kCharLm, kNano, kTorchMha };
-
-/// (context, context) bool, true strictly above the diagonal: the future a query must not see.
-torch::Tensor causal_future_mask(std::int64_t context);
 
 /// Causal self-attention: (B, T, C) -> (B, T, C).
 struct CausalSelfAttentionImpl : torch::nn::Module {

@@ -50,17 +50,19 @@ TransformerLmImpl::TransformerLmImpl(const FamilyOptions& o, std::int64_t vocab,
                                      at::Generator& init)
     : options(o), context(n_ctx) {
   const AttentionStyle style = attention_style(o.arch);
-  tok_emb = register_module("tok_emb", Embedding(vocab, o.n_embd, init));
+  tok_emb = register_module("tok_emb", Embedding(vocab, o.n_embd, Init::normal(kInitStd, init)));
   // CharLM: nn.Embedding(block_size, C), N(0, 0.02²). NanoTransformer / MiniGPT:
   // nn.Parameter(torch.zeros(1, block_size, C)), left at zero by their _init_weights.
-  pos_emb = register_parameter("pos_emb", style == AttentionStyle::kCharLm
-                                              ? normal_init({context, o.n_embd}, kInitStd, init)
-                                              : torch::zeros({context, o.n_embd}));
+  pos_emb =
+      register_parameter("pos_emb", style == AttentionStyle::kCharLm
+                                        ? Init::normal(kInitStd, init).draw({context, o.n_embd})
+                                        : torch::zeros({context, o.n_embd}));
   blocks = register_module("blocks", torch::nn::ModuleList());
   for (std::int64_t i = 0; i < o.n_layer; ++i)
     blocks->push_back(TransformerBlock(o, style, init));
   ln_f = register_module("ln_f", layer_norm(o.n_embd));
-  head = register_module("head", Linear(o.n_embd, vocab, Bias::kNone, WeightInit::kNormal, init));
+  head =
+      register_module("head", Linear(o.n_embd, vocab, Bias::kNone, Init::normal(kInitStd, init)));
   future = register_buffer("future", causal_future_mask(context));
   embeddings_ = {tok_emb->weight, pos_emb};
   head_ = {head->weight};

@@ -95,6 +95,29 @@ TEST(Activations, SwigluGatesTheSecondHalfWithTheFirst) {
   EXPECT_FALSE(is_gated(Activation::kSmelu10));
 }
 
+TEST(Activations, Relu2AndGegluKnownValues) {
+  // Φ(1) = 0.841344746068543 (erf table): gelu(1) = Φ(1), gelu(−1) = −(1 − Φ(1)).
+  EXPECT_EQ(value_at(Activation::kRelu2, 3.0), 9.0);
+  EXPECT_EQ(value_at(Activation::kRelu2, -3.0), 0.0);
+  const torch::Tensor x = torch::tensor({1.0, -1.0, 2.0, 3.0}, torch::kFloat64);  // gate | value
+  const torch::Tensor y = activate(Activation::kGeglu, x);
+  ASSERT_EQ(y.size(0), 2);
+  EXPECT_NEAR(y[0].item<double>(), 0.841344746068543 * 2.0, 1e-12);
+  EXPECT_NEAR(y[1].item<double>(), -0.158655253931457 * 3.0, 1e-12);
+  EXPECT_TRUE(is_gated(Activation::kGeglu));
+  EXPECT_FALSE(is_gated(Activation::kRelu2));
+}
+
+TEST(Activations, GatedOnSeparateProjectionsEqualsTheSplitForm) {
+  const torch::Tensor gate = torch::tensor({0.5, -2.0}, torch::kFloat64);
+  const torch::Tensor value = torch::tensor({3.0, 0.25}, torch::kFloat64);
+  for (const Activation a : {Activation::kGeglu, Activation::kSwiglu, Activation::kSwigluMatched}) {
+    EXPECT_TRUE(torch::equal(gated(a, gate, value), activate(a, torch::cat({gate, value}))))
+        << to_string(a);
+  }
+  EXPECT_THROW(gated(Activation::kGelu, gate, value), std::invalid_argument);
+}
+
 TEST(Activations, NamesRoundTripAndUnknownNamesListTheValidOnes) {
   for (const auto& name : activation_names())
     EXPECT_EQ(to_string(activation_from_name(name)), name);
@@ -103,6 +126,10 @@ TEST(Activations, NamesRoundTripAndUnknownNamesListTheValidOnes) {
     FAIL() << "no exception";
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("smelu-0.5, smelu-1.0"), std::string::npos) << e.what();
+    // The registry's error: every name, sorted.
+    EXPECT_EQ(std::string(e.what()),
+              "unknown activation 'smelu' (valid: geglu, gelu, relu, relu2, smelu-0.5, smelu-1.0, "
+              "swiglu, swiglu-matched, swish)");
   }
 }
 

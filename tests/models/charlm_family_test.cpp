@@ -54,9 +54,7 @@ torch::Tensor eval_logits(const std::shared_ptr<Model>& model, const torch::Tens
 const std::vector<std::string> kElementwise = {"relu", "gelu", "swish", "smelu-0.5", "smelu-1.0"};
 
 std::vector<std::string> activations_of(Architecture arch) {
-  std::vector<std::string> all = activation_names();
-  if (arch == Architecture::kConvLm) all.pop_back();  // no swiglu-matched
-  return all;
+  return arch == Architecture::kConvLm ? activation_names_except_matched() : activation_names();
 }
 
 class FamilyTest : public ::testing::TestWithParam<Architecture> {};

@@ -75,6 +75,13 @@ TEST(FfnEnsemble, CopiesAMemberBackAndRejectsOtherTypes) {
   EXPECT_THROW(FfnEnsemble("ffn-geglu", two), std::invalid_argument);
   EXPECT_THROW(FfnEnsemble("gpt", two), std::invalid_argument);
   EXPECT_FALSE(FfnEnsemble::supports("gpt"));
+  // The generic "ffn" type has no batched variant (it trains alone), even with relu.
+  EXPECT_FALSE(FfnEnsemble::supports("ffn"));
+  EXPECT_THROW(FfnEnsemble("ffn", two), std::invalid_argument);
+  // A member of the right class with another activation is refused, not mis-trained.
+  std::vector<std::shared_ptr<Model>> swiglu = {
+      make_model("ffn", {{"hidden", 4}, {"activation", "swiglu"}}, {784, 10}, init)};
+  EXPECT_THROW(FfnEnsemble("ffn-geglu", swiglu), std::invalid_argument);
 }
 
 }  // namespace

@@ -17,7 +17,8 @@ namespace claimcheck::models {
 namespace {
 
 const ModelDims kDims{/*inputs=*/0, /*classes=*/0, /*vocab=*/11, /*context=*/12};
-const std::vector<std::string> kMlps = {"relu2", "swiglu", "gelu", "silu"};
+// The claim's four MLPs, and two more of the activation registry (a GLU and an elementwise one).
+const std::vector<std::string> kMlps = {"relu2", "swiglu", "gelu", "silu", "geglu", "smelu-0.5"};
 
 at::Generator cpu_generator(std::uint64_t seed) {
   return at::make_generator<at::CPUGeneratorImpl>(seed);
@@ -194,7 +195,9 @@ TEST(Gpt, RejectsBadOptionsWithoutBuilding) {
                std::invalid_argument);  // not divisible
   EXPECT_THROW(validate_model_options("gpt", {{"n_head", 2}, {"n_embd", 6}}),
                std::invalid_argument);  // odd head size
-  EXPECT_THROW(validate_model_options("gpt", {{"mlp", "geglu"}}), std::invalid_argument);
+  EXPECT_THROW(validate_model_options("gpt", {{"mlp", "tanh"}}), std::invalid_argument);
+  EXPECT_THROW(validate_model_options("gpt", {{"mlp", "swish"}}), std::invalid_argument);  // "silu"
+  EXPECT_THROW(validate_model_options("gpt", {{"mlp", "swiglu-matched"}}), std::invalid_argument);
   EXPECT_THROW(validate_model_options("gpt", {{"n_layers", 2}}), std::invalid_argument);
   EXPECT_THROW(count_parameters("gpt", small("relu2"), ModelDims{}), std::invalid_argument);
   EXPECT_NO_THROW(validate_model_options("gpt", nlohmann::json::object()));
