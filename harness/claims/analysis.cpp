@@ -99,16 +99,6 @@ MissingRuns::MissingRuns(std::string claim_id, std::string profile_name,
 
 namespace {
 
-// The runs the plan's design needs given the store: all of them, or for a sequential profile
-// those its stopping rule needed (with where it stopped each paired hypothesis).
-std::vector<RunSpec> needed_runs(const ProfilePlan& plan,
-                                 const std::map<std::string, nlohmann::json>& records,
-                                 std::optional<SequentialState>& sequential) {
-  if (!plan.sequential()) return plan.runs;
-  sequential = sequential_state(plan, records);
-  return sequential->runs;
-}
-
 // Joins the runs with their records: each arm's units by role and index, and the analysis's
 // run table, wall time and fingerprint. Throws MissingRuns naming every run not stored.
 UnitIndex join_runs(const ProfilePlan& plan, const std::vector<RunSpec>& runs,
@@ -140,7 +130,7 @@ UnitIndex join_runs(const ProfilePlan& plan, const std::vector<RunSpec>& runs,
 // Decides every hypothesis of the plan from its units (Holm is applied after, by the caller).
 // `pd_used` collects the (arm, measure) pairs the prediction-difference hypotheses read.
 void test_all(const ProfilePlan& plan, const UnitIndex& units, PdTables& pd_tables,
-              const std::optional<SequentialState>& sequential, ClaimAnalysis& out,
+              const SequentialState& design, ClaimAnalysis& out,
               std::set<std::pair<std::string, stats::PdMeasure>>& pd_used) {
   const ClaimSpec& spec = plan.claim();
   for (const auto& h : plan.hypotheses) {
@@ -160,10 +150,10 @@ void test_all(const ProfilePlan& plan, const UnitIndex& units, PdTables& pd_tabl
     std::vector<TermUnits> terms;
     for (const auto& term : h.contrast)
       terms.push_back({term.arm, term.weight, values(units, term.arm, role, h.metric)});
-    if (sequential && h.design == Design::kPaired) {
+    if (plan.sequential() && h.design == Design::kPaired) {
       // Truncated to the seeds at which the design stopped this hypothesis (an arm shared with
       // a hypothesis that went on has more).
-      const int stop = sequential->stop.at(h.id);
+      const int stop = design.stop.at(h.id);
       for (auto& t : terms)
         t.values.resize(std::min<std::size_t>(t.values.size(), static_cast<std::size_t>(stop)));
       out.hypotheses.push_back(test_sequentially(plan, h, std::move(terms), settings));
@@ -291,14 +281,14 @@ ClaimAnalysis analyze(const ProfilePlan& plan,
 
   // Sequential designs: where the stored runs stopped each paired hypothesis (the same rule the
   // run used, so analyze and a resumed run agree).
-  std::optional<SequentialState> sequential;
-  const std::vector<RunSpec> runs = needed_runs(plan, records_by_key, sequential);
+  const SequentialState design = design_state(plan, records_by_key);
+  const std::vector<RunSpec>& runs = design.runs;
   const UnitIndex units = join_runs(plan, runs, records_by_key, out);
-  if (sequential && !sequential->complete) {
-    throw MissingRuns(spec.id, plan.profile,
-                      {"the runs of the sequential round at " +
-                       std::to_string(sequential->round_seeds) + " seeds"},
-                      sequential->runs.size());
+  if (!design.complete) {  // a fixed design's missing runs are named by join_runs already
+    throw MissingRuns(
+        spec.id, plan.profile,
+        {"the runs of the sequential round at " + std::to_string(design.round_seeds) + " seeds"},
+        design.runs.size());
   }
   PdTables pd_tables(runs, records_by_key, [&](const RunSpec& run, const nlohmann::json& record) {
     if (!load_predictions) {
@@ -307,7 +297,7 @@ ClaimAnalysis analyze(const ProfilePlan& plan,
     return load_predictions(run, record);
   });
   std::set<std::pair<std::string, stats::PdMeasure>> pd_used;
-  test_all(plan, units, pd_tables, sequential, out, pd_used);
+  test_all(plan, units, pd_tables, design, out, pd_used);
   apply_holm(profile.alpha, out.hypotheses);
   out.tallies = tallies_of(spec, out.hypotheses);
 

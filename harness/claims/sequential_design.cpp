@@ -63,6 +63,16 @@ stats::Interval sequential_interval(const ClaimSpec& spec, const SequentialSpec&
   return cs.add_round(units).interval;
 }
 
+SequentialState design_state(const ProfilePlan& plan,
+                             const std::map<std::string, nlohmann::json>& records) {
+  if (plan.sequential()) return sequential_state(plan, records);
+  SequentialState state;
+  state.runs = plan.runs;
+  state.complete = std::all_of(state.runs.begin(), state.runs.end(),
+                               [&](const RunSpec& r) { return records.count(r.key()) != 0; });
+  return state;
+}
+
 SequentialState sequential_state(const ProfilePlan& plan,
                                  const std::map<std::string, nlohmann::json>& records) {
   const ClaimSpec& spec = plan.claim();

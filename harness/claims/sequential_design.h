@@ -34,6 +34,11 @@ struct SequentialState {
 SequentialState sequential_state(const ProfilePlan& plan,
                                  const std::map<std::string, nlohmann::json>& records);
 
+/// What `plan`'s design needs given `records`, for any profile: a sequential one's state (above);
+/// a fixed one needs every run of the plan (complete when all are stored; no stops).
+SequentialState design_state(const ProfilePlan& plan,
+                             const std::map<std::string, nlohmann::json>& records);
+
 /// The confidence sequence of a paired hypothesis's contrast units at `alpha` (the design's
 /// method; for eb the bound is Σ|w|·(hi − lo)/2 of the task's metric range).
 stats::Interval sequential_interval(const ClaimSpec& spec, const SequentialSpec& design,

@@ -38,6 +38,26 @@ void warn_store(const claims::RunStore& store, std::ostream& err) {
     err << "warning: " << w << "\n";
 }
 
+// The store that holds most of `runs` (the one a bless or analyze hint must name); the first
+// store when none holds any.
+fs::path store_of(const std::vector<claims::RunSpec>& runs,
+                  const std::map<std::string, fs::path>& origin, const fs::path& first) {
+  std::map<fs::path, std::size_t> count;
+  for (const auto& r : runs) {
+    const auto it = origin.find(r.key());
+    if (it != origin.end()) ++count[it->second];
+  }
+  fs::path best = first;
+  std::size_t most = 0;
+  for (const auto& [dir, n] : count) {
+    if (n > most) {
+      best = dir;
+      most = n;
+    }
+  }
+  return best;
+}
+
 // Writes a report file whole; a failed write is an error, not a silently missing report.
 void write_text(const fs::path& file, const std::string& text) {
   std::ofstream stream(file);

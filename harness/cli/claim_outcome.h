@@ -45,6 +45,12 @@ std::string command_hint(const Paths& paths, const std::string& args, bool with_
 std::function<claims::LoadedPredictions(const claims::RunSpec&, const nlohmann::json&)>
 prediction_loader(const Paths& paths, const std::string& claim, const std::string& profile);
 
+/// The store directory that holds most of `runs` by `origin` (run key -> store directory): the
+/// one a bless or analyze hint and the report files name; `first` when none holds any.
+std::filesystem::path store_of(const std::vector<claims::RunSpec>& runs,
+                               const std::map<std::string, std::filesystem::path>& origin,
+                               const std::filesystem::path& first);
+
 /// Writes a report file whole; a failed write is an error, not a silently missing report.
 void write_text(const std::filesystem::path& file, const std::string& text);
 

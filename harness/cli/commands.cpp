@@ -40,8 +40,9 @@ class ClaimStores {
       shard.store = dir;
       stores_.emplace_back(store_file(shard, claim));
       warn_store(stores_.back(), err);
-      for (auto& [key, record] : stores_.back().by_key())
-        records_.emplace(key, std::move(record));
+      for (auto& [key, record] : stores_.back().by_key()) {
+        if (records_.emplace(key, std::move(record)).second) origin_.emplace(key, dir);
+      }
     }
   }
   const std::map<std::string, nlohmann::json>& records() const { return records_; }
@@ -50,24 +51,13 @@ class ClaimStores {
       if (s.contains(key)) return s.location(key);
     return key;
   }
-  // The store directory holding most of `runs` (the one report files and hints name).
-  fs::path holding(const std::vector<claims::RunSpec>& runs, const fs::path& first) const {
-    std::size_t most = 0;
-    fs::path best = first;
-    for (const auto& s : stores_) {
-      const auto n = static_cast<std::size_t>(std::count_if(
-          runs.begin(), runs.end(), [&](const claims::RunSpec& r) { return s.contains(r.key()); }));
-      if (n > most) {
-        most = n;
-        best = s.file().parent_path();
-      }
-    }
-    return best;
-  }
+  // Run key -> the store directory its record was taken from.
+  const std::map<std::string, fs::path>& origin() const { return origin_; }
 
  private:
   std::deque<claims::RunStore> stores_;  // RunStore holds a mutex: never moved
   std::map<std::string, nlohmann::json> records_;
+  std::map<std::string, fs::path> origin_;
 };
 
 }  // namespace
@@ -143,7 +133,7 @@ pipeline::StoredPlan judged_plan(const JudgeOptions& options, const claims::Clai
                                  const ClaimStores& stores, Paths& paths) {
   pipeline::StoredPlan stored =
       pipeline::stored_plan(spec, options.profile, stores.records(), options.device);
-  paths.store = stores.holding(stored.needed, options.stores.front());
+  paths.store = store_of(stored.needed, stores.origin(), options.stores.front());
   return stored;
 }
 

@@ -123,26 +123,6 @@ std::vector<std::string> profiles_found(const claims::ClaimSpec& spec,
   return found;
 }
 
-// The store that holds most of `runs` (the one a bless or analyze hint must name); the first
-// store when none holds any.
-fs::path store_of(const std::vector<claims::RunSpec>& runs,
-                  const std::map<std::string, fs::path>& origin, const fs::path& first) {
-  std::map<fs::path, std::size_t> count;
-  for (const auto& r : runs) {
-    const auto it = origin.find(r.key());
-    if (it != origin.end()) ++count[it->second];
-  }
-  fs::path best = first;
-  std::size_t most = 0;
-  for (const auto& [dir, n] : count) {
-    if (n > most) {
-      best = dir;
-      most = n;
-    }
-  }
-  return best;
-}
-
 std::string store_list(const std::vector<fs::path>& stores) {
   std::string text;
   for (const auto& s : stores)

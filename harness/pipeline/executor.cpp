@@ -128,7 +128,6 @@ ExecuteSummary execute_runs(const std::vector<claims::RunSpec>& runs, claims::Ru
   }
   std::vector<RunGroup> todo = group_runs(missing, device, options.max_group);
   const std::size_t to_store = missing.size();
-  if (todo.empty()) return summary;
   // Wave by wave (replicate-major, so an interruption leaves complete replicates: run_groups.h),
   // longest first within a wave (LPT: the last group to finish is a short one).
   std::stable_sort(todo.begin(), todo.end(), [](const RunGroup& a, const RunGroup& b) {

@@ -27,19 +27,8 @@ std::set<std::string> stored_devices(const std::string& claim,
 
 StoredPlan against_store(claims::ProfilePlan plan,
                          const std::map<std::string, nlohmann::json>& records) {
-  StoredPlan out;
-  if (plan.sequential()) {
-    claims::SequentialState state = claims::sequential_state(plan, records);
-    out.needed = std::move(state.runs);
-    out.complete = state.complete;
-  } else {
-    out.needed = plan.runs;
-    out.complete = std::all_of(out.needed.begin(), out.needed.end(), [&](const claims::RunSpec& r) {
-      return records.count(r.key()) != 0;
-    });
-  }
-  out.plan = std::move(plan);
-  return out;
+  claims::SequentialState state = claims::design_state(plan, records);
+  return {std::move(plan), std::move(state.runs), state.complete};
 }
 
 namespace {

@@ -53,15 +53,14 @@ TrainedPlan train_plan(const claims::ProfilePlan& plan, claims::RunStore& store,
   // A sequential profile trains in rounds until its stopping rule is done; a shard of one
   // trains the whole budget (max_seeds), and the merged report applies the rule.
   const bool rounds = plan.sequential() && plan.shard.count == 1;
-  auto records = [&] { return store.by_key(); };
   TrainedPlan out;
-  out.runs = rounds ? claims::sequential_state(plan, records()).runs : plan.runs;
+  out.runs = rounds ? claims::sequential_state(plan, store.by_key()).runs : plan.runs;
   err << fmt::format("{} ({}): {} runs on {}{}, store {}\n", spec.id, plan.profile, out.runs.size(),
                      plan.device_type, rounds ? " in the first round" : "", store.file().string());
   mark_unusable_records(out.runs, store, load, exec, err);
   out.summary = execute_runs(out.runs, store, exec);
   while (rounds && !out.summary.interrupted) {
-    const claims::SequentialState state = claims::sequential_state(plan, records());
+    const claims::SequentialState state = claims::sequential_state(plan, store.by_key());
     out.runs = state.runs;
     if (state.complete) break;
     err << fmt::format("{} ({}): sequential round at {} seeds ({} runs in all so far)\n", spec.id,

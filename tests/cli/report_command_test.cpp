@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <fstream>
 #include <map>
 
@@ -38,7 +39,12 @@ class ReportCommand : public ::testing::Test {
   // One trained store for every test: the tiny claim with a nightly profile whose first three
   // replicates are smoke's runs (the same seeds and configs, so the same run keys).
   static void SetUpTestSuite() {
-    root_ = new fs::path(claims::test::scratch_dir("report_command"));
+    // One directory per test process: CTest runs each test in its own process, several at
+    // once under -j, and scratch_dir starts by deleting the directory it is given.
+    std::string name = "report_command_" + ::testing::GTEST_FLAG(filter);
+    for (char& c : name)
+      if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+    root_ = new fs::path(claims::test::scratch_dir(name));
     json spec = claims::test::tiny_claim_json();
     spec["profiles"]["nightly"] = {{"replicates", 4}, {"device", "cpu"}, {"resamples", 999}};
     fs::create_directories(*root_ / "claims");
