@@ -8,28 +8,9 @@ set -euo pipefail
 bin=$1
 work=$2
 here=$(cd "$(dirname "$0")" && pwd)
-rm -rf "$work"
-mkdir -p "$work/claims" "$work/baselines"
-cat >"$work/claims/pd-fixture.json" <<'SPEC'
-{
-  "id": "pd-fixture",
-  "title": "PD artifacts (test fixture): tiny CharLM, ReLU vs GELU",
-  "task": {"type": "char-lm", "dataset": "tinyshakespeare"},
-  "training": {"optimizer": {"type": "adamw"}, "lr": 0.003, "steps": 30, "batch": 8,
-               "context": 16, "eval_windows": 32, "predictions": 32},
-  "arms": [
-    {"name": "relu", "model": {"type": "charlm", "options": {"n_layer": 1, "n_embd": 16, "n_head": 2, "activation": "relu"}}},
-    {"name": "gelu", "model": {"type": "charlm", "options": {"n_layer": 1, "n_embd": 16, "n_head": 2, "activation": "gelu"}}}
-  ],
-  "hypotheses": [
-    {"id": "tv", "design": "prediction-difference", "measure": "total-variation", "treatment": "gelu", "control": "relu", "direction": "less"},
-    {"id": "label", "design": "prediction-difference", "measure": "true-label", "treatment": "gelu", "control": "relu", "direction": "less"},
-    {"id": "top1", "design": "prediction-difference", "measure": "top-1", "treatment": "gelu", "control": "relu", "direction": "less"}
-  ],
-  "profiles": {"smoke": {"replicates": 4, "device": "cpu", "resamples": 999}}
-}
-SPEC
-cc() { "$bin" --claims-dir "$work/claims" --baselines-dir "$work/baselines" "$@"; }
+source "$here/../cli/lib.sh"
+fixture_dir "$bin" "$work"
+fixture_claim charlm-pd pd-fixture >"$work/claims/pd-fixture.json"
 store="$work/runs/pd-fixture.jsonl"
 rc=0; cc run pd-fixture --profile smoke --store "$work/runs" >/dev/null 2>"$work/run.err" || rc=$?
 [ "$rc" -eq 1 ] || { echo "FAIL: run exited $rc (expected 1: no baseline)"; cat "$work/run.err"; exit 1; }

@@ -19,35 +19,21 @@
 set -uo pipefail
 bin=$1
 work=$2
-rm -rf "$work"
-mkdir -p "$work/claims" "$work/baselines" "$work/snap"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+fixture_dir "$bin" "$work"
+mkdir -p "$work/snap"
 t0=$(date +%s)
-die() {
-  echo "FAIL: $*"
-  exit 1
-}
 
 # ---- Fixtures: the tiny claim (tests/claims/data/tiny.json), a tiny prediction-difference claim
 # (char-lm, artifacts) and a slower copy of tiny for the signal cases. ----
 cp "$(dirname "${BASH_SOURCE[0]}")/../claims/data/tiny.json" "$work/claims/tiny.json"
-cat >"$work/claims/pd.json" <<'SPEC'
-{
-  "id": "pd",
-  "title": "Prediction differences (bad-input fixture): tiny CharLM, ReLU vs GELU",
-  "task": {"type": "char-lm", "dataset": "tinyshakespeare"},
-  "training": {"optimizer": {"type": "adamw"}, "lr": 0.003, "steps": 5, "batch": 4,
-               "context": 8, "eval_windows": 8, "predictions": 8},
-  "arms": [
-    {"name": "relu", "model": {"type": "charlm", "options": {"n_layer": 1, "n_embd": 8, "n_head": 2, "activation": "relu"}}},
-    {"name": "gelu", "model": {"type": "charlm", "options": {"n_layer": 1, "n_embd": 8, "n_head": 2, "activation": "gelu"}}}
-  ],
-  "hypotheses": [
-    {"id": "tv", "design": "prediction-difference", "measure": "total-variation",
-     "treatment": "gelu", "control": "relu", "direction": "less"}
-  ],
-  "profiles": {"smoke": {"replicates": 3, "device": "cpu", "resamples": 99}}
-}
-SPEC
+fixture_claim charlm-pd pd \
+  title="Prediction differences (bad-input fixture): tiny CharLM, ReLU vs GELU" \
+  training='{"optimizer": {"type": "adamw"}, "lr": 0.003, "steps": 5, "batch": 4, "context": 8,
+             "eval_windows": 8, "predictions": 8}' \
+  arms.0.model.options.n_embd=8 arms.1.model.options.n_embd=8 -hypotheses.2 -hypotheses.1 \
+  profiles.smoke.replicates=3 profiles.smoke.resamples=99 >"$work/claims/pd.json" ||
+  fail "writing the pd fixture claim failed"
 # sig: tiny with 40 replicates (80 runs): a signal always lands before it finishes.
 sed -e 's/"id": "tiny"/"id": "sig"/' -e 's/"replicates": 3/"replicates": 40/' \
   "$work/claims/tiny.json" >"$work/claims/sig.json"
@@ -94,19 +80,20 @@ data_before=$(data_stat)
 claims=$work/claims
 bl=$work/baselines
 store=$work/store
+# The directory options as an array (this file runs "$bin" itself rather than lib.sh's cc).
 cc=(--claims-dir "$claims" --baselines-dir "$bl")
 rc=0
 "$bin" "${cc[@]}" run tiny --profile smoke --store "$store" >/dev/null 2>"$work/train.err" || rc=$?
-[ "$rc" -eq 1 ] || { cat "$work/train.err"; die "training the tiny store exited $rc (expected 1: no baseline)"; }
+[ "$rc" -eq 1 ] || { cat "$work/train.err"; fail "training the tiny store exited $rc (expected 1: no baseline)"; }
 rc=0
 "$bin" "${cc[@]}" run pd --profile smoke --store "$store" >/dev/null 2>>"$work/train.err" || rc=$?
-[ "$rc" -eq 1 ] || { cat "$work/train.err"; die "training the pd store exited $rc (expected 1: no baseline)"; }
+[ "$rc" -eq 1 ] || { cat "$work/train.err"; fail "training the pd store exited $rc (expected 1: no baseline)"; }
 for claim in tiny pd; do
   env -u CI "$bin" "${cc[@]}" bless "$claim" --profile smoke --store "$store" >/dev/null 2>&1 ||
-    die "blessing $claim in the scratch baselines failed"
+    fail "blessing $claim in the scratch baselines failed"
 done
 [ "$(wc -l <"$store/tiny.jsonl")" -eq 6 ] && [ "$(wc -l <"$store/pd.jsonl")" -eq 6 ] ||
-  die "the fixture stores do not hold 6 runs each"
+  fail "the fixture stores do not hold 6 runs each"
 echo "fixtures trained and blessed in $(($(date +%s) - t0)) s"
 
 # ---- The row machinery ----
@@ -245,7 +232,7 @@ row() {
 spec() {
   local d=$work/spec/$((n + 1)) base=${5:-tiny}
   mkdir -p "$d"
-  python3 "$work/edit.py" "$claims/$base.json" "$4" >"$d/$base.json" || die "spec edit failed: $4"
+  python3 "$work/edit.py" "$claims/$base.json" "$4" >"$d/$base.json" || fail "spec edit failed: $4"
   KEEP=("$store/$base.jsonl" "$bl")
   row spec "$1" 2 "$d/$base.json|$2" "$3" -- \
     "$bin" --claims-dir "$d" --baselines-dir "$bl" analyze "$base" --profile smoke --store "$store"
@@ -269,7 +256,7 @@ store_case() {
   mkdir -p "$d"
   cp "$store/$claim.jsonl" "$d/"
   [ "$claim" = pd ] && cp -r "$store/artifacts" "$d/"
-  python3 "$work/lines.py" "$d/$claim.jsonl" "$5" || die "store edit failed: $5"
+  python3 "$work/lines.py" "$d/$claim.jsonl" "$5" || fail "store edit failed: $5"
   KEEP=("$d/$claim.jsonl" "$store/$claim.jsonl" "$bl")
   row store "$1" "$2" "$d/$claim.jsonl|$3" "$4" -- \
     "$bin" "${cc[@]}" analyze "$claim" --profile smoke --store "$d"
@@ -283,7 +270,7 @@ baseline_case() {
   mkdir -p "$d"
   cp -r "$bl/." "$d/"
   f=$d/tiny/smoke.json
-  eval "$edit" || die "baseline edit failed: $edit"
+  eval "$edit" || fail "baseline edit failed: $edit"
   KEEP=("$d" "$store/tiny.jsonl")
   row baseline "$input" 2 "$f|$names" "$fix" -- \
     "$bin" --claims-dir "$claims" --baselines-dir "$d" "${@:-analyze}" tiny --profile smoke \
@@ -298,7 +285,7 @@ data_case() {
   mkdir -p "$dd/mnist" "$dd/tinyshakespeare"
   for f in "$data"/mnist/*; do ln -s "$f" "$dd/mnist/"; done
   ln -s "$data/tinyshakespeare/input.txt" "$dd/tinyshakespeare/input.txt"
-  eval "$edit" || die "data edit failed: $edit"
+  eval "$edit" || fail "data edit failed: $edit"
   ABSENT=("$s/$claim.jsonl")
   KEEP=("$bl")
   row data "$input" 2 "$names" "$fix" -- \
@@ -311,7 +298,7 @@ artifact_case() {
   mkdir -p "$d"
   cp -r "$store/pd.jsonl" "$store/artifacts" "$d/"
   a=$d/$(python3 -c 'import json, sys; print(json.loads(open(sys.argv[1]).readline())["artifacts"]["predictions"]["file"])' "$d/pd.jsonl")
-  eval "$4" || die "artifact edit failed: $4"
+  eval "$4" || fail "artifact edit failed: $4"
   KEEP=("$d/pd.jsonl" "$store/pd.jsonl" "$store/artifacts" "$bl")
   row artifact "$1" 2 "$2" "$3" -- "$bin" "${cc[@]}" analyze pd --profile smoke --store "$d"
 }
@@ -403,7 +390,7 @@ d=$work/spec/dupkey
 mkdir -p "$d"
 # (a dict cannot hold a duplicate key: this spec is written by hand)
 sed 's/"lr": 0.001/"lr": -5, "lr": 0.001/' "$claims/tiny.json" >"$d/tiny.json"
-grep -q '"lr": -5, "lr": 0.001' "$d/tiny.json" || die "could not write the duplicate-key spec"
+grep -q '"lr": -5, "lr": 0.001' "$d/tiny.json" || fail "could not write the duplicate-key spec"
 KEEP=("$store/tiny.jsonl" "$bl")
 row spec "duplicate JSON key: lr -5, then lr 0.001" 2 "$d/tiny.json|training: duplicate key 'lr'" "remove one" -- \
   "$bin" --claims-dir "$d" --baselines-dir "$bl" analyze tiny --profile smoke --store "$store"
@@ -523,7 +510,7 @@ row store "run over a store with a torn last line" 0 "tiny.jsonl:6: torn last li
 d=$work/st/no-metric-run
 mkdir -p "$d"
 cp "$store/tiny.jsonl" "$d/"
-python3 "$work/lines.py" "$d/tiny.jsonl" 'r = rec(1); del r["metrics"]["test_accuracy"]; put(1, r)' || die "store edit failed"
+python3 "$work/lines.py" "$d/tiny.jsonl" 'r = rec(1); del r["metrics"]["test_accuracy"]; put(1, r)' || fail "store edit failed"
 GROW=("$d/tiny.jsonl")
 row store "run over a record that lacks a task metric" 0 "tiny.jsonl:2: no metric 'test_accuracy'|5 of 6 runs already in|tiny (smoke): pass" "training it again" -- \
   "$bin" "${cc[@]}" run tiny --profile smoke --store "$d"
@@ -613,7 +600,7 @@ KEEP=("$d/pd" "$store/tiny.jsonl")
 STREAM=all
 row baseline "bless (allowed) over a truncated baseline: replaced" 0 "$d/tiny/smoke.json|the old baseline cannot be read and is replaced" "wrote $d/tiny/smoke.json" -- \
   env -u CI "$bin" --claims-dir "$claims" --baselines-dir "$d" bless tiny --profile smoke --store "$store"
-cmp -s "$d/tiny/smoke.json" "$bl/tiny/smoke.json" || die "bless did not restore the truncated baseline to the blessed one"
+cmp -s "$d/tiny/smoke.json" "$bl/tiny/smoke.json" || fail "bless did not restore the truncated baseline to the blessed one"
 
 # ---- Data files (CLAIMCHECK_DATA): exit 2 naming the file and `bash ci/setup.sh`; no store
 # line written ----
@@ -679,7 +666,7 @@ signal_case() {
   mkdir -p "$s"
   "$bin" "${cc[@]}" run sig --profile smoke --store "$s" >/dev/null 2>"$s/err" &
   local pid=$!
-  wait_lines "$s/sig.jsonl" 2 || die "sig run stored nothing in 60 s"
+  wait_lines "$s/sig.jsonl" 2 || fail "sig run stored nothing in 60 s"
   cp "$s/sig.jsonl" "$work/snap/grow.0"
   if [ "$sig" = INT ]; then
     # While it holds the store: a second run on the same store is refused, naming the holder.
@@ -715,7 +702,7 @@ s=$work/sig/KILL
 mkdir -p "$s"
 "$bin" "${cc[@]}" run sig --profile smoke --store "$s" --seeds 5 >/dev/null 2>&1 &
 pid=$!
-wait_lines "$s/sig.jsonl" 2 || die "sig run stored nothing in 60 s"
+wait_lines "$s/sig.jsonl" 2 || fail "sig run stored nothing in 60 s"
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
 stored=$(python3 -c '
@@ -735,7 +722,7 @@ row signal "SIGKILL during run, then the same command (resume)" 1 \
 [ "$(python3 -c '
 import json, sys
 keys = [json.loads(l)["key"] for l in open(sys.argv[1]) if l.startswith("{") and l.endswith("}\n")]
-print(len(set(keys)), len(keys))' "$s/sig.jsonl")" = "10 10" ] || die "after resume the store does not hold 10 distinct runs once each"
+print(len(set(keys)), len(keys))' "$s/sig.jsonl")" = "10 10" ] || fail "after resume the store does not hold 10 distinct runs once each"
 
 # Two different claims in one store directory at once: both finish and pass.
 s=$work/concurrent
@@ -755,9 +742,9 @@ record concurrency "two claims (tiny, pd) run at once in one store directory" "$
   "$([ "$(wc -l <"$s/tiny.jsonl")" -eq 6 ] && [ "$(wc -l <"$s/pd.jsonl")" -eq 6 ] && whole_records "$s/tiny.jsonl" && whole_records "$s/pd.jsonl" && echo yes || echo "NO (a store is incomplete)")"
 
 # ---- The fixtures and the real data sets were never touched ----
-[ "$(data_stat)" = "$data_before" ] || die "a file of the real data sets ($data) changed"
+[ "$(data_stat)" = "$data_before" ] || fail "a file of the real data sets ($data) changed"
 [ "$(wc -l <"$store/tiny.jsonl")" -eq 6 ] && [ "$(wc -l <"$store/pd.jsonl")" -eq 6 ] ||
-  die "a fixture store changed"
+  fail "a fixture store changed"
 
 inputs=$((n - controls))
 {
@@ -774,6 +761,6 @@ inputs=$((n - controls))
   echo "$inputs bad inputs: $((inputs - failed - fixme_count)) pass, $failed fail, $fixme_count FIXME (known, owned elsewhere), $xpass FIXME rows now passing, $skipped not checked."
 } >"$work/bad_inputs.md"
 cat "$work/bad_inputs.md"
-[ "$inputs" -ge 60 ] || die "only $inputs bad inputs (the catalogue needs at least 60)"
-[ "$failed" -eq 0 ] || die "$failed rows failed (see the table above)"
+[ "$inputs" -ge 60 ] || fail "only $inputs bad inputs (the catalogue needs at least 60)"
+[ "$failed" -eq 0 ] || fail "$failed rows failed (see the table above)"
 echo PASS

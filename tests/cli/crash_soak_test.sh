@@ -19,28 +19,14 @@ bin=$1
 work=$2
 kills=$3
 RANDOM=${4:-20240611}
-rm -rf "$work"
-mkdir -p "$work/claims" "$work/baselines"
-cat >"$work/claims/crash-soak.json" <<'EOF'
-{
-  "id": "crash-soak",
-  "title": "Crash soak: SIGKILL at random moments, resume (test fixture)",
-  "task": {"type": "image-classification", "dataset": "mnist"},
-  "training": {"optimizer": {"type": "adam"}, "steps": 20, "batch": 64, "lr": 0.001},
-  "arms": [
-    {"name": "relu", "model": {"type": "ffn-relu", "options": {"hidden": 4}}},
-    {"name": "geglu", "model": {"type": "ffn-geglu", "options": {"hidden": 4}}}
-  ],
-  "hypotheses": [{"id": "geglu-beats-relu", "treatment": "geglu", "control": "relu"}],
-  "profiles": {"smoke": {"replicates": 6, "device": "cpu", "resamples": 999}}
-}
-EOF
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+fixture_dir "$bin" "$work"
+fixture_claim mnist crash-soak \
+  title="Crash soak: SIGKILL at random moments, resume (test fixture)" \
+  training='{"optimizer": {"type": "adam"}, "steps": 20, "batch": 64, "lr": 0.001}' \
+  profiles.smoke.replicates=6 >"$work/claims/crash-soak.json"
 args=(--claims-dir "$work/claims" --baselines-dir "$work/baselines" run crash-soak --profile smoke)
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
-fail() {
-  echo "FAIL: $*"
-  exit 1
-}
 
 # Reference: one uninterrupted run (no baseline, so exit 1 is expected); its keys are the plan.
 start=$(now_ms)

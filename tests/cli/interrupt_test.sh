@@ -6,31 +6,15 @@
 set -euo pipefail
 bin=$1
 work=$2
-rm -rf "$work"
-mkdir -p "$work/claims" "$work/baselines"
-cat >"$work/claims/interrupt.json" <<'SPEC'
-{
-  "id": "interrupt",
-  "title": "Ctrl-C keeps finished runs (test fixture)",
-  "task": {"type": "image-classification", "dataset": "mnist"},
-  "training": {"optimizer": {"type": "adam"}, "epochs": 1},
-  "arms": [
-    {"name": "relu", "model": {"type": "ffn-relu", "options": {"hidden": 4}}},
-    {"name": "geglu", "model": {"type": "ffn-geglu", "options": {"hidden": 4}}}
-  ],
-  "hypotheses": [{"id": "geglu-beats-relu", "treatment": "geglu", "control": "relu"}],
-  "profiles": {"smoke": {"replicates": 12, "device": "cpu", "resamples": 999}}
-}
-SPEC
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+fixture_dir "$bin" "$work"
+fixture_claim mnist interrupt title="Ctrl-C keeps finished runs (test fixture)" \
+  profiles.smoke.replicates=12 >"$work/claims/interrupt.json"
 store="$work/runs/interrupt.jsonl"
 "$bin" --claims-dir "$work/claims" --baselines-dir "$work/baselines" \
   run interrupt --profile smoke --store "$work/runs" >/dev/null 2>"$work/run.err" &
 pid=$!
-for _ in $(seq 1 600); do
-  n=$( [ -f "$store" ] && wc -l <"$store" || echo 0)
-  [ "$n" -ge 3 ] && break
-  sleep 0.05
-done
+wait_for_lines "$store" 3
 start=$(date +%s%N)
 kill -INT "$pid"
 rc=0
@@ -51,8 +35,7 @@ for line in open('$store'):
 "
 # Resume trains exactly the rest.
 rc=0
-"$bin" --claims-dir "$work/claims" --baselines-dir "$work/baselines" \
-  run interrupt --profile smoke --store "$work/runs" >/dev/null 2>"$work/resume.err" || rc=$?
+cc run interrupt --profile smoke --store "$work/runs" >/dev/null 2>"$work/resume.err" || rc=$?
 [ "$rc" -eq 1 ] || { echo "FAIL: resume exited $rc (expected 1: no baseline)"; cat "$work/resume.err"; exit 1; }
 trained=$(grep -c '^\[' "$work/resume.err" || true)
 [ "$trained" -eq $((24 - kept)) ] || { echo "FAIL: resume trained $trained, expected $((24 - kept))"; exit 1; }

@@ -5,23 +5,10 @@
 set -euo pipefail
 bin=$1
 work=$2
-rm -rf "$work"
-mkdir -p "$work/claims" "$work/baselines"
-cat > "$work/claims/kill-resume.json" <<'EOF'
-{
-  "id": "kill-resume",
-  "title": "Resume after SIGKILL (test fixture)",
-  "task": {"type": "image-classification", "dataset": "mnist"},
-  "training": {"optimizer": {"type": "adam"}, "epochs": 1},
-  "arms": [
-    {"name": "relu", "model": {"type": "ffn-relu", "options": {"hidden": 4}}},
-    {"name": "geglu", "model": {"type": "ffn-geglu", "options": {"hidden": 4}}}
-  ],
-  "hypotheses": [{"id": "geglu-beats-relu", "treatment": "geglu", "control": "relu"}],
-  "profiles": {"smoke": {"replicates": 24, "device": "cpu", "resamples": 999}}
-}
-EOF
-cc() { "$bin" --claims-dir "$work/claims" --baselines-dir "$work/baselines" "$@"; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+fixture_dir "$bin" "$work"
+fixture_claim mnist kill-resume title="Resume after SIGKILL (test fixture)" \
+  profiles.smoke.replicates=24 >"$work/claims/kill-resume.json"
 total=48
 
 # Reference: one uninterrupted run (no baseline, so exit 1 is expected).
@@ -35,11 +22,7 @@ store="$work/cut/kill-resume.jsonl"
 "$bin" --claims-dir "$work/claims" --baselines-dir "$work/baselines" \
   run kill-resume --profile smoke --store "$work/cut" >/dev/null 2>&1 &
 pid=$!
-for _ in $(seq 1 600); do
-  n=$( [ -f "$store" ] && wc -l <"$store" || echo 0)
-  [ "$n" -ge 17 ] && break
-  sleep 0.05
-done
+wait_for_lines "$store" 17
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null || true
 before=$(grep -c '"key"' "$store" || true)

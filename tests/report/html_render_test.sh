@@ -12,32 +12,16 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 command -v node >/dev/null || { echo "SKIP: node is not installed (bash ci/setup.sh)"; exit 77; }
 [ -x "${CLAIMCHECK_CHROMIUM:-/usr/bin/chromium}" ] || { echo "SKIP: no Chromium (apt-get install chromium)"; exit 77; }
 [ -d "$root/ci/node/node_modules/playwright-core" ] || { echo "SKIP: playwright-core missing (npm ci --prefix ci/node)"; exit 77; }
-rm -rf "$work"
-mkdir -p "$work/claims" "$work/baselines"
+source "$root/tests/cli/lib.sh"
+fixture_dir "$bin" "$work"
 for id in tiny-a tiny-b; do
-  cat >"$work/claims/$id.json" <<JSON
-{
-  "id": "$id",
-  "title": "Tiny $id: GeGLU(2) vs ReLU(2) on MNIST (HTML render test)",
-  "task": {"type": "image-classification", "dataset": "mnist"},
-  "training": {"optimizer": {"type": "adam"}, "epochs": 1, "batch": 64, "lr": 0.001},
-  "arms": [
-    {"name": "relu", "model": {"type": "ffn-relu", "options": {"hidden": 2}}, "source_value": 0.4},
-    {"name": "geglu", "model": {"type": "ffn-geglu", "options": {"hidden": 2}}, "source_value": 0.49}
-  ],
-  "hypotheses": [
-    {"id": "geglu-more-accurate", "treatment": "geglu", "control": "relu",
-     "metric": "test_accuracy", "direction": "greater"},
-    {"id": "geglu-lower-loss", "treatment": "geglu", "control": "relu",
-     "metric": "test_loss", "direction": "less"},
-    {"id": "same-accuracy", "treatment": "geglu", "control": "relu", "metric": "test_accuracy",
-     "kind": "equivalence", "margin": 0.05}
-  ],
-  "profiles": {"smoke": {"replicates": 3, "device": "cpu", "resamples": 999}}
-}
-JSON
+  fixture_claim "$root/tests/claims/data/tiny.json" "$id" \
+    title="Tiny $id: GeGLU(2) vs ReLU(2) on MNIST (HTML render test)" \
+    arms.0.source_value=0.4 arms.1.source_value=0.49 \
+    hypotheses.2='{"id": "same-accuracy", "treatment": "geglu", "control": "relu",
+      "metric": "test_accuracy", "kind": "equivalence", "margin": 0.05}' \
+    >"$work/claims/$id.json"
 done
-cc() { "$bin" --claims-dir "$work/claims" --baselines-dir "$work/baselines" "$@"; }
 cc run --all --profile smoke --store "$work/runs" >/dev/null 2>"$work/run.err" || true
 env -u CI "$bin" --claims-dir "$work/claims" --baselines-dir "$work/baselines" \
   bless tiny-a --profile smoke --store "$work/runs" >/dev/null

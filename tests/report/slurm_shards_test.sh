@@ -11,26 +11,12 @@ work=$2
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 python=/usr/bin/python3
 [ -x "$python" ] || { echo "SKIP: $python (Debian's python3) is not installed"; exit 77; }
-rm -rf "$work"
-mkdir -p "$work/claims" "$work/baselines"
-cat >"$work/claims/tiny.json" <<'JSON'
-{
-  "id": "tiny",
-  "title": "Tiny: GeGLU(2) vs ReLU(2) on MNIST (Slurm shard test)",
-  "task": {"type": "image-classification", "dataset": "mnist"},
-  "training": {"optimizer": {"type": "adam"}, "epochs": 1, "batch": 64, "lr": 0.001},
-  "arms": [
-    {"name": "relu", "model": {"type": "ffn-relu", "options": {"hidden": 2}}},
-    {"name": "geglu", "model": {"type": "ffn-geglu", "options": {"hidden": 2}}}
-  ],
-  "hypotheses": [
-    {"id": "geglu-more-accurate", "treatment": "geglu", "control": "relu",
-     "metric": "test_accuracy", "direction": "greater"}
-  ],
-  "profiles": {"nightly": {"replicates": 3, "device": "cpu", "resamples": 999}}
-}
-JSON
-fail() { echo "FAIL: $*"; exit 1; }
+source "$root/tests/cli/lib.sh"
+fixture_dir "$bin" "$work"
+fixture_claim "$root/tests/claims/data/tiny.json" tiny \
+  title="Tiny: GeGLU(2) vs ReLU(2) on MNIST (Slurm shard test)" -hypotheses.1 \
+  profiles='{"nightly": {"replicates": 3, "device": "cpu", "resamples": 999}}' \
+  >"$work/claims/tiny.json"
 export CLAIMCHECK=$bin CLAIMCHECK_ROOT=$root CLAIMCHECK_SHARDS=2 CLAIMCHECK_WORK=$work/sharded
 export CLAIMCHECK_ARGS="--claims-dir $work/claims --baselines-dir $work/baselines"
 sbatch_script=$root/ci/slurm/nightly.sbatch
@@ -45,10 +31,9 @@ bash "$sbatch_script" merge >"$work/merged.md" 2>"$work/merge.err" || rc=$?
 [ "$rc" -eq 1 ] || { cat "$work/merge.err"; fail "merge exited $rc, expected 1 (no baseline yet)"; }
 
 # Unsharded: one store, one report.
-cc=("$bin" --claims-dir "$work/claims" --baselines-dir "$work/baselines")
-"${cc[@]}" run tiny --profile nightly --store "$work/whole" >/dev/null 2>&1 || true
+cc run tiny --profile nightly --store "$work/whole" >/dev/null 2>&1 || true
 rc=0
-"${cc[@]}" report --store "$work/whole" --profile nightly \
+cc report --store "$work/whole" --profile nightly \
   --report-dir "$work/whole-report" >"$work/whole.md" 2>"$work/whole.err" || rc=$?
 [ "$rc" -eq 1 ] || { cat "$work/whole.err"; fail "unsharded report exited $rc"; }
 

@@ -44,6 +44,13 @@ const nlohmann::json& reference_case(const std::string& name) {
   throw std::invalid_argument("no reference case '" + name + "' in optim_reference.json");
 }
 
+std::vector<std::string> reference_case_names() {
+  std::vector<std::string> names;
+  for (const auto& c : reference().at("cases"))
+    names.push_back(c.at("name").get<std::string>());
+  return names;
+}
+
 torch::Tensor to_tensor(const nlohmann::json& value, torch::Dtype dtype) {
   const auto shape = value.at("shape").get<std::vector<std::int64_t>>();
   const auto data = value.at("data").get<std::vector<double>>();
@@ -161,6 +168,29 @@ std::unique_ptr<Optimizer> make_reference_optimizer(const nlohmann::json& refere
                           (dtype == torch::kFloat64 ? ".float64" : ".float32");
   ::testing::Test::RecordProperty(key + ".max_abs_error", scientific(worst_abs));
   ::testing::Test::RecordProperty(key + ".share_of_tolerance", scientific(worst_share));
+  return ::testing::AssertionSuccess();
+}
+
+::testing::AssertionResult StepsBitIdentically(Optimizer& optimizer,
+                                               const std::vector<torch::Tensor>& ours,
+                                               torch::optim::Optimizer& reference,
+                                               const std::vector<torch::Tensor>& theirs, int steps,
+                                               at::Generator& g) {
+  for (int step = 0; step < steps; ++step) {
+    optimizer.zero_grad();
+    reference.zero_grad();
+    for (std::size_t k = 0; k < theirs.size(); ++k) {
+      const torch::Tensor grad = torch::randn(theirs[k].sizes(), g);
+      ours[k].mutable_grad() = grad.clone();
+      theirs[k].mutable_grad() = grad.clone();
+    }
+    optimizer.step(torch::zeros({}));
+    reference.step();
+    for (std::size_t k = 0; k < theirs.size(); ++k) {
+      if (!torch::equal(ours[k], theirs[k]))
+        return ::testing::AssertionFailure() << "step " << step << " param " << k << " differs";
+    }
+  }
   return ::testing::AssertionSuccess();
 }
 

@@ -6,6 +6,7 @@
 
 #include <ATen/core/Generator.h>
 #include <gtest/gtest.h>
+#include <torch/optim/optimizer.h>
 #include <torch/types.h>
 #include <nlohmann/json.hpp>
 
@@ -20,6 +21,9 @@ namespace claimcheck::train::optim::testing {
 
 /// The named case of reference/optim_reference.json (parsed once); throws if absent.
 const nlohmann::json& reference_case(const std::string& name);
+
+/// The names of every case in reference/optim_reference.json, in file order.
+std::vector<std::string> reference_case_names();
 
 /// {"shape": [...], "data": [...]} as a tensor of `dtype`.
 torch::Tensor to_tensor(const nlohmann::json& value, torch::Dtype dtype);
@@ -64,6 +68,15 @@ std::unique_ptr<Optimizer> make_reference_optimizer(const nlohmann::json& refere
 ::testing::AssertionResult FollowsReference(const nlohmann::json& reference,
                                             ReferenceProblem& problem, Optimizer& optimizer,
                                             Tolerance tolerance);
+
+/// `steps` times: zero_grad both, the same randn gradients (drawn from `g`, parameter by
+/// parameter) into `ours` and `theirs`, then a step of each (ours with a zero loss); fails at the
+/// first parameter that is not bit-identical to LibTorch's, naming the step and the parameter.
+::testing::AssertionResult StepsBitIdentically(Optimizer& optimizer,
+                                               const std::vector<torch::Tensor>& ours,
+                                               torch::optim::Optimizer& reference,
+                                               const std::vector<torch::Tensor>& theirs, int steps,
+                                               at::Generator& g);
 
 /// A CPU generator seeded with `seed`.
 at::Generator cpu_generator(std::uint64_t seed);

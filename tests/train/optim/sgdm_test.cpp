@@ -1,7 +1,8 @@
 // SGDM with a pre-filled momentum buffer: the first step moves by the initial velocity as the
 // source does (torch.optim.SGD(nesterov) after `state['momentum_buffer'] = randn_like(p)·0.1`),
-// every step is bit-identical to LibTorch's SGD holding the same buffer, the draw is reproducible
-// from the generator's seed, and the path matches the float64 reference.
+// every step is bit-identical to LibTorch's SGD holding the same buffer, and the draw is
+// reproducible from the generator's seed. The float64 reference path is checked with every other
+// optimizer's in optimizer_test.cpp.
 #include "harness/train/optim/sgdm.h"
 
 #include <c10/util/C++17.h>
@@ -9,7 +10,6 @@
 #include <torch/optim/sgd.h>
 #include <torch/torch.h>
 
-#include "harness/train/optim/parameters.h"
 #include "tests/train/optim/reference_support.h"
 
 namespace claimcheck::train::optim {
@@ -81,19 +81,9 @@ TEST(Sgdm, EveryStepIsBitIdenticalToTorchSgdWithThePrefilledBuffer) {
       torch_sgd.state()[c10::guts::to_string(theirs[k].unsafeGetTensorImpl())] = std::move(state);
     }
     at::Generator g = cpu_generator(8);
-    for (int step = 0; step < 5; ++step) {
-      for (std::size_t k = 0; k < theirs.size(); ++k) {
-        const torch::Tensor grad = torch::randn(theirs[k].sizes(), g);
-        s.params[k].mutable_grad() = grad.clone();
-        theirs[k].mutable_grad() = grad.clone();
-      }
-      optimizer->step(torch::zeros({}));
-      torch_sgd.step();
-      for (std::size_t k = 0; k < theirs.size(); ++k) {
-        EXPECT_TRUE(torch::equal(s.params[k], theirs[k]))
-            << "nesterov " << nesterov << " step " << step << " param " << k;
-      }
-    }
+    EXPECT_TRUE(
+        testing::StepsBitIdentically(*optimizer, s.params, torch_sgd, theirs, /*steps=*/5, g))
+        << "nesterov " << nesterov;
   }
 }
 
@@ -125,34 +115,8 @@ TEST(Sgdm, ZeroVelocityIsPlainTorchSgd) {
   auto optimizer = make_sgdm(s, {{"init_velocity_std", 0.0}}, 0.05, 1);
   torch::optim::SGD torch_sgd(theirs, torch::optim::SGDOptions(0.05).momentum(0.95).nesterov(true));
   at::Generator g = cpu_generator(9);
-  for (int step = 0; step < 4; ++step) {
-    for (std::size_t k = 0; k < theirs.size(); ++k) {
-      const torch::Tensor grad = torch::randn(theirs[k].sizes(), g);
-      s.params[k].mutable_grad() = grad.clone();
-      theirs[k].mutable_grad() = grad.clone();
-    }
-    optimizer->step(torch::zeros({}));
-    torch_sgd.step();
-    for (std::size_t k = 0; k < theirs.size(); ++k)
-      EXPECT_TRUE(torch::equal(s.params[k], theirs[k])) << step;
-  }
-}
-
-// The reference's velocities are numpy draws, so these runs build Sgdm directly with them.
-// Tolerances (observed errors are in the test report): float64 observed ≤ 4.4e-16, allowed 1e-12;
-// float32 observed ≤ 2.6e-7 over 6 steps on values of a few units, allowed 1e-5.
-TEST(Sgdm, MatchesTheFloat64Reference) {
-  for (const char* name : {"sgdm_nesterov", "sgdm_plain_wd"}) {
-    const auto& c = testing::reference_case(name);
-    for (const auto dtype : {torch::kFloat64, torch::kFloat32}) {
-      auto problem = testing::load_problem(c, dtype);
-      Sgdm sgdm(all_parameters(problem.groups), c.at("lr").get<double>(),
-                read_sgdm_options(c.at("options")),
-                testing::to_tensors(c.at("initial_velocity"), dtype));
-      const double tol = dtype == torch::kFloat64 ? 1e-12 : 1e-5;
-      EXPECT_TRUE(testing::FollowsReference(c, problem, sgdm, {tol, tol})) << name;
-    }
-  }
+  EXPECT_TRUE(
+      testing::StepsBitIdentically(*optimizer, s.params, torch_sgd, theirs, /*steps=*/4, g));
 }
 
 }  // namespace

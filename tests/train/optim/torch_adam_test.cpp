@@ -1,5 +1,6 @@
 // adam / adamw: bit-identical to LibTorch's Adam / AdamW over several steps (the wrappers must not
-// change a single op), and equal to the independent float64 reference.
+// change a single op), and their documented defaults. The independent float64 reference is
+// checked with every other optimizer's in optimizer_test.cpp.
 #include "harness/train/optim/torch_adam.h"
 
 #include <gtest/gtest.h>
@@ -31,21 +32,9 @@ void expect_bit_identical(const std::string& type, const nlohmann::json& options
   groups.embeddings = {ours[2]};
   auto optimizer = make_optimizer({type, options}, /*lr=*/0.01, groups, g);
   TorchOptimizer reference({theirs[0], theirs[1], theirs[2]}, torch_options);
-  for (int step = 0; step < 6; ++step) {
-    optimizer->zero_grad();
-    reference.zero_grad();
-    for (std::size_t k = 0; k < init.size(); ++k) {
-      const torch::Tensor grad = torch::randn(init[k].sizes(), g);
-      ours[k].mutable_grad() = grad.clone();
-      theirs[k].mutable_grad() = grad.clone();
-    }
-    optimizer->step(torch::zeros({}));
-    reference.step();
-    // Adam's update is per tensor, so the order the groups list them in does not matter.
-    EXPECT_TRUE(torch::equal(ours[0], theirs[0])) << type << " step " << step;
-    EXPECT_TRUE(torch::equal(ours[1], theirs[1])) << type << " step " << step;
-    EXPECT_TRUE(torch::equal(ours[2], theirs[2])) << type << " step " << step;
-  }
+  // Adam's update is per tensor, so the order the groups list them in does not matter.
+  EXPECT_TRUE(testing::StepsBitIdentically(*optimizer, ours, reference, theirs, /*steps=*/6, g))
+      << type;
 }
 
 TEST(TorchAdam, AdamIsBitIdenticalToTorchAdam) {
@@ -73,22 +62,6 @@ TEST(TorchAdam, DefaultsAreTorchs) {
   EXPECT_EQ(adam.eps, 1e-8);
   EXPECT_EQ(adam.weight_decay, 0.0);
   EXPECT_EQ(adamw.weight_decay, 0.01);
-}
-
-// Tolerances (observed errors are in the test report, see FollowsReference): float64 runs repeat
-// the reference's arithmetic up to operation order, observed ≤ 1.1e-16, allowed 1e-12. float32
-// runs carry float32 rounding through six normalised Adam steps, observed ≤ 2.5e-7 on values of
-// a few units, allowed 1e-5 (atol and rtol).
-TEST(TorchAdam, MatchesTheFloat64Reference) {
-  for (const char* name : {"adam_l2", "adamw"}) {
-    const auto& c = testing::reference_case(name);
-    auto p64 = testing::load_problem(c, torch::kFloat64);
-    auto o64 = testing::make_reference_optimizer(c, p64);
-    EXPECT_TRUE(testing::FollowsReference(c, p64, *o64, {/*atol=*/1e-12, /*rtol=*/1e-12}));
-    auto p32 = testing::load_problem(c, torch::kFloat32);
-    auto o32 = testing::make_reference_optimizer(c, p32);
-    EXPECT_TRUE(testing::FollowsReference(c, p32, *o32, {/*atol=*/1e-5, /*rtol=*/1e-5}));
-  }
 }
 
 }  // namespace
