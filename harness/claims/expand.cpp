@@ -92,12 +92,9 @@ bool excluded(const Json& exclude, const std::map<std::string, std::string>& ass
   return false;
 }
 
-Json expand_grid(ObjectReader grid, const std::string& file) {
-  const std::string pattern = grid.get<std::string>("name");
-  const std::vector<Axis> axes = parse_axes(grid, file);
-  const Json exclude = grid.has("exclude") ? grid.raw("exclude") : Json::array();
+// A rule naming an axis or value the grid does not have would silently exclude nothing.
+void check_exclude(ObjectReader& grid, const Json& exclude, const std::vector<Axis>& axes) {
   if (!exclude.is_array()) grid.fail("exclude", "must be an array of {axis: value} objects");
-  // A rule naming an axis or value the grid does not have would silently exclude nothing.
   for (std::size_t i = 0; i < exclude.size(); ++i) {
     const std::string where = "exclude[" + std::to_string(i) + "]";
     if (!exclude[i].is_object() || exclude[i].empty()) {
@@ -127,31 +124,62 @@ Json expand_grid(ObjectReader grid, const std::string& file) {
       }
     }
   }
+}
+
+// One combination of axis values (index[a] is axis a's): the values by axis name, and the
+// model and training they make together, later axes merged over earlier ones.
+struct Combination {
+  std::map<std::string, std::string> assignment;
+  Json model = Json::object();
+  Json training = Json::object();
+};
+
+Combination combine(const std::vector<Axis>& axes, const std::vector<std::size_t>& index) {
+  Combination c;
+  for (std::size_t a = 0; a < axes.size(); ++a) {
+    const AxisValue& v = axes[a].values[index[a]];
+    c.assignment[axes[a].name] = v.value;
+    if (!c.model.contains("options")) c.model["options"] = Json::object();
+    if (v.model.is_object()) {  // a type replaces; options merge with earlier axes'
+      if (v.model.contains("type")) c.model["type"] = v.model["type"];
+      if (v.model.contains("options")) {
+        c.model["options"] = merge_training(c.model["options"], v.model["options"]);
+      }
+    }
+    c.model["options"] = merge_training(c.model["options"], v.model_options);
+    c.training = merge_training(c.training, v.training);
+  }
+  return c;
+}
+
+// Every source value must name an arm the grid makes.
+void check_source_values(ObjectReader& grid, const Json& source, const Json& arms) {
+  for (const auto& item : source.items()) {
+    const bool made = std::any_of(arms.begin(), arms.end(),
+                                  [&](const Json& arm) { return arm["name"] == item.key(); });
+    if (!made) {
+      grid.fail("source_values", "names arm '" + item.key() +
+                                     "', which the grid does not make (check the name pattern, "
+                                     "the axis values and exclude)");
+    }
+  }
+}
+
+Json expand_grid(ObjectReader grid, const std::string& file) {
+  const std::string pattern = grid.get<std::string>("name");
+  const std::vector<Axis> axes = parse_axes(grid, file);
+  const Json exclude = grid.has("exclude") ? grid.raw("exclude") : Json::array();
+  check_exclude(grid, exclude, axes);
   const Json source = grid.has("source_values") ? grid.raw("source_values") : Json::object();
   if (!source.is_object()) grid.fail("source_values", "must be an object {arm name: number}");
   grid.finish();
   Json arms = Json::array();
   std::vector<std::size_t> index(axes.size(), 0);
   while (true) {
-    std::map<std::string, std::string> assignment;
-    Json model = Json::object();
-    Json training = Json::object();
-    for (std::size_t a = 0; a < axes.size(); ++a) {
-      const AxisValue& v = axes[a].values[index[a]];
-      assignment[axes[a].name] = v.value;
-      if (!model.contains("options")) model["options"] = Json::object();
-      if (v.model.is_object()) {  // a type replaces; options merge with earlier axes'
-        if (v.model.contains("type")) model["type"] = v.model["type"];
-        if (v.model.contains("options")) {
-          model["options"] = merge_training(model["options"], v.model["options"]);
-        }
-      }
-      model["options"] = merge_training(model["options"], v.model_options);
-      training = merge_training(training, v.training);
-    }
-    if (!excluded(exclude, assignment)) {
-      Json arm = {{"name", substitute(pattern, assignment)}, {"model", model}};
-      if (!training.empty()) arm["training"] = training;
+    const Combination c = combine(axes, index);
+    if (!excluded(exclude, c.assignment)) {
+      Json arm = {{"name", substitute(pattern, c.assignment)}, {"model", c.model}};
+      if (!c.training.empty()) arm["training"] = c.training;
       const std::string name = arm["name"].get<std::string>();
       if (source.contains(name)) arm["source_value"] = source[name];
       arms.push_back(arm);
@@ -162,15 +190,7 @@ Json expand_grid(ObjectReader grid, const std::string& file) {
       index[--a] = 0;
     if (a == 0) break;
   }
-  for (const auto& item : source.items()) {
-    const bool made = std::any_of(arms.begin(), arms.end(),
-                                  [&](const Json& arm) { return arm["name"] == item.key(); });
-    if (!made) {
-      grid.fail("source_values", "names arm '" + item.key() +
-                                     "', which the grid does not make (check the name pattern, "
-                                     "the axis values and exclude)");
-    }
-  }
+  check_source_values(grid, source, arms);
   return arms;
 }
 

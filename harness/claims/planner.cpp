@@ -73,7 +73,72 @@ TrialDraw draw_trial(const ClaimSpec& spec, int trial) {
 }
 
 namespace {
+
 std::atomic<std::size_t> plan_calls{0};
+
+// The arms a profile trains, in first-use order: paired arms, then random-search arms (incl.
+// the source's statistic).
+struct ArmsUsed {
+  std::vector<std::string> paired;
+  std::vector<std::string> search;
+};
+
+ArmsUsed arms_used(const ClaimSpec& spec, const std::vector<HypothesisSpec>& hypotheses) {
+  ArmsUsed used;
+  auto note = [](std::vector<std::string>& list, const std::string& arm) {
+    if (std::find(list.begin(), list.end(), arm) == list.end()) list.push_back(arm);
+  };
+  for (const auto& h : hypotheses) {
+    for (const auto& arm : h.arms_used())
+      note(h.design == Design::kRandomSearch ? used.search : used.paired, arm);
+  }
+  if (spec.source_bootstrap_of_max) {
+    for (const auto& arm : spec.source_bootstrap_of_max->arms)
+      note(used.search, arm);
+  }
+  return used;
+}
+
+// Replicate i (or trial j) of `arm`, sealed.
+RunSpec make_run(const ClaimSpec& spec, const ProfileSpec& profile, const std::string& arm,
+                 RunRole role, int index, const std::string& device_type) {
+  RunSpec r;
+  r.claim = spec.id;
+  r.arm = arm;
+  r.role = role;
+  r.index = index;
+  const ArmSpec& a = profile.arm(arm);
+  r.run.model = a.model;
+  r.run.task = spec.task;
+  r.run.training = a.training;
+  if (role == RunRole::kTrial) {
+    const TrialDraw d = draw_trial(spec, index);
+    r.run.training.batch = d.batch;
+    r.run.training.lr = d.lr;
+  }
+  // Common random numbers: every arm's replicate i (or trial j) gets the same seeds, unless
+  // the arm has a seed stream of its own.
+  const std::string stream = (a.seed_stream.empty() ? "" : a.seed_stream + ":") +
+                             (role == RunRole::kReplicate ? "" : "trial-");
+  r.run.data_seed = env::derive_seed(spec.id, stream + "data", index);
+  r.run.init_seed = env::derive_seed(spec.id, stream + "init", index);
+  r.run.noise_seed = env::derive_seed(spec.id, stream + "noise", index);
+  r.device_type = device_type;
+  r.seal();
+  return r;
+}
+
+// Every `shard.count`-th run from `shard.index` on.
+std::vector<RunSpec> runs_of_shard(std::vector<RunSpec> runs, Shard shard) {
+  if (shard.count == 1) return runs;
+  std::vector<RunSpec> out;
+  for (std::size_t i = static_cast<std::size_t>(shard.index); i < runs.size();
+       i += static_cast<std::size_t>(shard.count)) {
+    out.push_back(std::move(runs[i]));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::size_t plans_made() {
@@ -98,68 +163,25 @@ ProfilePlan plan_profile(const ClaimSpec& spec, const std::string& profile_name,
   const int replicates = replicates_override > 0 ? replicates_override
                          : profile.sequential    ? profile.sequential->max_seeds
                                                  : profile.replicates;
-  // Arms in first-use order: paired arms, then random-search arms (incl. the source's statistic).
-  std::vector<std::string> paired_arms;
-  std::vector<std::string> search_arms;
-  auto note = [](std::vector<std::string>& list, const std::string& arm) {
-    if (std::find(list.begin(), list.end(), arm) == list.end()) list.push_back(arm);
-  };
-  for (const auto& h : out.hypotheses) {
-    for (const auto& arm : h.arms_used())
-      note(h.design == Design::kRandomSearch ? search_arms : paired_arms, arm);
-  }
-  if (spec.source_bootstrap_of_max) {
-    for (const auto& arm : spec.source_bootstrap_of_max->arms)
-      note(search_arms, arm);
-  }
-
+  const ArmsUsed arms = arms_used(spec, out.hypotheses);
   std::vector<RunSpec> runs;
   std::set<std::string> seen;
   auto add = [&](const std::string& arm, RunRole role, int index) {
-    RunSpec r;
-    r.claim = spec.id;
-    r.arm = arm;
-    r.role = role;
-    r.index = index;
-    const ArmSpec& a = profile.arm(arm);
-    r.run.model = a.model;
-    r.run.task = spec.task;
-    r.run.training = a.training;
-    if (role == RunRole::kTrial) {
-      const TrialDraw d = draw_trial(spec, index);
-      r.run.training.batch = d.batch;
-      r.run.training.lr = d.lr;
-    }
-    // Common random numbers: every arm's replicate i (or trial j) gets the same seeds, unless
-    // the arm has a seed stream of its own.
-    const std::string stream = (a.seed_stream.empty() ? "" : a.seed_stream + ":") +
-                               (role == RunRole::kReplicate ? "" : "trial-");
-    r.run.data_seed = env::derive_seed(spec.id, stream + "data", index);
-    r.run.init_seed = env::derive_seed(spec.id, stream + "init", index);
-    r.run.noise_seed = env::derive_seed(spec.id, stream + "noise", index);
-    r.device_type = device_type;
-    r.seal();
+    RunSpec r = make_run(spec, profile, arm, role, index, device_type);
     if (seen.insert(r.key() + arm).second) runs.push_back(std::move(r));
   };
-  const int trials = search_arms.empty() ? 0 : profile.search_trials;
+  const int trials = arms.search.empty() ? 0 : profile.search_trials;
   for (int i = 0; i < std::max(replicates, trials); ++i) {
     if (i < replicates) {
-      for (const auto& arm : paired_arms)
+      for (const auto& arm : arms.paired)
         add(arm, RunRole::kReplicate, i);
     }
     if (i < trials) {
-      for (const auto& arm : search_arms)
+      for (const auto& arm : arms.search)
         add(arm, RunRole::kTrial, i);
     }
   }
-  if (shard.count == 1) {
-    out.runs = std::move(runs);
-    return out;
-  }
-  for (std::size_t i = static_cast<std::size_t>(shard.index); i < runs.size();
-       i += static_cast<std::size_t>(shard.count)) {
-    out.runs.push_back(std::move(runs[i]));
-  }
+  out.runs = runs_of_shard(std::move(runs), shard);
   return out;
 }
 

@@ -66,6 +66,102 @@ BootstrapCi finite_ends(BootstrapCi ci) {
   return ci;
 }
 
+// `ci` with the ends [Q*(p_lo), Q*(p_hi)] of the sorted replicates.
+BootstrapCi percentile(BootstrapCi ci, const std::vector<double>& sorted, double p_lo,
+                       double p_hi) {
+  ci.lo = quantile_sorted(sorted, p_lo);
+  ci.hi = quantile_sorted(sorted, p_hi);
+  return ci;
+}
+
+// Every resample gives the same value `v` (e.g. constant data, or a max over few tied values):
+// the bootstrap says nothing about spread. STATISTICS.md: report it, use exact methods.
+BootstrapCi point_interval(BootstrapCi ci, double v, std::size_t resamples) {
+  ci.lo = ci.hi = ci.method == CiMethod::kBasic ? 2.0 * ci.estimate - v : v;
+  ci.degenerate = true;
+  ci.note = "all " + std::to_string(resamples) + " bootstrap replicates are equal (" +
+            std::to_string(v) +
+            "): the bootstrap distribution is a point; use an exact test (t interval or "
+            "sign-flip permutation p) instead";
+  return finite_ends(ci);
+}
+
+// BCa is undefined (`why`): the percentile interval, marked degenerate.
+BootstrapCi bca_fall_back(BootstrapCi ci, const std::vector<double>& sorted, double alpha,
+                          const std::string& why) {
+  ci = percentile(std::move(ci), sorted, alpha, 1.0 - alpha);
+  ci.method = CiMethod::kPercentile;
+  ci.degenerate = true;
+  ci.note = "BCa undefined (" + why + "); percentile interval reported instead";
+  return ci;
+}
+
+// Bias correction's level, tie-robust (scipy _percentile_of_score, 'mean' kind):
+// z0 = Phi^-1(p0), p0 = (#{theta* < theta} + #{theta* <= theta}) / (2B).
+// Ties are counted within `tie` (scipy compares exactly; identical unless a replicate lies
+// within 1e-12 relative of theta-hat).
+double bias_correction_level(const std::vector<double>& sorted, double theta, double tie) {
+  const auto less = std::lower_bound(sorted.begin(), sorted.end(), theta - tie) - sorted.begin();
+  const auto less_equal =
+      std::upper_bound(sorted.begin(), sorted.end(), theta + tie) - sorted.begin();
+  return static_cast<double>(less + less_equal) / (2.0 * static_cast<double>(sorted.size()));
+}
+
+// The tie tolerance of the jackknife values: kTieTolerance times the largest |value| among them
+// and theta-hat.
+double jackknife_tie(const std::vector<std::vector<double>>& jackknife, double theta) {
+  const double jack_scale = std::accumulate(
+      jackknife.begin(), jackknife.end(), std::abs(theta),
+      [](double m, const std::vector<double>& g) {
+        return std::max(m, std::abs(*std::max_element(g.begin(), g.end(), [](double x, double y) {
+                          return std::abs(x) < std::abs(y);
+                        })));
+      });
+  return kTieTolerance * jack_scale;
+}
+
+// The BCa interval (Efron 1987) of the sorted replicates; `tie` as in interval_from_distribution.
+BootstrapCi bca_interval(BootstrapCi ci, const BootstrapDistribution& dist,
+                         const std::vector<double>& sorted, double alpha, double tie) {
+  if (dist.jackknife.empty()) detail::fail(kFn, "BCa needs 'dist.jackknife' (it is empty)");
+  for (const auto& group : dist.jackknife)
+    detail::require_sample(group, kFn, "dist.jackknife", 2);
+  const double theta = dist.estimate;
+  const double p0 = bias_correction_level(sorted, theta, tie);
+  if (!(p0 > 0.0 && p0 < 1.0)) {
+    return bca_fall_back(std::move(ci), sorted, alpha,
+                         "every replicate lies on one side of the estimate, so z0 is infinite");
+  }
+  const double z0 = phi_inv(p0);
+  double a = 0.0;
+  switch (acceleration(dist.jackknife, jackknife_tie(dist.jackknife, theta), a)) {
+    case Acceleration::kComputed:
+      break;
+    case Acceleration::kConstantJackknife:
+      a = 0.0;
+      ci.note = "jackknife values are constant: acceleration set to 0";
+      break;
+    case Acceleration::kNotFinite:
+      return bca_fall_back(std::move(ci), sorted, alpha, "the jackknife acceleration overflows");
+  }
+  // Efron (1987) eq. 2.3: alpha_k = Phi(z0 + (z0 + z_k) / (1 - a (z0 + z_k))).
+  const double z_lo = phi_inv(alpha);
+  const double z_hi = -z_lo;
+  const double den_lo = 1.0 - a * (z0 + z_lo);
+  const double den_hi = 1.0 - a * (z0 + z_hi);
+  if (!(den_lo > 0.0 && den_hi > 0.0)) {
+    // Beyond |a (z0 + z)| >= 1 the adjusted level folds back on itself (Efron 1987, sec. 2).
+    return bca_fall_back(std::move(ci), sorted, alpha,
+                         "acceleration too large: 1 - a (z0 + z) <= 0");
+  }
+  const double alpha1 = phi(z0 + (z0 + z_lo) / den_lo);
+  const double alpha2 = phi(z0 + (z0 + z_hi) / den_hi);
+  if (!(alpha1 >= 0.0 && alpha2 <= 1.0 && alpha1 <= alpha2)) {
+    return bca_fall_back(std::move(ci), sorted, alpha, "adjusted levels outside [0, 1]");
+  }
+  return percentile(std::move(ci), sorted, alpha1, alpha2);
+}
+
 }  // namespace
 
 std::string to_string(CiMethod method) {
@@ -108,26 +204,11 @@ BootstrapCi interval_from_distribution(const BootstrapDistribution& dist, CiMeth
       std::max({std::abs(theta), std::abs(sorted.front()), std::abs(sorted.back())});
   const double tie = kTieTolerance * scale;
   if (sorted.back() - sorted.front() <= tie) {
-    // Every resample gives the same value (e.g. constant data, or a max over few tied values):
-    // the bootstrap says nothing about spread. STATISTICS.md: report it, use exact methods.
-    const double v = sorted.front();
-    ci.lo = ci.hi = method == CiMethod::kBasic ? 2.0 * theta - v : v;
-    ci.degenerate = true;
-    ci.note = "all " + std::to_string(sorted.size()) + " bootstrap replicates are equal (" +
-              std::to_string(v) +
-              "): the bootstrap distribution is a point; use an exact test (t interval or "
-              "sign-flip permutation p) instead";
-    return finite_ends(ci);
+    return point_interval(std::move(ci), sorted.front(), sorted.size());
   }
-  const auto percentile = [&](double p_lo, double p_hi) {
-    ci.lo = quantile_sorted(sorted, p_lo);
-    ci.hi = quantile_sorted(sorted, p_hi);
-  };
-
   switch (method) {
     case CiMethod::kPercentile:  // [Q*(alpha), Q*(1 - alpha)]
-      percentile(alpha, 1.0 - alpha);
-      return ci;
+      return percentile(std::move(ci), sorted, alpha, 1.0 - alpha);
     case CiMethod::kBasic: {  // [2 theta - Q*(1 - alpha), 2 theta - Q*(alpha)]
       const double q_lo = quantile_sorted(sorted, alpha);
       const double q_hi = quantile_sorted(sorted, 1.0 - alpha);
@@ -138,64 +219,7 @@ BootstrapCi interval_from_distribution(const BootstrapDistribution& dist, CiMeth
     case CiMethod::kBca:
       break;
   }
-
-  if (dist.jackknife.empty()) detail::fail(kFn, "BCa needs 'dist.jackknife' (it is empty)");
-  for (const auto& group : dist.jackknife)
-    detail::require_sample(group, kFn, "dist.jackknife", 2);
-  const auto fall_back = [&](const std::string& why) {
-    percentile(alpha, 1.0 - alpha);
-    ci.method = CiMethod::kPercentile;
-    ci.degenerate = true;
-    ci.note = "BCa undefined (" + why + "); percentile interval reported instead";
-    return ci;
-  };
-  // Bias correction, tie-robust (scipy _percentile_of_score, 'mean' kind):
-  // z0 = Phi^-1((#{theta* < theta} + #{theta* <= theta}) / (2B)).
-  // Ties are counted within the tolerance above (scipy compares exactly; identical unless a
-  // replicate lies within 1e-12 relative of theta-hat).
-  const auto less = std::lower_bound(sorted.begin(), sorted.end(), theta - tie) - sorted.begin();
-  const auto less_equal =
-      std::upper_bound(sorted.begin(), sorted.end(), theta + tie) - sorted.begin();
-  const double p0 =
-      static_cast<double>(less + less_equal) / (2.0 * static_cast<double>(sorted.size()));
-  if (!(p0 > 0.0 && p0 < 1.0)) {
-    return fall_back("every replicate lies on one side of the estimate, so z0 is infinite");
-  }
-  const double z0 = phi_inv(p0);
-  double a = 0.0;
-  const double jack_scale = std::accumulate(
-      dist.jackknife.begin(), dist.jackknife.end(), std::abs(theta),
-      [](double m, const std::vector<double>& g) {
-        return std::max(m, std::abs(*std::max_element(g.begin(), g.end(), [](double x, double y) {
-                          return std::abs(x) < std::abs(y);
-                        })));
-      });
-  switch (acceleration(dist.jackknife, kTieTolerance * jack_scale, a)) {
-    case Acceleration::kComputed:
-      break;
-    case Acceleration::kConstantJackknife:
-      a = 0.0;
-      ci.note = "jackknife values are constant: acceleration set to 0";
-      break;
-    case Acceleration::kNotFinite:
-      return fall_back("the jackknife acceleration overflows");
-  }
-  // Efron (1987) eq. 2.3: alpha_k = Phi(z0 + (z0 + z_k) / (1 - a (z0 + z_k))).
-  const double z_lo = phi_inv(alpha);
-  const double z_hi = -z_lo;
-  const double den_lo = 1.0 - a * (z0 + z_lo);
-  const double den_hi = 1.0 - a * (z0 + z_hi);
-  if (!(den_lo > 0.0 && den_hi > 0.0)) {
-    // Beyond |a (z0 + z)| >= 1 the adjusted level folds back on itself (Efron 1987, sec. 2).
-    return fall_back("acceleration too large: 1 - a (z0 + z) <= 0");
-  }
-  const double alpha1 = phi(z0 + (z0 + z_lo) / den_lo);
-  const double alpha2 = phi(z0 + (z0 + z_hi) / den_hi);
-  if (!(alpha1 >= 0.0 && alpha2 <= 1.0 && alpha1 <= alpha2)) {
-    return fall_back("adjusted levels outside [0, 1]");
-  }
-  percentile(alpha1, alpha2);
-  return ci;
+  return bca_interval(std::move(ci), dist, sorted, alpha, tie);
 }
 
 }  // namespace claimcheck::stats
