@@ -17,9 +17,9 @@
 #include <thread>
 
 #include "harness/env/generator.h"
-#include "harness/train/adam_kernel.h"
 #include "harness/train/divergence.h"
-#include "harness/train/ensemble_classifier.h"
+#include "harness/train/ensemble/adam_kernel.h"
+#include "harness/train/ensemble/classifier.h"
 #include "harness/train/optim/optimizer.h"
 #include "models/registry.h"
 

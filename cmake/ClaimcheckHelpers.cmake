@@ -1,8 +1,25 @@
 # One helper per kind of target.
 
+# claimcheck_layer(<name> [TORCH] SOURCES <files...> DEPS <targets...> [PRIVATE_DEPS <targets...>])
+# One harness folder as its own static library claimcheck_<name> (alias claimcheck::<name>).
+# DEPS are the layers directly below it (tests/ci/layering_test.py lists the order): a folder that
+# includes a layer it does not link fails to link, so the build enforces the layering. TORCH: the
+# folder uses LibTorch and reuses claimcheck_env's precompiled <torch/torch.h>.
+function(claimcheck_layer name)
+  cmake_parse_arguments(ARG "TORCH" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(claimcheck_${name} STATIC ${ARG_SOURCES})
+  add_library(claimcheck::${name} ALIAS claimcheck_${name})
+  target_include_directories(claimcheck_${name} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_link_libraries(claimcheck_${name} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+  if(ARG_TORCH)
+    target_precompile_headers(claimcheck_${name} REUSE_FROM claimcheck_env)
+  endif()
+endfunction()
+
 # claimcheck_add_test(<name> [TORCH] [PCH_FROM <target>] SOURCES <files...> LIBS <targets...>)
 # A GoogleTest executable whose tests are discovered before each run and labelled `unit`.
-# TORCH: reuse the harness's precompiled LibTorch header (saves ~30 s per target); PCH_FROM
+# TORCH: reuse the harness's precompiled LibTorch header (claimcheck_env's; saves ~30 s per
+# target); PCH_FROM
 # reuses another target's (claimcheck_models for tests that must not wait for the harness).
 function(claimcheck_add_test name)
   cmake_parse_arguments(ARG "TORCH" "PCH_FROM" "SOURCES;LIBS" ${ARGN})
@@ -10,7 +27,7 @@ function(claimcheck_add_test name)
   if(ARG_PCH_FROM)
     target_precompile_headers(${name} REUSE_FROM ${ARG_PCH_FROM})
   elseif(ARG_TORCH)
-    target_precompile_headers(${name} REUSE_FROM claimcheck_harness)
+    target_precompile_headers(${name} REUSE_FROM claimcheck_env)
   endif()
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest_main)
   target_compile_definitions(${name} PRIVATE

@@ -12,7 +12,7 @@
 //   "ffn-relu"   = "ffn" with activation relu; option "hidden" only.
 //   "ffn-geglu"  = "ffn" with activation geglu; option "hidden" only.
 // The two fixed types are the names claim 1's specs and baselines use, and the only ones with
-// the batched ensemble fast path (models/ffn_ensemble.h); a generic "ffn" trains alone.
+// the batched ensemble fast path (models/ensemble/ffn_ensemble.h); a generic "ffn" trains alone.
 // Init (from `init`, in this order): W_in, [W_gate], W_out, each randn(rows, cols)·0.02.
 #pragma once
 

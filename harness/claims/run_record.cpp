@@ -10,7 +10,29 @@ bool is_count(const nlohmann::json& v) {
   return v.is_number_integer() && v.get<std::int64_t>() >= 0;
 }
 
+nlohmann::json metrics_json(const train::RunOutput& out) {
+  nlohmann::json m = nlohmann::json::object();
+  for (const auto& [name, value] : out.metrics) {
+    // JSON has no NaN/inf: a non-finite metric (a diverged run) is stored as null.
+    m[name] = std::isfinite(value) ? nlohmann::json(value) : nlohmann::json();
+  }
+  return m;
+}
+
 }  // namespace
+
+nlohmann::json make_run_record(const RunSpec& run, const train::RunOutput& out, double wall_seconds,
+                               const nlohmann::json& fingerprint, const nlohmann::json& artifacts) {
+  nlohmann::json record = {{"format", kRunRecordFormat},   {"key", run.key()},
+                           {"claim", run.claim},           {"arm", run.arm},
+                           {"role", to_string(run.role)},  {"index", run.index},
+                           {"config", run.config()},       {"metrics", metrics_json(out)},
+                           {"diverged", out.diverged},     {"steps", out.steps},
+                           {"parameters", out.parameters}, {"wall_seconds", wall_seconds},
+                           {"fingerprint", fingerprint}};
+  if (!artifacts.empty()) record["artifacts"] = artifacts;
+  return record;
+}
 
 bool has_foreign_format(const nlohmann::json& record) {
   // Compared as JSON, not through get<int>(): 4294967297 would narrow to 1 and pass as format 1.

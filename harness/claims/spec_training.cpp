@@ -27,8 +27,9 @@ train::TaskSpec parse_task(ObjectReader r) {
   } catch (const std::invalid_argument& e) {
     r.fail("type", e.what());
   }
-  t.dataset = r.optional<std::string>("dataset", "");
-  t.path = r.optional<std::string>("path", "");
+  for (const auto& key : train::task(t.type).option_keys()) {
+    if (r.has(key)) t.options[key] = r.raw(key);
+  }
   r.finish();
   try {
     train::task(t.type).validate_task(t);

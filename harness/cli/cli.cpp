@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <ostream>
 #include <stdexcept>
 
@@ -18,7 +19,9 @@ namespace fs = std::filesystem;
 namespace {
 
 // Options shared by the subcommands, filled in by CLI11.
+// Every option of every subcommand, as CLI11 fills it in.
 struct Options {
+  Paths paths = Paths::defaults();
   std::string claim;
   bool all = false;
   std::string profile;
@@ -26,6 +29,13 @@ struct Options {
   int seeds = 0;
   std::string shard;
   std::string format = "md";
+  std::string store = "runs";
+  std::string report_dir;
+  std::vector<std::string> judge_stores;  // analyze, bless
+  std::string judge_device;               // analyze, bless
+  std::vector<std::string> report_stores;
+  std::string report_report_dir;
+  ReportOptions report;
 };
 
 int print_env(std::ostream& out) {
@@ -152,23 +162,16 @@ void check_dir_option(const std::string& option, const fs::path& dir) {
   }
 }
 
-}  // namespace
+// "--seeds N": an integer >= 2.
+std::string check_seeds(const std::string& text) {
+  try {
+    if (std::stoi(text) >= 2) return "";
+  } catch (const std::exception&) {
+  }
+  return "must be an integer >= 2 (a paired CI needs two seeds), got '" + text + "'";
+}
 
-int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  CLI::App app{"claimcheck: statistical regression tests for machine-learning architecture claims",
-               "claimcheck"};
-  app.require_subcommand(1);
-  Options opt;
-  Paths paths = Paths::defaults();
-  std::string store = "runs";
-  std::string report_dir;
-  app.add_option("--claims-dir", paths.claims,
-                 "Directory of claim specs (default: the source tree's claims/)");
-  app.add_option("--baselines-dir", paths.baselines,
-                 "Directory of baselines (default: the source tree's baselines/)");
-  app.fallthrough();  // the two options above are accepted before or after the subcommand
-
-  app.add_subcommand("list", "List the claims, their hypotheses and profiles");
+void add_run(CLI::App& app, Options& opt) {
   auto* run =
       app.add_subcommand("run", "Train the runs of one claim (or all) and decide its verdicts");
   run->add_option("claim", opt.claim, "Claim id (a file name in claims/ without .json)");
@@ -176,64 +179,75 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   run->add_option("--profile", opt.profile, "Profile: smoke or nightly")->required();
   run->add_option("--device", opt.device, "auto, cpu or cuda (default: the profile's)")
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
-  run->add_option("--store", store,
+  run->add_option("--store", opt.store,
                   "Run-store directory (default ./runs; runs already there are not retrained)");
-  run->add_option("--report-dir", report_dir,
+  run->add_option("--report-dir", opt.report_dir,
                   "Where report.json and report.md go (default <store>/reports/<claim>/<profile>)");
   run->add_option("--seeds", opt.seeds,
                   "Override the profile's number of seeds (>= 2: a paired CI needs two)")
-      ->check(
-          [](const std::string& text) -> std::string {
-            try {
-              if (std::stoi(text) >= 2) return "";
-            } catch (const std::exception&) {
-            }
-            return "must be an integer >= 2 (a paired CI needs two seeds), got '" + text + "'";
-          },
-          "N >= 2");
+      ->check(check_seeds, "N >= 2");
   run->add_option("--shard", opt.shard,
                   "I/N: the I-th of N shards, numbered from 1 (1/2 and 2/2 are the two halves)");
+}
+
+void add_analyze_and_bless(CLI::App& app, Options& opt) {
   auto* analyze = app.add_subcommand(
       "analyze", "Recompute verdicts and reports from a run store (no training)");
   analyze->add_option("claim", opt.claim, "Claim id")->required();
   analyze->add_option("--profile", opt.profile, "Profile: smoke or nightly")->required();
-  std::vector<std::string> judge_stores;
-  std::string judge_device;
-  analyze->add_option("--store", judge_stores,
+  analyze->add_option("--store", opt.judge_stores,
                       "Run-store directory (default ./runs; repeatable: shards are merged)");
-  analyze->add_option("--report-dir", report_dir, "Where report.json and report.md go");
-  analyze->add_option("--device", judge_device, "The runs' device (default: the stored runs')")
+  analyze->add_option("--report-dir", opt.report_dir, "Where report.json and report.md go");
+  analyze->add_option("--device", opt.judge_device, "The runs' device (default: the stored runs')")
       ->check(CLI::IsMember({"cpu", "cuda"}));
   auto* bless =
       app.add_subcommand("bless", "Write baselines/<claim>/<profile>.json from the run store");
   bless->add_option("claim", opt.claim, "Claim id")->required();
   bless->add_option("--profile", opt.profile, "Profile: smoke or nightly")->required();
-  bless->add_option("--store", judge_stores,
+  bless->add_option("--store", opt.judge_stores,
                     "Run-store directory holding the runs (default ./runs; repeatable: shards "
                     "are merged)");
-  bless->add_option("--device", judge_device, "The runs' device (default: the stored runs')")
+  bless->add_option("--device", opt.judge_device, "The runs' device (default: the stored runs')")
       ->check(CLI::IsMember({"cpu", "cuda"}));
+}
+
+void add_report(CLI::App& app, Options& opt) {
   auto* report = app.add_subcommand(
       "report", "One suite report over every claim and profile in the stores (shards merged)");
-  std::vector<std::string> report_stores;
-  ReportOptions report_options;
-  std::string report_report_dir;
   report
-      ->add_option("--store", report_stores,
+      ->add_option("--store", opt.report_stores,
                    "Run-store directories (one per shard): every *.jsonl in them is merged; only "
                    "read")
       ->required();
-  report->add_option("--profile", report_options.profiles,
+  report->add_option("--profile", opt.report.profiles,
                      "Profile to report (repeatable; default: every profile with runs stored)");
-  report->add_option("--claim", report_options.claims,
+  report->add_option("--claim", opt.report.claims,
                      "Claim to report (repeatable; default: every claim)");
-  report->add_option("--report-dir", report_report_dir,
+  report->add_option("--report-dir", opt.report_report_dir,
                      "Where <claim>/<profile>/report.* and suite.{md,html,json} go (default "
                      "<first store>/reports)");
   report->add_option("--format", opt.format, "What is printed: md, html or json")
       ->check(CLI::IsMember({"md", "html", "json"}));
-  app.add_subcommand("env", "Print the environment fingerprint and which data sets were found");
+}
 
+// The whole command line; every option lands in `opt`.
+void add_commands(CLI::App& app, Options& opt) {
+  app.require_subcommand(1);
+  app.add_option("--claims-dir", opt.paths.claims,
+                 "Directory of claim specs (default: the source tree's claims/)");
+  app.add_option("--baselines-dir", opt.paths.baselines,
+                 "Directory of baselines (default: the source tree's baselines/)");
+  app.fallthrough();  // the two options above are accepted before or after the subcommand
+  app.add_subcommand("list", "List the claims, their hypotheses and profiles");
+  add_run(app, opt);
+  add_analyze_and_bless(app, opt);
+  add_report(app, opt);
+  app.add_subcommand("env", "Print the environment fingerprint and which data sets were found");
+}
+
+// Parses `args`; an exit code when parsing ended the command (help, or a usage error).
+std::optional<int> parse(CLI::App& app, const std::vector<std::string>& args, std::ostream& out,
+                         std::ostream& err) {
   // CLI11 takes argc/argv (its vector overload expects the arguments reversed and reports them
   // reversed in its messages).
   std::vector<const char*> argv = {"claimcheck"};
@@ -255,49 +269,71 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         << "\nusage: " << usage_line(command) << "\n";
     return kExitUsage;
   }
+  return std::nullopt;
+}
 
+// Checks the directories and claim ids the command names, and fills in opt.paths.
+void check_arguments(const std::string& command, Options& opt) {
+  Paths& paths = opt.paths;
+  if (command == "analyze" || command == "bless") {
+    if (opt.judge_stores.empty()) opt.judge_stores.push_back(opt.store);
+    for (const auto& dir : opt.judge_stores)
+      check_dir_option("--store", dir);
+    opt.store = opt.judge_stores.front();
+  }
+  paths.store = opt.store;
+  paths.report_dir = opt.report_dir;
+  if (command == "run" || command == "analyze" || command == "bless") {
+    check_dir_option("--store", paths.store);
+    check_dir_option("--report-dir", paths.report_dir);
+    if (command != "run" || !opt.claim.empty()) check_claim_arg(paths, opt.claim);
+  }
+  if (command == "report") {
+    check_dir_option("--report-dir", opt.report_report_dir);
+    for (const auto& id : opt.report.claims)
+      check_claim_arg(paths, id);
+  }
+}
+
+// Runs the parsed subcommand.
+int dispatch(const std::string& command, Options& opt, std::ostream& out, std::ostream& err) {
+  const Paths& paths = opt.paths;
+  if (command == "env") return print_env(out);
+  if (command == "list") return command_list(paths, out);
+  if (command == "run") {
+    if (opt.all == !opt.claim.empty()) {
+      err << "claimcheck run: give a claim id or --all (not both)\nusage: " << usage_line("run")
+          << "\n";
+      return kExitUsage;
+    }
+    return command_run(paths, {opt.claim, opt.all, opt.profile, opt.device, opt.seeds, opt.shard},
+                       out, err);
+  }
+  const JudgeOptions judge{
+      opt.claim, opt.profile, opt.judge_device, {opt.judge_stores.begin(), opt.judge_stores.end()}};
+  if (command == "analyze") return command_analyze(paths, judge, out, err);
+  if (command == "bless") return command_bless(paths, judge, out, err);
+  if (command == "report") {
+    opt.report.stores.assign(opt.report_stores.begin(), opt.report_stores.end());
+    opt.report.format = opt.format;
+    opt.report.report_dir = opt.report_report_dir;
+    return command_report(paths, opt.report, out, err);
+  }
+  return kExitUsage;
+}
+
+}  // namespace
+
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  CLI::App app{"claimcheck: statistical regression tests for machine-learning architecture claims",
+               "claimcheck"};
+  Options opt;
+  add_commands(app, opt);
+  if (const std::optional<int> code = parse(app, args, out, err)) return *code;
   try {
     const std::string command = app.get_subcommands().front()->get_name();
-    if (command == "analyze" || command == "bless") {
-      if (judge_stores.empty()) judge_stores.push_back(store);
-      for (const auto& dir : judge_stores)
-        check_dir_option("--store", dir);
-      store = judge_stores.front();
-    }
-    paths.store = store;
-    paths.report_dir = report_dir;
-    if (command == "run" || command == "analyze" || command == "bless") {
-      check_dir_option("--store", paths.store);
-      check_dir_option("--report-dir", paths.report_dir);
-      if (command != "run" || !opt.claim.empty()) check_claim_arg(paths, opt.claim);
-    }
-    if (command == "report") {
-      check_dir_option("--report-dir", report_report_dir);
-      for (const auto& id : report_options.claims)
-        check_claim_arg(paths, id);
-    }
-    if (command == "env") return print_env(out);
-    if (command == "list") return command_list(paths, out);
-    if (command == "run") {
-      if (opt.all == !opt.claim.empty()) {
-        err << "claimcheck run: give a claim id or --all (not both)\nusage: " << usage_line("run")
-            << "\n";
-        return kExitUsage;
-      }
-      return command_run(paths, {opt.claim, opt.all, opt.profile, opt.device, opt.seeds, opt.shard},
-                         out, err);
-    }
-    const JudgeOptions judge{
-        opt.claim, opt.profile, judge_device, {judge_stores.begin(), judge_stores.end()}};
-    if (command == "analyze") return command_analyze(paths, judge, out, err);
-    if (command == "bless") return command_bless(paths, judge, out, err);
-    if (command == "report") {
-      report_options.stores.assign(report_stores.begin(), report_stores.end());
-      report_options.format = opt.format;
-      report_options.report_dir = report_report_dir;
-      return command_report(paths, report_options, out, err);
-    }
-    return kExitUsage;
+    check_arguments(command, opt);
+    return dispatch(command, opt, out, err);
   } catch (const claims::SpecError& e) {
     err << "claimcheck: spec error: " << e.what() << "\n";
     return kExitUsage;

@@ -13,11 +13,11 @@
 #include "harness/claims/planner.h"
 #include "harness/claims/run_store.h"
 #include "harness/claims/spec.h"
-#include "harness/cli/claim_outcome.h"
 #include "harness/cli/cli.h"
 #include "harness/cli/interrupt.h"
 #include "harness/env/device.h"
 #include "harness/pipeline/executor.h"
+#include "harness/pipeline/judge.h"
 #include "harness/pipeline/profile_plan.h"
 #include "harness/pipeline/train_profile.h"
 #include "harness/report/markdown.h"
@@ -26,8 +26,23 @@
 
 namespace claimcheck::cli {
 namespace fs = std::filesystem;
+using pipeline::all_from_store;
+using pipeline::store_of;
+using pipeline::warn_store;
 
 namespace {
+
+// 0 pass, 77 skipped, 1 anything that moved or could not be compared.
+int exit_code(claims::Outcome outcome) {
+  switch (outcome) {
+    case claims::Outcome::kPass:
+      return kExitOk;
+    case claims::Outcome::kSkipped:
+      return kExitSkipped;
+    default:
+      return kExitMismatch;
+  }
+}
 
 // Every --store directory's <claim>.jsonl (shards of one claim), read only: the records merged
 // (first record per key wins) and, for messages, the file:line of each.
@@ -119,7 +134,7 @@ int command_run(const Paths& paths, const RunOptions& options, std::ostream& out
           shard.text(), summary.trained, summary.cached);
       continue;
     }
-    const int code = judge_store(paths, plan, store, summary, out, err).exit_code;
+    const int code = exit_code(judge_store(paths, plan, store, summary, out, err).outcome);
     worst = code == kExitOk ? worst : std::max(worst, code == kExitSkipped ? worst : code);
   }
   return worst == kExitSkipped && specs.size() > 1 ? kExitOk : worst;
@@ -147,9 +162,9 @@ int command_analyze(const Paths& given, const JudgeOptions& options, std::ostrea
   Paths paths = given;
   const pipeline::StoredPlan stored = judged_plan(options, spec, stores, paths);
   try {
-    return finish_claim(paths, stored.plan, stores.records(), all_from_store(stored.needed.size()),
-                        out, err)
-        .exit_code;
+    return exit_code(finish_claim(paths, stored.plan, stores.records(),
+                                  all_from_store(stored.needed.size()), out, err)
+                         .outcome);
   } catch (const claims::MissingRuns& missing) {
     err << "claimcheck analyze: " << missing_runs_message(paths, missing) << "\n";
     return kExitMismatch;

@@ -7,21 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "harness/pipeline/paths.h"
+
 namespace claimcheck::cli {
 
-/// Where things live; defaults are the checkout's claims/ and baselines/ (the one the working
-/// directory is in, else the one holding the binary, else the tree it was built from), and ./runs.
-struct Paths {
-  std::filesystem::path claims;
-  std::filesystem::path baselines;
-  std::filesystem::path store = "runs";
-  std::filesystem::path report_dir;  // empty: <store>/reports/<claim>/<profile>
-  /// More store directories whose artifacts the analysis may read (report over shards).
-  std::vector<std::filesystem::path> artifact_dirs;
-
-  /// The defaults: see above.
-  static Paths defaults();
-};
+using pipeline::Paths;
 
 /// Options of `run`.
 struct RunOptions {

@@ -13,8 +13,8 @@
 #include "harness/claims/planner.h"
 #include "harness/claims/run_store.h"
 #include "harness/claims/spec.h"
-#include "harness/cli/claim_outcome.h"
 #include "harness/cli/cli.h"
+#include "harness/pipeline/judge.h"
 #include "harness/pipeline/profile_plan.h"
 #include "harness/report/html.h"
 #include "harness/report/suite.h"
@@ -23,6 +23,11 @@
 
 namespace claimcheck::cli {
 namespace fs = std::filesystem;
+using pipeline::all_from_store;
+using pipeline::ClaimResult;
+using pipeline::store_of;
+using pipeline::warn_store;
+using pipeline::write_text;
 namespace {
 
 // Every record of every *.jsonl in the store directories (name order: directory order is
@@ -142,14 +147,17 @@ nlohmann::json baseline_of(const Paths& paths, const std::string& claim, const s
   }
 }
 
-}  // namespace
+// What every claim × profile of one `report` shares.
+struct SuiteInputs {
+  const ReportOptions& options;
+  Paths paths;    // artifact_dirs: every store (shards carry their runs' artifacts)
+  fs::path base;  // where the reports go
+  std::map<std::string, fs::path> origin;  // run key -> the store holding it
+  std::map<std::string, nlohmann::json> records;
+};
 
-int command_report(const Paths& given, const ReportOptions& options, std::ostream& out,
-                   std::ostream& err) {
-  if (options.stores.empty()) throw std::invalid_argument("report: give at least one --store");
-  std::map<std::string, fs::path> origin;
-  const auto records = merged_records(options.stores, origin, err);
-  const std::vector<claims::ClaimSpec> specs = selected_specs(given, options);
+// The directory the suite report goes to, created.
+fs::path suite_dir(const ReportOptions& options) {
   const fs::path base =
       options.report_dir.empty() ? options.stores.front() / "reports" : options.report_dir;
   try {
@@ -159,66 +167,75 @@ int command_report(const Paths& given, const ReportOptions& options, std::ostrea
         "cannot write reports to {} ({}); a read-only store is fine: give --report-dir DIR",
         base.string(), e.code().message()));
   }
-  Paths paths = given;
-  paths.artifact_dirs = options.stores;  // shards carry their runs' artifacts
+  return base;
+}
 
-  std::vector<report::SuiteEntry> entries;
-  nlohmann::json reports = nlohmann::json::array();  // --format json: the per-claim reports
-  for (const auto& spec : specs) {
-    // Each claim × profile is planned exactly once, on the device its stored runs name.
-    std::map<std::string, pipeline::StoredPlan> plans;
-    for (const auto& [name, p] : spec.profiles) {
-      if (options.profiles.empty() || std::find(options.profiles.begin(), options.profiles.end(),
-                                                name) != options.profiles.end()) {
-        plans.emplace(name, pipeline::stored_plan(spec, name, records));
-      }
-    }
-    const std::vector<std::string> profiles =
-        options.profiles.empty() ? profiles_found(spec, plans, records) : options.profiles;
-    for (const auto& profile : profiles) {
-      report::SuiteEntry entry;
-      entry.claim = spec.id;
-      entry.profile = profile;
-      entry.files = spec.id + "/" + profile;
-      for (const auto& m : train::task(spec.task.type).metrics())
-        entry.units[m.name] = m.unit;
-      paths.report_dir = base / spec.id / profile;
-      const pipeline::StoredPlan& stored = plans.at(profile);
-      // Hints (bless, analyze, run) name the store that holds this claim's runs.
-      paths.store = store_of(stored.needed, origin, options.stores.front());
-      try {
-        std::ostringstream markdown;  // the suite report prints instead
-        const ClaimResult result = finish_claim(
-            paths, stored.plan, records, all_from_store(stored.needed.size()), markdown, err);
-        entry.report = result.report;
-        entry.baseline = baseline_of(paths, spec.id, profile);
-        reports.push_back(result.report);
-      } catch (const claims::MissingRuns& m) {
-        entry.missing = fmt::format(
-            "{} ({}): {} of {} runs are not in the stores ({}; first missing: {}); train them "
-            "with `{}`",
-            m.claim, m.profile, m.missing.size(), m.planned, store_list(options.stores),
-            m.missing.front(), command_hint(paths, "run " + m.claim + " --profile " + m.profile));
-        err << "claimcheck report: " << entry.missing << "\n";
-      }
-      entries.push_back(std::move(entry));
-    }
+// One claim × profile of the suite: its report against its baseline, or the runs it lacks.
+report::SuiteEntry judge_entry(const SuiteInputs& in, const claims::ClaimSpec& spec,
+                               const std::string& profile, const pipeline::StoredPlan& stored,
+                               nlohmann::json& reports, std::ostream& err) {
+  report::SuiteEntry entry;
+  entry.claim = spec.id;
+  entry.profile = profile;
+  entry.files = spec.id + "/" + profile;
+  for (const auto& m : train::task(spec.task.type).metrics())
+    entry.units[m.name] = m.unit;
+  Paths paths = in.paths;
+  paths.report_dir = in.base / spec.id / profile;
+  // Hints (bless, analyze, run) name the store that holds this claim's runs.
+  paths.store = store_of(stored.needed, in.origin, in.options.stores.front());
+  try {
+    std::ostringstream markdown;  // the suite report prints instead
+    const ClaimResult result = finish_claim(paths, stored.plan, in.records,
+                                            all_from_store(stored.needed.size()), markdown, err);
+    entry.report = result.report;
+    entry.baseline = baseline_of(paths, spec.id, profile);
+    reports.push_back(result.report);
+  } catch (const claims::MissingRuns& m) {
+    entry.missing = fmt::format(
+        "{} ({}): {} of {} runs are not in the stores ({}; first missing: {}); train them "
+        "with `{}`",
+        m.claim, m.profile, m.missing.size(), m.planned, store_list(in.options.stores),
+        m.missing.front(), command_hint(paths, "run " + m.claim + " --profile " + m.profile));
+    err << "claimcheck report: " << entry.missing << "\n";
   }
+  return entry;
+}
 
+// The claim's entries: each claim × profile is planned exactly once, on the device its stored
+// runs name.
+void add_claim_entries(const SuiteInputs& in, const claims::ClaimSpec& spec,
+                       std::vector<report::SuiteEntry>& entries, nlohmann::json& reports,
+                       std::ostream& err) {
+  const std::vector<std::string>& wanted = in.options.profiles;
+  std::map<std::string, pipeline::StoredPlan> plans;
+  for (const auto& [name, p] : spec.profiles) {
+    if (wanted.empty() || std::find(wanted.begin(), wanted.end(), name) != wanted.end())
+      plans.emplace(name, pipeline::stored_plan(spec, name, in.records));
+  }
+  const std::vector<std::string> profiles =
+      wanted.empty() ? profiles_found(spec, plans, in.records) : wanted;
+  for (const auto& profile : profiles)
+    entries.push_back(judge_entry(in, spec, profile, plans.at(profile), reports, err));
+}
+
+// Writes suite.{md,html,json} and each entry's report.html; prints the chosen format.
+int write_suite(const SuiteInputs& in, std::vector<report::SuiteEntry> entries,
+                const nlohmann::json& reports, std::ostream& out, std::ostream& err) {
+  const ReportOptions& options = in.options;
   std::vector<std::string> stores;
   for (const auto& s : options.stores)
     stores.push_back(s.string());
   const report::Suite suite = report::make_suite(std::move(entries), stores);
   for (const auto& e : suite.entries) {
-    fs::create_directories(base / e.files);
-    write_text(base / e.files / "report.html", report::claim_html(e));
+    fs::create_directories(in.base / e.files);
+    write_text(in.base / e.files / "report.html", report::claim_html(e));
   }
   const std::string md = report::suite_markdown(suite);
   const std::string html = report::suite_html(suite);
-  const nlohmann::json suite_json = report::to_json(suite);
-  write_text(base / "suite.md", md);
-  write_text(base / "suite.html", html);
-  write_text(base / "suite.json", suite_json.dump(1) + "\n");
+  write_text(in.base / "suite.md", md);
+  write_text(in.base / "suite.html", html);
+  write_text(in.base / "suite.json", report::to_json(suite).dump(1) + "\n");
   if (options.format == "json") {
     out << reports.dump(1) << "\n";
   } else {
@@ -226,18 +243,34 @@ int command_report(const Paths& given, const ReportOptions& options, std::ostrea
   }
   err << fmt::format("suite report: {} ({} claim × profile); {}/suite.{{md,html,json}}\n",
                      report::all_pass(suite) ? "pass" : "FAIL", suite.entries.size(),
-                     base.string());
+                     in.base.string());
   if (suite.entries.empty()) {
+    const std::string profile = options.profiles.empty() ? "smoke" : options.profiles.front();
     err << fmt::format(
         "claimcheck report: no runs of any claim{} in {}: nothing was tested. Train them with "
         "`{}`\n",
         options.profiles.empty() ? "" : " under --profile " + options.profiles.front(),
-        store_list(options.stores),
-        command_hint(paths, "run --all --profile " +
-                                (options.profiles.empty() ? "smoke" : options.profiles.front())));
+        store_list(options.stores), command_hint(in.paths, "run --all --profile " + profile));
     return kExitMismatch;
   }
   return report::all_pass(suite) ? kExitOk : kExitMismatch;
+}
+
+}  // namespace
+
+int command_report(const Paths& given, const ReportOptions& options, std::ostream& out,
+                   std::ostream& err) {
+  if (options.stores.empty()) throw std::invalid_argument("report: give at least one --store");
+  SuiteInputs in{options, given, {}, {}, {}};
+  in.records = merged_records(options.stores, in.origin, err);
+  const std::vector<claims::ClaimSpec> specs = selected_specs(given, options);
+  in.base = suite_dir(options);
+  in.paths.artifact_dirs = options.stores;
+  std::vector<report::SuiteEntry> entries;
+  nlohmann::json reports = nlohmann::json::array();  // --format json: the per-claim reports
+  for (const auto& spec : specs)
+    add_claim_entries(in, spec, entries, reports, err);
+  return write_suite(in, std::move(entries), reports, out, err);
 }
 
 }  // namespace claimcheck::cli

@@ -22,11 +22,11 @@
 
 namespace claimcheck::pipeline {
 
-/// The largest group. With the per-call costs gone (member_gemm.h, reused buffers) and Adam free
-/// of subnormal assists (adam_kernel.cpp), small groups whose weights and Adam moments stay in L2
-/// win at batch 8 too: per member-step GeGLU(8) 36 µs at E = 1, 22.2 at 8, 22.8 at 30, 23.9 at 64;
-/// ReLU(8) 16.6, 11.6, 13.0, 13.5 (bench/ensemble_bench.cpp); claim 1's nightly protocol 13.5 s
-/// with at most 8 members against 13.8-14.1 s with 16 and 14.0-14.8 s with 32.
+/// The largest group. With the per-call costs gone (models/ensemble/member_gemm.h, reused buffers)
+/// and Adam free of subnormal assists (adam_kernel.cpp), small groups whose weights and Adam
+/// moments stay in L2 win at batch 8 too: per member-step GeGLU(8) 36 µs at E = 1, 22.2 at 8, 22.8
+/// at 30, 23.9 at 64; ReLU(8) 16.6, 11.6, 13.0, 13.5 (bench/ensemble_bench.cpp); claim 1's nightly
+/// protocol 13.5 s with at most 8 members against 13.8-14.1 s with 16 and 14.0-14.8 s with 32.
 constexpr std::size_t kMaxGroupMembers = 8;
 /// The most training rows (members × batch) one group step gathers. At batch 64 a group's working
 /// set (each member's 64 input rows, weights, gradients and Adam moments) should stay in one

@@ -1,6 +1,6 @@
 // Text shared by every report format (Markdown, HTML, the suite): numbers, p-values, the claim
 // as an inequality, the units of a metric, and the escaping rules of Markdown and HTML. Pure
-// functions of the report JSON (see harness/cli/claim_outcome.h: finish_claim); no I/O.
+// functions of the report JSON (see harness/pipeline/judge.h: finish_claim); no I/O.
 #pragma once
 
 #include <nlohmann/json.hpp>

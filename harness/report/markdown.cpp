@@ -15,22 +15,12 @@ std::string bless_command(const nlohmann::json& report) {
                      a.at("profile").get<std::string>());
 }
 
-std::string markdown_report(const nlohmann::json& report, const MarkdownOptions& options) {
+namespace {
+
+// The hypotheses' table, its notes and the legend of its columns.
+std::string hypotheses_section(const nlohmann::json& report, const MarkdownOptions& options) {
   const nlohmann::json& a = report.at("analysis");
-  const nlohmann::json& cmp = report.at("comparison");
-  const std::string outcome = cmp.at("outcome");
-  std::string md;
-  if (options.heading) {
-    md = fmt::format("## {} ({}): {}\n\n> {}\n\n", a.at("claim").get<std::string>(),
-                     a.at("profile").get<std::string>(),
-                     outcome == "pass" ? "PASS" : "FAIL: " + outcome,
-                     a.at("title").get<std::string>());
-  }
-  // The source's numbers come with a warning where they are not comparable with ours.
-  if (a.contains("source") && a["source"].is_object() && a["source"].contains("comparability")) {
-    md += "Source values: " + a["source"]["comparability"].get<std::string>() + "\n\n";
-  }
-  md += to_markdown(hypotheses_table(report, options.suite_q));
+  std::string md = to_markdown(hypotheses_table(report, options.suite_q));
   std::string notes;
   for (const auto& h : a.at("hypotheses")) {
     if (!h.value("note", "").empty()) {
@@ -39,7 +29,6 @@ std::string markdown_report(const nlohmann::json& report, const MarkdownOptions&
     }
   }
   if (!notes.empty()) md += "\n\\* notes:\n" + notes;
-
   md +=
       "\nPower: of the design to detect the hypothesis's smallest effect of interest "
       "(`min_effect`, else the margin), paired t approximation with the observed sd; — where "
@@ -49,6 +38,13 @@ std::string markdown_report(const nlohmann::json& report, const MarkdownOptions&
         "BH q (suite): Benjamini–Hochberg adjusted p across every hypothesis of the suite report "
         "(false discovery rate), beside the claim's own Holm p (family-wise, within the claim).\n";
   }
+  return md;
+}
+
+// Tallies, arms, checks and the source's own statistic.
+std::string evidence_sections(const nlohmann::json& report) {
+  const nlohmann::json& a = report.at("analysis");
+  std::string md;
   if (a.contains("tallies") && !a.at("tallies").empty()) {
     md += "\n### Tallies\n\n";
     for (const auto& t : a.at("tallies")) {
@@ -66,7 +62,6 @@ std::string markdown_report(const nlohmann::json& report, const MarkdownOptions&
     for (const auto& c : a.at("checks"))
       md += "- " + c.at("text").get<std::string>() + "\n";
   }
-
   const Table source_max = source_max_table(report);
   if (!source_max.rows.empty()) {
     md +=
@@ -75,13 +70,20 @@ std::string markdown_report(const nlohmann::json& report, const MarkdownOptions&
         "separately (the difference is never tested; degenerate for small k).\n\n" +
         to_markdown(source_max);
   }
+  return md;
+}
 
+// What moved against the baseline, how to bless it, and what the invocation did.
+std::string outcome_sections(const nlohmann::json& report, const MarkdownOptions& options) {
+  const nlohmann::json& a = report.at("analysis");
+  const nlohmann::json& cmp = report.at("comparison");
+  std::string md;
   if (!cmp.at("messages").empty()) {
     md += "\n### What moved\n\n";
     for (const auto& m : cmp.at("messages"))
       md += "- " + m.get<std::string>() + "\n";
   }
-  if (outcome != "pass") {
+  if (cmp.at("outcome") != "pass") {
     md += fmt::format("\nIf this change is intended: `{}` and commit `baselines/{}/{}.json`.\n",
                       bless_command(report), a.at("claim").get<std::string>(),
                       a.at("profile").get<std::string>());
@@ -98,6 +100,26 @@ std::string markdown_report(const nlohmann::json& report, const MarkdownOptions&
           a.at("fingerprint").dump(2) + "\n```\n</details>\n";
   }
   return md;
+}
+
+}  // namespace
+
+std::string markdown_report(const nlohmann::json& report, const MarkdownOptions& options) {
+  const nlohmann::json& a = report.at("analysis");
+  const std::string outcome = report.at("comparison").at("outcome");
+  std::string md;
+  if (options.heading) {
+    md = fmt::format("## {} ({}): {}\n\n> {}\n\n", a.at("claim").get<std::string>(),
+                     a.at("profile").get<std::string>(),
+                     outcome == "pass" ? "PASS" : "FAIL: " + outcome,
+                     a.at("title").get<std::string>());
+  }
+  // The source's numbers come with a warning where they are not comparable with ours.
+  if (a.contains("source") && a["source"].is_object() && a["source"].contains("comparability")) {
+    md += "Source values: " + a["source"]["comparability"].get<std::string>() + "\n\n";
+  }
+  return md + hypotheses_section(report, options) + evidence_sections(report) +
+         outcome_sections(report, options);
 }
 
 }  // namespace claimcheck::report

@@ -1,6 +1,6 @@
 // The tables of a claim report as data, rendered to Markdown (PR comment, job summary) or HTML
 // (the self-contained report page), so both formats show the same rows and the same numbers.
-// Builders read one report JSON (harness/cli/claim_outcome.h: finish_claim); no I/O.
+// Builders read one report JSON (harness/pipeline/judge.h: finish_claim); no I/O.
 #pragma once
 
 #include <nlohmann/json.hpp>

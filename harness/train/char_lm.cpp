@@ -17,8 +17,19 @@ namespace {
 
 constexpr std::int64_t kEvalChunk = 64;  // windows per evaluation forward
 
+// The task's text: a known data set, or any text file.
+struct TextSource {
+  std::string dataset;
+  std::string path;
+};
+
+TextSource text_source(const TaskSpec& task) {
+  return {task_string(task, "dataset"), task_string(task, "path")};
+}
+
 std::filesystem::path corpus_file(const TaskSpec& task) {
-  return task.path.empty() ? env::require_dataset(task.dataset) : std::filesystem::path(task.path);
+  const TextSource text = text_source(task);
+  return text.path.empty() ? env::require_dataset(text.dataset) : std::filesystem::path(text.path);
 }
 
 // Distinct bytes of a text file (the vocabulary size a corpus built from it will have).
@@ -37,8 +48,9 @@ std::int64_t scan_vocab_size(const std::filesystem::path& file) {
   return n;
 }
 
-std::shared_ptr<const data::TextCorpus> load_corpus(const TaskSpec& task, DataCache& cache) {
-  const std::filesystem::path file = corpus_file(task);
+std::shared_ptr<const data::TextCorpus> load_corpus(const TaskSpec& spec, DataCache& cache) {
+  const std::filesystem::path file = corpus_file(spec);
+  const TextSource task = text_source(spec);
   return cache.get<data::TextCorpus>("text:" + file.string(), [&] {
     data::TextCorpus corpus = data::TextCorpus::from_file(file);
     const std::int64_t expected = known_vocab_size(task.dataset);
@@ -65,7 +77,10 @@ class CharLm final : public Task {
 
   models::ModelFamily model_family() const override { return models::ModelFamily::kLanguageModel; }
 
-  void validate_task(const TaskSpec& task) const override {
+  std::vector<std::string> option_keys() const override { return {"dataset", "path"}; }
+
+  void validate_task(const TaskSpec& spec) const override {
+    const TextSource task = text_source(spec);
     if (task.path.empty() == task.dataset.empty()) {
       throw std::invalid_argument(
           "dataset: give either a known text data set (tinyshakespeare) or a path to a text "
@@ -120,7 +135,8 @@ class CharLm final : public Task {
     }
   }
 
-  models::ModelDims dims(const TaskSpec& task, const TrainingSpec& training) const override {
+  models::ModelDims dims(const TaskSpec& spec, const TrainingSpec& training) const override {
+    const TextSource task = text_source(spec);
     models::ModelDims d;
     d.vocab = task.path.empty() ? known_vocab_size(task.dataset) : scan_vocab_size(task.path);
     d.context = training.context;

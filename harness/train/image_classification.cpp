@@ -12,7 +12,7 @@
 #include "harness/env/data_dir.h"
 #include "harness/stats/rng.h"
 #include "harness/train/divergence.h"
-#include "harness/train/ensemble_classifier.h"
+#include "harness/train/ensemble/classifier.h"
 #include "harness/train/optim/torch_adam.h"
 
 namespace claimcheck::train {
@@ -39,12 +39,15 @@ class ImageClassification final : public Task {
 
   models::ModelFamily model_family() const override { return models::ModelFamily::kClassifier; }
 
+  std::vector<std::string> option_keys() const override { return {"dataset", "path"}; }
+
   void validate_task(const TaskSpec& task) const override {
-    if (task.dataset != "mnist" && task.dataset != "fashion-mnist") {
-      throw std::invalid_argument("dataset: '" + task.dataset +
+    const std::string dataset = task_string(task, "dataset");
+    if (dataset != "mnist" && dataset != "fashion-mnist") {
+      throw std::invalid_argument("dataset: '" + dataset +
                                   "' is not an image data set (valid: mnist, fashion-mnist)");
     }
-    if (!task.path.empty()) {
+    if (task.options.contains("path")) {
       throw std::invalid_argument("path: image-classification reads a named data set; remove it");
     }
   }
@@ -69,7 +72,7 @@ class ImageClassification final : public Task {
   }
 
   RunOutput run(const RunConfig& config, RunContext& context) const override {
-    const auto data = cached_data(config.task.dataset, context);
+    const auto data = cached_data(task_string(config.task, "dataset"), context);
     const auto model = models::make_model(config.model.type, config.model.options,
                                           dims(config.task, config.training), context.init);
     model->to(context.device);
@@ -91,7 +94,7 @@ class ImageClassification final : public Task {
   std::vector<RunOutput> run_group(const std::vector<RunConfig>& configs,
                                    std::vector<RunContext>& contexts) const override {
     const RunConfig& first = configs.front();
-    const auto data = cached_data(first.task.dataset, contexts.front());
+    const auto data = cached_data(task_string(first.task, "dataset"), contexts.front());
     std::vector<ClassifierMember> members;
     for (std::size_t i = 0; i < configs.size(); ++i) {
       // The standalone model, its weights drawn from the run's own generator as in run().
@@ -100,9 +103,10 @@ class ImageClassification final : public Task {
                               dims(configs[i].task, configs[i].training), contexts[i].init),
            configs[i].training.lr, configs[i].data_seed});
     }
-    // The images as bytes for the cheaper gather (row_gather.h), once per process and data set.
+    // The images as bytes for the cheaper gather (train/ensemble/row_gather.h), once per process
+    // and data set.
     const auto bytes = contexts.front().cache->get<torch::Tensor>(
-        "idx-bytes:" + env::require_dataset(first.task.dataset).string(),
+        "idx-bytes:" + env::require_dataset(task_string(first.task, "dataset")).string(),
         [&] { return training_bytes(*data); });
     const std::int64_t parameters = models::parameter_count(*members.front().model);
     std::vector<RunOutput> out = train_classifier_group(

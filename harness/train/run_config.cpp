@@ -7,9 +7,9 @@ nlohmann::json to_json(const ModelSpec& model) {
 }
 
 nlohmann::json to_json(const TaskSpec& task) {
-  nlohmann::json j = {{"type", task.type}};
-  if (!task.dataset.empty()) j["dataset"] = task.dataset;
-  if (!task.path.empty()) j["path"] = task.path;
+  // The spec's flat block: {"type": ..., <options>}.
+  nlohmann::json j = task.options.is_object() ? task.options : nlohmann::json::object();
+  j["type"] = task.type;
   return j;
 }
 

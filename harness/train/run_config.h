@@ -19,11 +19,12 @@ struct ModelSpec {
   nlohmann::json options = nlohmann::json::object();
 };
 
-/// What is trained and measured: a task type (harness/train/task.h) and its data.
+/// What is trained and measured: a task type (harness/train/task.h) and its options, the task
+/// block's other keys (a data set name, a text file), which the task reads and checks itself
+/// (Task::option_keys, Task::validate_task).
 struct TaskSpec {
   std::string type = "image-classification";
-  std::string dataset;  // a known data set name (mnist, fashion-mnist, tinyshakespeare)
-  std::string path;     // char-lm only: any text file instead of a named data set
+  nlohmann::json options = nlohmann::json::object();
 };
 
 /// How a run trains. Claim-level, with per-arm overrides of any key.

@@ -1,20 +1,23 @@
 #include "harness/train/task.h"
 
-#include <map>
 #include <memory>
 #include <stdexcept>
 
+#include "harness/base/registry.h"
 #include "harness/train/char_lm.h"
 #include "harness/train/image_classification.h"
 
 namespace claimcheck::train {
 namespace {
 
-const std::map<std::string, std::unique_ptr<Task>>& registry() {
-  static const std::map<std::string, std::unique_ptr<Task>> kTasks = [] {
-    std::map<std::string, std::unique_ptr<Task>> tasks;
-    for (auto* t : {make_image_classification_task().release(), make_char_lm_task().release()}) {
-      tasks.emplace(t->name(), std::unique_ptr<Task>(t));
+// The registered tasks. A new task adds one line here and its own files.
+const base::Registry<std::unique_ptr<Task>>& registry() {
+  static const base::Registry<std::unique_ptr<Task>> kTasks = [] {
+    base::Registry<std::unique_ptr<Task>> tasks("task type");
+    for (auto* make : {&make_image_classification_task, &make_char_lm_task}) {
+      std::unique_ptr<Task> t = make();
+      const std::string name = t->name();
+      tasks.add(name, std::move(t));
     }
     return tasks;
   }();
@@ -39,21 +42,18 @@ std::vector<RunOutput> Task::run_group(const std::vector<RunConfig>& configs,
 }
 
 std::vector<std::string> task_types() {
-  std::vector<std::string> names;
-  for (const auto& entry : registry())
-    names.push_back(entry.first);
-  return names;
+  return registry().names();
 }
 
 const Task& task(const std::string& type) {
-  const auto it = registry().find(type);
-  if (it == registry().end()) {
-    std::string valid;
-    for (const auto& name : task_types())
-      valid += (valid.empty() ? "" : ", ") + name;
-    throw std::invalid_argument("unknown task type '" + type + "' (valid: " + valid + ")");
-  }
-  return *it->second;
+  return *registry().at(type);
+}
+
+std::string task_string(const TaskSpec& task, const std::string& key) {
+  const auto it = task.options.find(key);
+  if (it == task.options.end()) return "";
+  if (!it->is_string()) throw std::invalid_argument(key + ": must be a string, got " + it->dump());
+  return it->get<std::string>();
 }
 
 std::vector<std::string> metric_names(const Task& task) {

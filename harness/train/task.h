@@ -70,6 +70,8 @@ class Task {
   virtual std::string name() const = 0;
   /// The metrics every run reports, in a fixed order; the first is shown in progress lines.
   virtual std::vector<MetricInfo> metrics() const = 0;
+  /// The keys a task block may hold besides "type" (its options); any other is a spec error.
+  virtual std::vector<std::string> option_keys() const = 0;
   /// The model family whose forward() this task feeds.
   virtual models::ModelFamily model_family() const = 0;
   /// Checks the task block; throws std::invalid_argument "<key>: <what, fix>" (the spec parser
@@ -96,6 +98,10 @@ std::vector<std::string> task_types();
 
 /// The task called `type`; throws std::invalid_argument listing the valid names.
 const Task& task(const std::string& type);
+
+/// The string option `key` of a task block; "" when absent. Throws std::invalid_argument
+/// "<key>: must be a string ..." for another JSON type.
+std::string task_string(const TaskSpec& task, const std::string& key);
 
 /// The names of a task's metrics.
 std::vector<std::string> metric_names(const Task& task);

@@ -158,7 +158,8 @@ TEST(Planner, KeysAreStableDistinctAndDependOnEverythingInTheConfig) {
   EXPECT_NE(key_with([](RunSpec& r) { r.run.data_seed += 1; }), base.key());
   EXPECT_NE(key_with([](RunSpec& r) { r.run.init_seed += 1; }), base.key());
   EXPECT_NE(key_with([](RunSpec& r) { r.run.noise_seed += 1; }), base.key());
-  EXPECT_NE(key_with([](RunSpec& r) { r.run.task.dataset = "fashion-mnist"; }), base.key());
+  EXPECT_NE(key_with([](RunSpec& r) { r.run.task.options["dataset"] = "fashion-mnist"; }),
+            base.key());
   EXPECT_NE(key_with([](RunSpec& r) { r.run.model.options["hidden"] = 3; }), base.key());
 }
 
@@ -208,7 +209,9 @@ TEST(Planner, SeedsOverrideReplacesTheReplicatesAndKeepsThePrefix) {
   const std::vector<RunSpec> few = plan(spec, "smoke", "cpu", /*replicates_override=*/3);
   EXPECT_EQ(few.size(), 8u * 3u + 2u * 64u) << "--seeds leaves the search trials alone";
   for (const auto& r : few) {
-    if (r.role == RunRole::kReplicate) EXPECT_LT(r.index, 3);
+    if (r.role == RunRole::kReplicate) {
+      EXPECT_LT(r.index, 3);
+    }
     EXPECT_EQ(full.at(place_of(r)), r.key()) << "seed i is the same run with or without --seeds";
   }
   const std::vector<RunSpec> more = plan(spec, "smoke", "cpu", /*replicates_override=*/20);

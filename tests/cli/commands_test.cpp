@@ -42,22 +42,6 @@ void register_unbuildable_model() {
   (void)registered;
 }
 
-TEST(Paths, DefaultsAreTheCheckoutTheUserIsIn) {
-  // A copied checkout (or a build inside one) uses its own claims/ and baselines/, not the tree
-  // the binary was built from.
-  const auto copy = claims::test::scratch_dir("copied_checkout");
-  std::filesystem::create_directories(copy / "claims");
-  std::filesystem::create_directories(copy / "baselines");
-  std::filesystem::create_directories(copy / "build" / "sub");
-  const auto before = std::filesystem::current_path();
-  std::filesystem::current_path(copy / "build" / "sub");
-  const Paths paths = Paths::defaults();
-  std::filesystem::current_path(before);
-  const auto root = std::filesystem::weakly_canonical(copy);
-  EXPECT_EQ(paths.claims, root / "claims");
-  EXPECT_EQ(paths.baselines, root / "baselines");
-}
-
 TEST(ListCommand, ValidatesEverySpecAndPrintsCountsWithoutBuildingAModel) {
   register_unbuildable_model();
   const auto dir = claims::test::scratch_dir("list_builds_nothing");

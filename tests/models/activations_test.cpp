@@ -147,8 +147,9 @@ TEST(Activations, SwigluSizingRules) {
       const std::int64_t h = swiglu_matched_hidden(C, H);
       EXPECT_EQ(ffn_parameter_count(Activation::kSwigluMatched, C, H), gated_count(h));
       EXPECT_LE(std::abs(gated_count(h) - target), std::abs(gated_count(h + 1) - target));
-      if (h > 1)
+      if (h > 1) {
         EXPECT_LE(std::abs(gated_count(h) - target), std::abs(gated_count(h - 1) - target));
+      }
     }
   }
 }

@@ -22,6 +22,13 @@ using namespace claimcheck::train;  // the tasks and run configs the tests build
 namespace {
 using json = nlohmann::json;
 
+// Options that set only the number of parallel workers.
+ExecuteOptions workers(int n) {
+  ExecuteOptions options;
+  options.workers = n;
+  return options;
+}
+
 // A test-only classifier with dropout on its hidden layer: relu(x·W_in) -> dropout -> ·W_out.
 // Its forward draws from the run's generator, so two workers must not share a stream.
 struct FfnDropoutImpl : models::Model {
@@ -97,8 +104,8 @@ TEST(ExecuteRuns, ResultsDoNotDependOnHowManyWorkersRanBeside) {
   const auto dir = claims::test::scratch_dir("executor_workers");
   claims::RunStore one(dir / "one.jsonl");
   claims::RunStore two(dir / "two.jsonl");
-  execute_runs(runs, one, {/*workers=*/1, nullptr});
-  execute_runs(runs, two, {/*workers=*/2, nullptr});
+  execute_runs(runs, one, workers(1));
+  execute_runs(runs, two, workers(2));
   const auto a = metrics_by_key(one);
   ASSERT_EQ(a.size(), 12u);
   EXPECT_EQ(a, metrics_by_key(two)) << "bit-identical metrics with 1 and 2 workers";
@@ -107,7 +114,7 @@ TEST(ExecuteRuns, ResultsDoNotDependOnHowManyWorkersRanBeside) {
   other.run.noise_seed += 1;
   other.seal();
   claims::RunStore three(dir / "three.jsonl");
-  execute_runs({other}, three, {1, nullptr});
+  execute_runs({other}, three, workers(1));
   EXPECT_NE(three.records().front().at("metrics"), a.at(runs.front().key()));
 }
 
@@ -124,7 +131,7 @@ TEST(ExecuteRuns, AbsurdLearningRateIsRecordedAsDivergedWithoutThrowing) {
   const auto file = claims::test::scratch_dir("executor_diverged") / "tiny.jsonl";
   claims::RunStore store(file);
   ExecuteSummary summary;
-  ASSERT_NO_THROW(summary = execute_runs({run}, store, {/*workers=*/1, nullptr}));
+  ASSERT_NO_THROW(summary = execute_runs({run}, store, workers(1)));
   EXPECT_EQ(summary.trained, 1u);
   EXPECT_EQ(summary.diverged, 1u);
 
@@ -141,7 +148,7 @@ TEST(ExecuteRuns, AbsurdLearningRateIsRecordedAsDivergedWithoutThrowing) {
   EXPECT_TRUE(r["metrics"]["test_accuracy"].is_number());
 
   // A second call finds it in the store and trains nothing.
-  const ExecuteSummary again = execute_runs({run}, store, {1, nullptr});
+  const ExecuteSummary again = execute_runs({run}, store, workers(1));
   EXPECT_EQ(again.cached, 1u);
   EXPECT_EQ(again.trained, 0u);
 }
@@ -153,7 +160,7 @@ TEST(ExecuteRuns, TrainsOnTheRunsOwnDeviceAndRefusesTwoDevicesInOneCall) {
   const claims::RunSpec cuda = claims::plan(spec, "smoke", "cuda").front();
   claims::RunStore store(claims::test::scratch_dir("executor_two_devices") / "tiny.jsonl");
   try {
-    execute_runs({cpu, cuda}, store, {1, nullptr});
+    execute_runs({cpu, cuda}, store, workers(1));
     FAIL() << "runs of two devices were executed";
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("one device"), std::string::npos) << e.what();
@@ -170,7 +177,7 @@ TEST(ExecuteRuns, IdenticalRunsOfTwoArmsTrainOnce) {
   const auto runs = claims::plan(spec, "smoke", "cpu");
   ASSERT_EQ(runs.size(), 6u) << "both arms are planned (they are different arms)";
   claims::RunStore store(claims::test::scratch_dir("executor_dedup") / "tiny.jsonl");
-  const ExecuteSummary s = execute_runs(runs, store, {1, nullptr});
+  const ExecuteSummary s = execute_runs(runs, store, workers(1));
   EXPECT_EQ(s.trained, 3u) << "but each distinct config is trained once";
   EXPECT_EQ(store.records().size(), 3u);
 }
@@ -202,7 +209,7 @@ TEST(ExecuteRuns, GroupedRunsStoreExactlyWhatRunsAloneStore) {
   claims::RunStore alone(dir / "alone.jsonl");
   claims::RunStore grouped(dir / "grouped.jsonl");
   claims::RunStore uneven(dir / "uneven.jsonl");
-  ExecuteOptions options{/*workers=*/2};
+  ExecuteOptions options = workers(2);
   options.max_group = 1;
   execute_runs(runs, alone, options);
   options.max_group = 0;  // the default cap: one group per arm
@@ -219,7 +226,7 @@ TEST(ExecuteRuns, ResumeTrainsOnlyTheMissingRunsAndStoresTheSameNumbers) {
   const auto runs = tiny_grouped_plan();
   const auto dir = claims::test::scratch_dir("executor_group_resume");
   claims::RunStore full(dir / "full.jsonl");
-  execute_runs(runs, full, {1});
+  execute_runs(runs, full, workers(1));
   // An interrupted execution kept two runs of the relu group and one of the geglu group; the
   // other seven now train in new groups (of 3 and 4) and must come out as before.
   const auto file = dir / "resumed.jsonl";
@@ -229,7 +236,7 @@ TEST(ExecuteRuns, ResumeTrainsOnlyTheMissingRunsAndStoresTheSameNumbers) {
       partial.append(full.at(runs[i].key()));
   }
   claims::RunStore resumed(file);
-  const ExecuteSummary s = execute_runs(runs, resumed, {1});
+  const ExecuteSummary s = execute_runs(runs, resumed, workers(1));
   EXPECT_EQ(s.cached, 3u);
   EXPECT_EQ(s.trained, 7u);
   EXPECT_EQ(claims::RunStore(file).records().size(), 10u) << "no run stored twice";

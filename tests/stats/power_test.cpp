@@ -50,7 +50,9 @@ TEST(Power, BudgetAtSeedsNeededIsJustEnough) {
   for (double dz : {0.5, 0.8, 1.0, 1.5, 2.0}) {
     const int n = seeds_needed(dz, 1.0).seeds;
     EXPECT_FALSE(check_budget(n, dz, 1.0).underpowered) << dz;
-    if (n > 2) EXPECT_TRUE(check_budget(n - 1, dz, 1.0).underpowered) << dz;
+    if (n > 2) {
+      EXPECT_TRUE(check_budget(n - 1, dz, 1.0).underpowered) << dz;
+    }
     EXPECT_EQ(check_budget(n, dz, 1.0).seeds_needed, n);
   }
 }

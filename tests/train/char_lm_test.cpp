@@ -75,17 +75,22 @@ TEST(CharLmTask, ValidatesItsKeysNamingThem) {
   const Task& t = task("char-lm");
   EXPECT_EQ(metric_names(t),
             (std::vector<std::string>{"val_bpb", "val_loss", "val_accuracy", "final_train_loss"}));
-  EXPECT_NO_THROW(t.validate_task({"char-lm", "tinyshakespeare", ""}));
+  EXPECT_NO_THROW(t.validate_task({"char-lm", {{"dataset", "tinyshakespeare"}}}));
   EXPECT_TRUE(claims::test::ThrowsWith<std::invalid_argument>(
       [&] {
-        t.validate_task({"char-lm", "mnist", ""});
+        t.validate_task({"char-lm", {{"dataset", "mnist"}}});
       },
       {"dataset: 'mnist' is not a text data set"}));
   EXPECT_TRUE(claims::test::ThrowsWith<std::invalid_argument>(
       [&] {
-        t.validate_task({"char-lm", "tinyshakespeare", "/tmp/x.txt"});
+        t.validate_task({"char-lm", {{"dataset", "tinyshakespeare"}, {"path", "/tmp/x.txt"}}});
       },
       {"not both"}));
+  EXPECT_TRUE(claims::test::ThrowsWith<std::invalid_argument>(
+      [&] {
+        t.validate_task({"char-lm", {{"dataset", 5}}});
+      },
+      {"dataset: must be a string, got 5"}));
   TrainingSpec training;
   training.epochs = 1;
   EXPECT_TRUE(claims::test::ThrowsWith<std::invalid_argument>(
@@ -99,7 +104,7 @@ TEST(CharLmTask, ValidatesItsKeysNamingThem) {
       [&] { t.validate_training(training); }, {"eval_windows"}));
   training.eval_windows = 4;
   EXPECT_NO_THROW(t.validate_training(training));
-  const models::ModelDims d = t.dims({"char-lm", "tinyshakespeare", ""}, training);
+  const models::ModelDims d = t.dims({"char-lm", {{"dataset", "tinyshakespeare"}}}, training);
   EXPECT_EQ(d.vocab, 65);
   EXPECT_EQ(d.context, 32);
 }

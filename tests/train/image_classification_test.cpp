@@ -78,10 +78,10 @@ TEST(ImageClassificationTask, ValidatesItsKeysNamingThem) {
   const Task& t = task("image-classification");
   EXPECT_EQ(metric_names(t),
             (std::vector<std::string>{"test_accuracy", "test_loss", "final_train_loss"}));
-  EXPECT_NO_THROW(t.validate_task({"image-classification", "fashion-mnist", ""}));
+  EXPECT_NO_THROW(t.validate_task({"image-classification", {{"dataset", "fashion-mnist"}}}));
   EXPECT_TRUE(claims::test::ThrowsWith<std::invalid_argument>(
       [&] {
-        t.validate_task({"image-classification", "cifar", ""});
+        t.validate_task({"image-classification", {{"dataset", "cifar"}}});
       },
       {"dataset: 'cifar' is not an image data set"}));
   TrainingSpec training;

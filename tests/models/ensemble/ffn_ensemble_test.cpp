@@ -1,7 +1,7 @@
 // The batched FFNs: for every member, the ensemble's logits and hand-written gradients equal, bit
 // for bit, the standalone model's forward and autograd's gradients, for products above and below
 // the size where ATen's bmm stops calling BLAS per member (member_gemm_test.cpp).
-#include "models/ffn_ensemble.h"
+#include "models/ensemble/ffn_ensemble.h"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>

@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "harness/train/adam_kernel.h"
+#include "harness/train/ensemble/adam_kernel.h"
 
 int main() {
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());

@@ -1,8 +1,9 @@
 // Adam for an ensemble: E runs' parameters stacked with a leading ensemble dimension, each member
 // with its own learning rate and its own moment estimates, updated in one pass per tensor by
-// adam_kernel.h. Member m's numbers are bit for bit those of torch::optim::Adam (the "adam"
-// optimizer, harness/train/optim/torch_adam.h) training that member alone; ensemble_adam_is_exact()
-// checks this against the LibTorch in use before any group relies on it. CPU only.
+// train/ensemble/adam_kernel.h. Member m's numbers are bit for bit those of torch::optim::Adam (the
+// "adam" optimizer, harness/train/optim/torch_adam.h) training that member alone;
+// ensemble_adam_is_exact() checks this against the LibTorch in use before any group relies on it.
+// CPU only.
 #pragma once
 
 #include <torch/types.h>

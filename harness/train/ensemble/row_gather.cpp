@@ -1,4 +1,4 @@
-#include "harness/train/row_gather.h"
+#include "harness/train/ensemble/row_gather.h"
 
 namespace claimcheck::train {
 namespace {

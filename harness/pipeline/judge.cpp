@@ -1,37 +1,14 @@
-#include "harness/cli/claim_outcome.h"
+#include "harness/pipeline/judge.h"
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <fstream>
-#include <optional>
 #include <ostream>
 
-#include "harness/claims/analysis.h"
-#include "harness/cli/cli.h"
 #include "harness/report/markdown.h"
 
-namespace claimcheck::cli {
+namespace claimcheck::pipeline {
 namespace fs = std::filesystem;
-
-fs::path store_file(const Paths& paths, const std::string& claim) {
-  return paths.store / (claim + ".jsonl");
-}
-
-fs::path report_dir(const Paths& paths, const std::string& claim, const std::string& profile) {
-  return paths.report_dir.empty() ? paths.store / "reports" / claim / profile : paths.report_dir;
-}
-
-int exit_code(claims::Outcome outcome) {
-  switch (outcome) {
-    case claims::Outcome::kPass:
-      return kExitOk;
-    case claims::Outcome::kSkipped:
-      return kExitSkipped;
-    default:
-      return kExitMismatch;
-  }
-}
 
 void warn_store(const claims::RunStore& store, std::ostream& err) {
   for (const auto& w : store.warnings())
@@ -66,15 +43,14 @@ void write_text(const fs::path& file, const std::string& text) {
 }
 
 // The execution summary of an analysis that trained nothing.
-pipeline::ExecuteSummary all_from_store(std::size_t runs) {
+ExecuteSummary all_from_store(std::size_t runs) {
   return {runs, runs, 0, 0, 0.0};
 }
 
 // Analyze + compare + write report.json/report.md; prints the Markdown.
 ClaimResult finish_claim(const Paths& paths, const claims::ProfilePlan& plan,
                          const std::map<std::string, nlohmann::json>& records,
-                         const pipeline::ExecuteSummary& execution, std::ostream& out,
-                         std::ostream& err) {
+                         const ExecuteSummary& execution, std::ostream& out, std::ostream& err) {
   const claims::ClaimSpec& spec = plan.claim();
   const std::string& profile = plan.profile;
   const claims::ClaimAnalysis analysis =
@@ -113,33 +89,7 @@ ClaimResult finish_claim(const Paths& paths, const claims::ProfilePlan& plan,
   out << md << "\n";
   err << fmt::format("{} ({}): {}; report in {}\n", spec.id, profile,
                      claims::to_string(comparison.outcome), dir.string());
-  return {exit_code(comparison.outcome), report};
-}
-
-namespace {
-
-// The nearest directory at or above `start` that holds both claims/ and baselines/ (a checkout).
-std::optional<fs::path> checkout_above(fs::path start) {
-  std::error_code ec;
-  start = fs::weakly_canonical(start, ec);
-  if (ec) return std::nullopt;
-  for (fs::path dir = start; !dir.empty(); dir = dir.parent_path()) {
-    if (fs::is_directory(dir / "claims", ec) && fs::is_directory(dir / "baselines", ec)) return dir;
-    if (dir == dir.parent_path()) break;
-  }
-  return std::nullopt;
-}
-
-}  // namespace
-
-Paths Paths::defaults() {
-  // The checkout the user is in, else the one holding this binary (a copied checkout or build
-  // dir uses its own claims/ and baselines/), else the tree this binary was built from.
-  std::error_code ec;
-  std::optional<fs::path> root = checkout_above(fs::current_path(ec));
-  if (!root) root = checkout_above(fs::read_symlink("/proc/self/exe", ec).parent_path());
-  const fs::path dir = root.value_or(fs::path(CLAIMCHECK_SOURCE_DIR));
-  return {dir / "claims", dir / "baselines", "runs", ""};
+  return {comparison.outcome, report};
 }
 
 std::function<claims::LoadedPredictions(const claims::RunSpec&, const nlohmann::json&)>
@@ -154,18 +104,8 @@ prediction_loader(const Paths& paths, const std::string& claim, const std::strin
   };
 }
 
-std::string command_hint(const Paths& paths, const std::string& args, bool with_store) {
-  const Paths defaults = Paths::defaults();
-  std::string hint = "claimcheck";
-  if (paths.claims != defaults.claims) hint += " --claims-dir " + paths.claims.string();
-  if (paths.baselines != defaults.baselines) hint += " --baselines-dir " + paths.baselines.string();
-  hint += " " + args;
-  if (with_store) hint += " --store " + paths.store.string();
-  return hint;
-}
-
 ClaimResult judge_store(const Paths& paths, const claims::ProfilePlan& plan,
-                        const claims::RunStore& store, const pipeline::ExecuteSummary& execution,
+                        const claims::RunStore& store, const ExecuteSummary& execution,
                         std::ostream& out, std::ostream& err) {
   try {
     return finish_claim(paths, plan, store.by_key(), execution, out, err);
@@ -182,4 +122,4 @@ std::string missing_runs_message(const Paths& paths, const claims::MissingRuns& 
       m.missing.front(), command_hint(paths, "run " + m.claim + " --profile " + m.profile));
 }
 
-}  // namespace claimcheck::cli
+}  // namespace claimcheck::pipeline

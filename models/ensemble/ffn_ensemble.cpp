@@ -1,4 +1,4 @@
-#include "models/ffn_ensemble.h"
+#include "models/ensemble/ffn_ensemble.h"
 
 #include <torch/torch.h>
 

@@ -4,7 +4,7 @@
 // numbers it would get alone. ATen's CPU kernels (vectorised and scalar tail alike) fuse
 // `a + alpha·b` (add_ with alpha) and `self + s·t1·t2` (addcmul_) into one fused multiply-add; the
 // kernel writes those as std::fma and nothing else as one. Whether this holds for the LibTorch in
-// use is checked at run time (ensemble_adam.h: ensemble_adam_is_exact()). Deliberately no LibTorch
+// use is checked at run time (ensemble/adam.h: ensemble_adam_is_exact()). Deliberately no LibTorch
 // here: raw pointers, compiled with -fno-math-errno so the loop vectorises
 // (harness/CMakeLists.txt).
 #pragma once
@@ -27,7 +27,7 @@ constexpr float kMaxDividend = 0x1p40f;
 /// theorem (y within half an ulp of 1/c, q1 faithful, the remainder a - c·q1 exact in an fma)
 /// q2 = RN(q1 + (a - c·q1)·y) is the correctly rounded quotient (P. Markstein, IBM J. Res. Dev.
 /// 34(1), 1990; J.-M. Muller, "Accelerating floating-point division when the divisor is known in
-/// advance", 2002). Checked exhaustively over binades in tests/train/adam_kernel_test.cpp.
+/// advance", 2002). Checked exhaustively over binades in tests/train/ensemble/adam_kernel_test.cpp.
 inline float divide_by_constant(float a, float c, float y) {
   const float q0 = a * y;
   const float q1 = std::fma(std::fma(-q0, c, a), y, q0);

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "models/member_gemm.h"
+#include "models/ensemble/member_gemm.h"
 #include "models/model.h"
 
 namespace claimcheck::models {

@@ -1,4 +1,4 @@
-#include "harness/train/ensemble_classifier.h"
+#include "harness/train/ensemble/classifier.h"
 
 #include <torch/torch.h>
 
@@ -8,8 +8,8 @@
 #include <stdexcept>
 
 #include "harness/env/generator.h"
+#include "harness/train/ensemble/row_gather.h"
 #include "harness/train/optim/optimizer.h"
-#include "harness/train/row_gather.h"
 #include "models/registry.h"
 
 namespace claimcheck::train {

@@ -1,4 +1,4 @@
-#include "harness/train/adam_kernel.h"
+#include "harness/train/ensemble/adam_kernel.h"
 
 #include <algorithm>
 #include <cmath>

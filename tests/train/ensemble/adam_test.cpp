@@ -1,25 +1,17 @@
 // EnsembleAdam: each member of a stacked update is bit for bit torch::optim::Adam (through the
 // "adam" optimizer) on that member alone, with its own learning rate, custom betas, eps and weight
 // decay, on sizes that leave ATen's vectorised loops scalar tails, with two intra-op threads.
-#include "harness/train/ensemble_adam.h"
+#include "harness/train/ensemble/adam.h"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include <cstring>
-
 #include "harness/env/generator.h"
 #include "harness/train/optim/optimizer.h"
+#include "models/ensemble/bitwise.h"
 
 namespace claimcheck::train {
 namespace {
-
-bool bitwise_equal(const torch::Tensor& a, const torch::Tensor& b) {
-  const torch::Tensor x = a.contiguous();
-  const torch::Tensor y = b.contiguous();
-  return x.sizes() == y.sizes() &&
-         std::memcmp(x.data_ptr<float>(), y.data_ptr<float>(), x.numel() * sizeof(float)) == 0;
-}
 
 TEST(EnsembleAdam, ProbeFindsItExactOnThisBuild) {
   // When this fails the executor trains every run alone (correct, only slower): look for a
@@ -60,8 +52,8 @@ TEST(EnsembleAdam, EveryMemberMatchesTorchAdamAloneWithTwoThreads) {
   }
   EXPECT_EQ(ensemble.steps(), 8);
   for (std::int64_t m = 0; m < members; ++m) {
-    EXPECT_TRUE(bitwise_equal(stacked[0][m], alone[m][0].detach())) << "member " << m;
-    EXPECT_TRUE(bitwise_equal(stacked[1][m], alone[m][1].detach())) << "member " << m;
+    EXPECT_TRUE(models::bitwise_equal(stacked[0][m], alone[m][0].detach())) << "member " << m;
+    EXPECT_TRUE(models::bitwise_equal(stacked[1][m], alone[m][1].detach())) << "member " << m;
   }
   torch::set_num_threads(threads);
 }

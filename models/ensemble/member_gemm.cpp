@@ -1,4 +1,4 @@
-#include "models/member_gemm.h"
+#include "models/ensemble/member_gemm.h"
 
 #include <torch/torch.h>
 

@@ -2,22 +2,15 @@
 // every layout the FFN ensemble uses (plain, transposed operands, one-row and one-column results,
 // tiny products) and the layouts ATen would copy first; aten_sgemm_call() repeats ATen's choice
 // of transposition flags and leading dimensions.
-#include "models/member_gemm.h"
+#include "models/ensemble/member_gemm.h"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include <cstring>
+#include "models/ensemble/bitwise.h"
 
 namespace claimcheck::models {
 namespace {
-
-bool bit_identical(const torch::Tensor& a, const torch::Tensor& b) {
-  const torch::Tensor x = a.contiguous();
-  const torch::Tensor y = b.contiguous();
-  return x.sizes() == y.sizes() &&
-         std::memcmp(x.data_ptr<float>(), y.data_ptr<float>(), x.numel() * sizeof(float)) == 0;
-}
 
 // (E, rows, cols), stored transposed when `transposed` (a view with swapped strides).
 torch::Tensor operand(std::int64_t e, std::int64_t rows, std::int64_t cols, bool transposed,
@@ -45,7 +38,7 @@ TEST(MemberGemm, EachMemberEqualsMmForEveryLayoutAndSize) {
         torch::Tensor out = torch::empty({e, s[0], s[2]});
         member_mm_out(out, a, b);
         for (std::int64_t i = 0; i < e; ++i)
-          EXPECT_TRUE(bit_identical(out[i], a[i].mm(b[i]))) << "member " << i;
+          EXPECT_TRUE(bitwise_equal(out[i], a[i].mm(b[i]))) << "member " << i;
       }
     }
   }
@@ -60,7 +53,7 @@ TEST(MemberGemm, OperandsAtenWouldCopyStillGiveMmsNumbers) {
   torch::Tensor out = torch::empty({3, 20, 6});
   member_mm_out(out, a, b);
   for (std::int64_t i = 0; i < 3; ++i)
-    EXPECT_TRUE(bit_identical(out[i], a[i].mm(b[i])));
+    EXPECT_TRUE(bitwise_equal(out[i], a[i].mm(b[i])));
   const torch::Tensor strided = torch::randn({3, 20, 16}, g).slice(2, 0, 16, 2);  // col stride 2
   torch::Tensor out2 = torch::empty({3, 20, 6});
   member_mm_out(out2, strided, torch::randn({3, 8, 6}, g));

@@ -1,15 +1,15 @@
-#include "harness/train/ensemble_adam.h"
+#include "harness/train/ensemble/adam.h"
 
 #include <ATen/Parallel.h>
 #include <torch/torch.h>
 
 #include <cmath>
-#include <cstring>
 #include <stdexcept>
 
 #include "harness/env/generator.h"
-#include "harness/train/adam_kernel.h"
+#include "harness/train/ensemble/adam_kernel.h"
 #include "harness/train/optim/optimizer.h"
+#include "models/ensemble/bitwise.h"
 
 namespace claimcheck::train {
 
@@ -82,13 +82,6 @@ bool torch_zero_grad_keeps_buffers() {
 
 namespace {
 
-bool bitwise_equal(const torch::Tensor& a, const torch::Tensor& b) {
-  const torch::Tensor x = a.contiguous();
-  const torch::Tensor y = b.contiguous();
-  return x.sizes() == y.sizes() &&
-         std::memcmp(x.data_ptr<float>(), y.data_ptr<float>(), x.numel() * sizeof(float)) == 0;
-}
-
 // Three members (learning rates 1e-1, 1e-3, 1e-4) with parameters of 20, 37 and 6272 elements
 // (ATen's vectorised loops leave scalar tails on the odd sizes), six steps of random gradients
 // with some exact -0 entries, each gradient delivered by autograd as in training.
@@ -135,7 +128,7 @@ bool probe(double weight_decay) {
   torch::NoGradGuard no_grad;
   for (std::int64_t m = 0; m < members; ++m) {
     for (std::size_t k = 0; k < sizes.size(); ++k) {
-      if (!bitwise_equal(alone[m][k], stacked[k][m])) return false;
+      if (!models::bitwise_equal(alone[m][k], stacked[k][m])) return false;
     }
   }
   return true;

@@ -3,7 +3,7 @@
 // 8 and 64 (with a partial last batch), ReLU and GeGLU, widths above and below ATen's bmm
 // threshold, learning rates from 1e-4 to 1e-1; a member that diverges is flagged alone and the
 // others do not notice.
-#include "harness/train/ensemble_classifier.h"
+#include "harness/train/ensemble/classifier.h"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -168,7 +168,7 @@ TEST(TrainingBytes, RecoversIdxBytesExactlyAndRefusesOtherImages) {
 TEST(ClassifierGroupKey, GroupsAdamFfnsOnTheCpuByEverythingButTheLearningRate) {
   RunConfig a;
   a.model = {"ffn-relu", {{"hidden", 8}}};
-  a.task = {"image-classification", "mnist", ""};
+  a.task = {"image-classification", {{"dataset", "mnist"}}};
   a.training.epochs = 1;
   RunConfig b = a;
   b.training.lr = 0.1;

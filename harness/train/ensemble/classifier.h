@@ -1,11 +1,11 @@
 // The image-classification loop for a group of runs trained as one batched model
-// (models/ffn_ensemble.h + ensemble_adam.h): E runs of one model type and shape, batch size and
-// budget, each with its own initial weights (its standalone model, drawn from its own generator),
-// learning rate, data order (stats::Rng(data_seed), one Fisher-Yates order per member and epoch,
-// materialised once per epoch as an (E, N) index tensor; a step reads each member's rows of it
-// straight from the images) and Adam state. Every member's record equals train_classifier() on that
-// run alone, bit for bit (tests/train/ensemble_classifier_test.cpp). A member whose loss turns
-// non-finite is flagged diverged, evaluated and stored as at that step, exactly as alone; the
+// (models/ensemble/ffn_ensemble.h + ensemble/adam.h): E runs of one model type and shape, batch
+// size and budget, each with its own initial weights (its standalone model, drawn from its own
+// generator), learning rate, data order (stats::Rng(data_seed), one Fisher-Yates order per member
+// and epoch, materialised once per epoch as an (E, N) index tensor; a step reads each member's rows
+// of it straight from the images) and Adam state. Every member's record equals train_classifier()
+// on that run alone, bit for bit (tests/train/ensemble/classifier_test.cpp). A member whose loss
+// turns non-finite is flagged diverged, evaluated and stored as at that step, exactly as alone; the
 // others train on (members never mix: a NaN stays in its own rows). CPU only: Adam runs in
 // adam_kernel.h and divergence is read every step, as DivergenceWatch does on the CPU.
 #pragma once
@@ -18,10 +18,10 @@
 #include <vector>
 
 #include "harness/stats/rng.h"
-#include "harness/train/ensemble_adam.h"
+#include "harness/train/ensemble/adam.h"
 #include "harness/train/image_classification.h"
 #include "harness/train/optim/torch_adam.h"
-#include "models/ffn_ensemble.h"
+#include "models/ensemble/ffn_ensemble.h"
 
 namespace claimcheck::train {
 

@@ -3,7 +3,7 @@
 // adam_step_kernel() equals the plain element loop (straight divisions, subnormals through the FPU)
 // bit for bit, including chunks that hold zeros, stuck subnormal first moments (the integer path),
 // subnormal, huge, infinite and NaN second moments (the division fallback).
-#include "harness/train/adam_kernel.h"
+#include "harness/train/ensemble/adam_kernel.h"
 
 #include <gtest/gtest.h>
 

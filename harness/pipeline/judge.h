@@ -1,7 +1,6 @@
-// What every judging command (run, analyze, bless, report) shares: finding a claim's stored
-// runs, analyzing and comparing them with the baseline, writing report.json/report.md, the exit
-// code of an outcome, and the commands printed as hints (with the same --claims-dir,
-// --baselines-dir and --store the user gave, so a copied hint works).
+// What every judging command (run, analyze, bless, report) shares once a profile's plan and its
+// records are in hand: analyzing them, comparing with the baseline, writing report.json and
+// report.md, and the messages that name the store and the command that fixes it.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -17,28 +16,13 @@
 #include "harness/claims/baseline.h"
 #include "harness/claims/planner.h"
 #include "harness/claims/run_store.h"
-#include "harness/claims/spec.h"
-#include "harness/cli/commands.h"
 #include "harness/pipeline/executor.h"
+#include "harness/pipeline/paths.h"
 
-namespace claimcheck::cli {
-
-/// <store>/<claim>.jsonl.
-std::filesystem::path store_file(const Paths& paths, const std::string& claim);
-
-/// Where a claim's report files go: --report-dir, else <store>/reports/<claim>/<profile>.
-std::filesystem::path report_dir(const Paths& paths, const std::string& claim,
-                                 const std::string& profile);
-
-/// 0 pass, 77 skipped, 1 anything that moved or could not be compared.
-int exit_code(claims::Outcome outcome);
+namespace claimcheck::pipeline {
 
 /// Prints the store's load warnings to `err`.
 void warn_store(const claims::RunStore& store, std::ostream& err);
-
-/// "claimcheck <args>" with the user's --claims-dir / --baselines-dir (when not the defaults)
-/// and --store appended when `with_store`.
-std::string command_hint(const Paths& paths, const std::string& args, bool with_store = true);
 
 /// Reads a run's predictions from its artifact under the store (and Paths::artifact_dirs); the
 /// error for a missing or damaged one names the run and the command that retrains it.
@@ -55,11 +39,11 @@ std::filesystem::path store_of(const std::vector<claims::RunSpec>& runs,
 void write_text(const std::filesystem::path& file, const std::string& text);
 
 /// The execution summary of an analysis that trained nothing.
-pipeline::ExecuteSummary all_from_store(std::size_t runs);
+ExecuteSummary all_from_store(std::size_t runs);
 
-/// What finish_claim decided: the exit code and the report written to report.json.
+/// What finish_claim decided: the outcome and the report written to report.json.
 struct ClaimResult {
-  int exit_code;
+  claims::Outcome outcome;
   nlohmann::json report;
 };
 
@@ -67,17 +51,16 @@ struct ClaimResult {
 /// Throws claims::MissingRuns when runs are missing.
 ClaimResult finish_claim(const Paths& paths, const claims::ProfilePlan& plan,
                          const std::map<std::string, nlohmann::json>& records,
-                         const pipeline::ExecuteSummary& execution, std::ostream& out,
-                         std::ostream& err);
+                         const ExecuteSummary& execution, std::ostream& out, std::ostream& err);
 
 /// finish_claim on one store's records; a non-finite metric is reported with the store line of
 /// the offending run (file:line).
 ClaimResult judge_store(const Paths& paths, const claims::ProfilePlan& plan,
-                        const claims::RunStore& store, const pipeline::ExecuteSummary& execution,
+                        const claims::RunStore& store, const ExecuteSummary& execution,
                         std::ostream& out, std::ostream& err);
 
 /// The message for runs a judging command needs but the store lacks, with the command that
-/// trains them (exit code 1).
+/// trains them.
 std::string missing_runs_message(const Paths& paths, const claims::MissingRuns& missing);
 
-}  // namespace claimcheck::cli
+}  // namespace claimcheck::pipeline

@@ -1,0 +1,53 @@
+#include "harness/pipeline/paths.h"
+
+#include <optional>
+#include <system_error>
+
+namespace claimcheck::pipeline {
+namespace fs = std::filesystem;
+
+namespace {
+
+// The nearest directory at or above `start` that holds both claims/ and baselines/ (a checkout).
+std::optional<fs::path> checkout_above(fs::path start) {
+  std::error_code ec;
+  start = fs::weakly_canonical(start, ec);
+  if (ec) return std::nullopt;
+  for (fs::path dir = start; !dir.empty(); dir = dir.parent_path()) {
+    if (fs::is_directory(dir / "claims", ec) && fs::is_directory(dir / "baselines", ec)) return dir;
+    if (dir == dir.parent_path()) break;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Paths Paths::defaults() {
+  // The checkout the user is in, else the one holding this binary (a copied checkout or build
+  // dir uses its own claims/ and baselines/), else the tree this binary was built from.
+  std::error_code ec;
+  std::optional<fs::path> root = checkout_above(fs::current_path(ec));
+  if (!root) root = checkout_above(fs::read_symlink("/proc/self/exe", ec).parent_path());
+  const fs::path dir = root.value_or(fs::path(CLAIMCHECK_SOURCE_DIR));
+  return {dir / "claims", dir / "baselines", "runs", "", {}};
+}
+
+fs::path store_file(const Paths& paths, const std::string& claim) {
+  return paths.store / (claim + ".jsonl");
+}
+
+fs::path report_dir(const Paths& paths, const std::string& claim, const std::string& profile) {
+  return paths.report_dir.empty() ? paths.store / "reports" / claim / profile : paths.report_dir;
+}
+
+std::string command_hint(const Paths& paths, const std::string& args, bool with_store) {
+  const Paths defaults = Paths::defaults();
+  std::string hint = "claimcheck";
+  if (paths.claims != defaults.claims) hint += " --claims-dir " + paths.claims.string();
+  if (paths.baselines != defaults.baselines) hint += " --baselines-dir " + paths.baselines.string();
+  hint += " " + args;
+  if (with_store) hint += " --store " + paths.store.string();
+  return hint;
+}
+
+}  // namespace claimcheck::pipeline
