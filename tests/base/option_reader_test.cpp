@@ -8,24 +8,16 @@
 #include <stdexcept>
 #include <string>
 
+#include "tests/base/error_of.h"
+
 namespace claimcheck::base {
 namespace {
-
+using claimcheck::test::error_of;
 using json = nlohmann::json;
-
-// The message of the std::invalid_argument `f` throws ("" when it throws none).
-template <typename F>
-std::string message_of(F f) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "";
-}
 
 TEST(Interval, ContainsOnlyFiniteValuesInsideAndDescribesItsEnds) {
   EXPECT_TRUE(Interval::closed(0, 1).contains(1.0));
+  EXPECT_TRUE(Interval::closed_open(0, 1).contains(0.0));
   EXPECT_FALSE(Interval::closed_open(0, 1).contains(1.0));
   EXPECT_FALSE(Interval::positive().contains(0.0));
   EXPECT_TRUE(Interval::non_negative().contains(0.0));
@@ -52,17 +44,17 @@ TEST(OptionReader, NamesTheSubjectTheOptionTheValueAndTheValidRange) {
   const json options = {
       {"lr", -1}, {"depth", 11}, {"bias", 1}, {"kind", "c"}, {"huge", 18446744073709551615u}};
   OptionReader r("optimizer 'sgdm'", options);
-  EXPECT_EQ(message_of([&] { r.number("lr", 1.0, Interval::positive()); }),
+  EXPECT_EQ(error_of([&] { r.number("lr", 1.0, Interval::positive()); }),
             "optimizer 'sgdm': option 'lr' must be a number in (0.0, inf), got -1");
-  EXPECT_EQ(message_of([&] { r.integer("depth", 1, 1, 10); }),
+  EXPECT_EQ(error_of([&] { r.integer("depth", 1, 1, 10); }),
             "optimizer 'sgdm': option 'depth' must be an integer in [1, 10], got 11");
   // 2^64 - 1 would wrap to -1 through int64: it is out of range, not -1.
-  EXPECT_EQ(message_of([&] { r.integer("huge", 1, -5, 10); }),
+  EXPECT_EQ(error_of([&] { r.integer("huge", 1, -5, 10); }),
             "optimizer 'sgdm': option 'huge' must be an integer in [-5, 10], got "
             "18446744073709551615");
-  EXPECT_EQ(message_of([&] { r.flag("bias", true); }),
+  EXPECT_EQ(error_of([&] { r.flag("bias", true); }),
             "optimizer 'sgdm': option 'bias' must be true or false, got 1");
-  EXPECT_EQ(message_of([&] {
+  EXPECT_EQ(error_of([&] {
               r.choice("kind", {"a", "b"});
             }),
             "optimizer 'sgdm': option 'kind' must be one of a, b, got \"c\"");
@@ -73,10 +65,10 @@ TEST(OptionReader, RejectsAnUnreadKeyListingTheValidOnesAndANonObject) {
   OptionReader r("model 'ffn'", options);
   r.number("lr", 1.0, Interval::positive());
   r.flag("bias", true);
-  EXPECT_EQ(message_of([&] { r.finish(); }), "model 'ffn': unknown option 'lrr' (valid: bias, lr)");
+  EXPECT_EQ(error_of([&] { r.finish(); }), "model 'ffn': unknown option 'lrr' (valid: bias, lr)");
   EXPECT_EQ(r.given_keys(), "lr, lrr");
   const json not_an_object = json::array({1, 2});
-  EXPECT_EQ(message_of([&] { OptionReader("model 'ffn'", not_an_object); }),
+  EXPECT_EQ(error_of([&] { OptionReader("model 'ffn'", not_an_object); }),
             "model 'ffn': options must be a JSON object, got [1,2]");
 }
 

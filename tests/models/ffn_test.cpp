@@ -12,9 +12,11 @@
 #include <vector>
 
 #include "models/registry.h"
+#include "tests/base/error_of.h"
 
 namespace claimcheck::models {
 namespace {
+using claimcheck::test::error_of;
 
 const ModelDims kMnist{/*inputs=*/784, /*classes=*/10};
 
@@ -30,17 +32,6 @@ std::shared_ptr<Model> build(const std::string& type, const nlohmann::json& opti
 
 std::shared_ptr<Model> build(const std::string& type, std::int64_t hidden, std::uint64_t seed) {
   return build(type, {{"hidden", hidden}}, seed);
-}
-
-// The message of the std::invalid_argument that `f` throws ("" when it throws none).
-template <typename F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "";
 }
 
 TEST(Ffn, ParameterCountsMatchTheClaim) {

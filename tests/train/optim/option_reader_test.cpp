@@ -5,37 +5,17 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <limits>
 #include <stdexcept>
 #include <string>
 
+#include "tests/base/error_of.h"
+
 namespace claimcheck::train::optim {
 namespace {
-
-// The message of the std::invalid_argument `f` throws ("" when it throws nothing).
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "";
-}
+using claimcheck::test::error_of;
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
-}
-
-TEST(Interval, ContainsRespectsOpenAndClosedEnds) {
-  EXPECT_TRUE(Interval::closed_open(0, 1).contains(0.0));
-  EXPECT_FALSE(Interval::closed_open(0, 1).contains(1.0));
-  EXPECT_FALSE(Interval::positive().contains(0.0));
-  EXPECT_TRUE(Interval::non_negative().contains(0.0));
-  EXPECT_FALSE(Interval::non_negative().contains(std::numeric_limits<double>::infinity()));
-  EXPECT_FALSE(Interval::non_negative().contains(std::nan("")));
-  EXPECT_EQ(Interval::closed_open(0, 1).describe(), "[0.0, 1.0)");
-  EXPECT_EQ(Interval::positive().describe(), "(0.0, inf)");
 }
 
 TEST(OptionReader, AbsentKeysGiveTheDefault) {
