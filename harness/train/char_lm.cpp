@@ -27,8 +27,7 @@ TextSource text_source(const TaskSpec& task) {
   return {task_string(task, "dataset"), task_string(task, "path")};
 }
 
-std::filesystem::path corpus_file(const TaskSpec& task) {
-  const TextSource text = text_source(task);
+std::filesystem::path corpus_file(const TextSource& text) {
   return text.path.empty() ? env::require_dataset(text.dataset) : std::filesystem::path(text.path);
 }
 
@@ -49,8 +48,8 @@ std::int64_t scan_vocab_size(const std::filesystem::path& file) {
 }
 
 std::shared_ptr<const data::TextCorpus> load_corpus(const TaskSpec& spec, DataCache& cache) {
-  const std::filesystem::path file = corpus_file(spec);
   const TextSource task = text_source(spec);
+  const std::filesystem::path file = corpus_file(task);
   return cache.get<data::TextCorpus>("text:" + file.string(), [&] {
     data::TextCorpus corpus = data::TextCorpus::from_file(file);
     const std::int64_t expected = known_vocab_size(task.dataset);

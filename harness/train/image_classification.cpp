@@ -94,7 +94,8 @@ class ImageClassification final : public Task {
   std::vector<RunOutput> run_group(const std::vector<RunConfig>& configs,
                                    std::vector<RunContext>& contexts) const override {
     const RunConfig& first = configs.front();
-    const auto data = cached_data(task_string(first.task, "dataset"), contexts.front());
+    const std::string dataset = task_string(first.task, "dataset");
+    const auto data = cached_data(dataset, contexts.front());
     std::vector<ClassifierMember> members;
     for (std::size_t i = 0; i < configs.size(); ++i) {
       // The standalone model, its weights drawn from the run's own generator as in run().
@@ -106,7 +107,7 @@ class ImageClassification final : public Task {
     // The images as bytes for the cheaper gather (train/ensemble/row_gather.h), once per process
     // and data set.
     const auto bytes = contexts.front().cache->get<torch::Tensor>(
-        "idx-bytes:" + env::require_dataset(task_string(first.task, "dataset")).string(),
+        "idx-bytes:" + env::require_dataset(dataset).string(),
         [&] { return training_bytes(*data); });
     const std::int64_t parameters = models::parameter_count(*members.front().model);
     std::vector<RunOutput> out = train_classifier_group(
