@@ -1,6 +1,16 @@
 # Finds every dependency. LibTorch is Debian's 1.13 on CPU machines, or PyTorch 2.x's own LibTorch
 # passed through CMAKE_PREFIX_PATH on a CUDA machine.
 find_package(Torch REQUIRED)
+# The C++ standard is LibTorch's: PyTorch 2.x's TorchConfig states it on the torch target (20 for
+# 2.13 and 2.14, whose headers refuse anything older); LibTorch 1.13 states none and needs 17.
+get_target_property(_claimcheck_torch_std torch CXX_STANDARD)
+if(NOT _claimcheck_torch_std OR _claimcheck_torch_std LESS 17)
+  set(_claimcheck_torch_std 17)
+endif()
+set(CMAKE_CXX_STANDARD ${_claimcheck_torch_std})
+set(CMAKE_CXX_STANDARD_REQUIRED ON)
+set(CMAKE_CXX_EXTENSIONS OFF)
+message(STATUS "LibTorch ${Torch_VERSION} from ${Torch_DIR}: C++${CMAKE_CXX_STANDARD}")
 # LibTorch's required flags (notably _GLIBCXX_USE_CXX11_ABI) apply to the whole tree, so that a
 # GoogleTest built from source links against a pip LibTorch built with the old ABI.
 separate_arguments(_claimcheck_torch_flags UNIX_COMMAND "${TORCH_CXX_FLAGS}")

@@ -5,10 +5,13 @@
 // optimizer's in optimizer_test.cpp.
 #include "harness/train/optim/sgdm.h"
 
-#include <c10/util/C++17.h>
 #include <gtest/gtest.h>
 #include <torch/optim/sgd.h>
 #include <torch/torch.h>
+
+#include <sstream>
+#include <string>
+#include <type_traits>
 
 #include "tests/train/optim/reference_support.h"
 
@@ -16,6 +19,20 @@ namespace claimcheck::train::optim {
 namespace {
 
 using testing::cpu_generator;
+
+// The key of a parameter in LibTorch's optimizer state map: the TensorImpl pointer itself since
+// LibTorch 2.2, its printed address (what c10::guts::to_string wrote) in 1.13.
+template <typename StateMap>
+typename StateMap::key_type state_key(const StateMap& /*state*/, const torch::Tensor& p) {
+  using Key = typename StateMap::key_type;
+  if constexpr (std::is_same_v<Key, std::string>) {
+    std::ostringstream address;
+    address << p.unsafeGetTensorImpl();
+    return address.str();
+  } else {
+    return static_cast<Key>(p.unsafeGetTensorImpl());
+  }
+}
 
 struct SmallModel {
   std::vector<torch::Tensor> params;  // (3, 4) matrix, (4) vector
@@ -78,7 +95,7 @@ TEST(Sgdm, EveryStepIsBitIdenticalToTorchSgdWithThePrefilledBuffer) {
     for (std::size_t k = 0; k < theirs.size(); ++k) {
       auto state = std::make_unique<torch::optim::SGDParamState>();
       state->momentum_buffer(velocity[k].clone());
-      torch_sgd.state()[c10::guts::to_string(theirs[k].unsafeGetTensorImpl())] = std::move(state);
+      torch_sgd.state()[state_key(torch_sgd.state(), theirs[k])] = std::move(state);
     }
     at::Generator g = cpu_generator(8);
     EXPECT_TRUE(
