@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Claim 1's nightly protocol in Python eager PyTorch: the reference the ensemble executor is
 measured against (issue 11). Same runs as `claimcheck run geglu-vs-relu-mnist --profile nightly`
 (read from a run store, so the arms, batch sizes, learning rates and init seeds are exactly the

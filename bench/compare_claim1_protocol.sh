@@ -4,18 +4,18 @@
 #   claimcheck: `build/claimcheck run geglu-vs-relu-mnist --profile nightly --device cpu` into a
 #               fresh store (ensembles, 2 workers; includes analysis, baseline comparison and
 #               report), then checks every run against a reference store when one is given.
-#   python:     bench/claim1_protocol.py on the same runs (Debian's python3-torch, 2 processes x
-#               1 thread).
+#   python:     bench/claim1_protocol.py on the same runs (the venv's torch, the LibTorch the
+#               build uses; 2 processes x 1 thread).
 # Usage: bash bench/compare_claim1_protocol.sh [repeats (default 3)] [reference store]
 #   e.g. bash bench/compare_claim1_protocol.sh 3 STORE_DIR/geglu-vs-relu-mnist.jsonl (a store of
 #   the nightly runs trained before, to check the new ones are bit-identical)
 # Needs build/claimcheck (cmake --build build --target claimcheck), MNIST (bash ci/setup.sh) and
-# python3-torch (ci/setup.sh installs it). Run it on a quiet machine: `uptime` is printed per pair.
+# the venv (.venv/, ci/setup.sh makes it). Run it on a quiet machine: `uptime` is printed per pair.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 repeats=${1:-3}
 reference=${2:-}
-python=${PYTHON:-/usr/bin/python3}
+python=${PYTHON:-$root/.venv/bin/python}
 claimcheck=${CLAIMCHECK:-$root/build/claimcheck}
 workers=${WORKERS:-$(nproc)}
 tmp=$(mktemp -d)

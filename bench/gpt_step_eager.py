@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Python eager twin of bench/gpt_step_bench.cpp: one training step of the smoke GPT of claim
 swiglu-vs-relu2-matched (autoresearch style: bias-free Linears, RMSNorm without weight, RoPE base
 10000 then QK-norm, causal attention written out, relu^2 or SwiGLU MLP, logits soft-capped at 15,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# claimcheck setup: installs the Debian packages the build needs, fetches and verifies the data
-# sets, configures and builds (Release), then runs the main job.
+# claimcheck setup: installs the Debian packages the build needs, makes the Python virtual
+# environment with pip's LibTorch (.venv/, ci/requirements.txt), fetches and verifies the data
+# sets, configures against that LibTorch and builds (Release), then runs the main job.
 #
 # Idempotent: every step checks before it acts, so re-running is cheap and safe.
 #
@@ -11,6 +12,8 @@
 #   CLAIMCHECK_DATA        data directory (default ${XDG_CACHE_HOME:-$HOME/.cache}/claimcheck/data)
 #   CLAIMCHECK_BUILD_DIR   build directory (default build/ in the checkout)
 #   CLAIMCHECK_CMAKE_ARGS  extra arguments for the CMake configure step
+#   CLAIMCHECK_VENV        virtual environment (default .venv/ in the checkout)
+#   CLAIMCHECK_PYTHON      the Python 3.11 that makes it (default python3.11, else python3)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -20,7 +23,7 @@ run_main_job=1
 for arg in "$@"; do
   case "$arg" in
     --no-run) run_main_job=0 ;;
-    -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -29,16 +32,14 @@ say() { printf '\n== [%4ss] %s\n' "$SECONDS" "$*" >&2; }
 die() { printf 'setup.sh: error: %s\n' "$*" >&2; exit 2; }
 
 # --- 1. Debian packages -----------------------------------------------------------------------
-# libopenblas0-openmp: LibTorch's CPU matmul is ~20x slower on Debian's reference BLAS.
+# LibTorch itself comes from pip (step 1b), not Debian: Debian's libtorch-dev is 1.13 (2022).
 packages=(
   build-essential cmake ninja-build pkg-config clang-format
-  libtorch-dev libopenblas0-openmp
   googletest libgtest-dev libbenchmark-dev
   libboost-math-dev nlohmann-json3-dev libcli11-dev libfmt-dev zlib1g-dev
   dataset-fashion-mnist
   ca-certificates curl
-  python3 python3-scipy python3-statsmodels
-  python3-torch  # bench/claim1_protocol.py: the Python eager reference of the ensemble benchmark
+  python3 python3-venv
   clang libclang-rt-14-dev  # libFuzzer, ASan, UBSan for the fuzz build (fuzz/README.md)
 )
 missing=()
@@ -57,18 +58,30 @@ else
   say "Debian packages: all ${#packages[@]} present"
 fi
 
-# libopenblas-dev (pulled in with libtorch-dev) registers OpenBLAS's pthread build at a higher
-# priority than the OpenMP one; with it, each worker's BLAS spawns its own threads and the smoke
-# claims run about 2x slower (swiglu smoke then passes its 600 s timeout). Pin the OpenMP build.
-for lib in libblas.so.3 liblapack.so.3; do
-  alt=/usr/lib/x86_64-linux-gnu/openblas-openmp/$lib
-  link=$lib-$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
-  if [ -e "$alt" ] && [ "$(readlink -f "/etc/alternatives/$link")" != "$alt" ]; then
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo update-alternatives --set "$link" "$alt" >/dev/null && say "BLAS: $lib -> OpenBLAS (OpenMP)"
+# --- 1b. Python virtual environment: pip's LibTorch -----------------------------------------
+# torch==2.13.0 (CPU build, MKL and oneDNN linked in) for the build and the Python references.
+# Re-installed when ci/requirements.txt changes; .venv/.claimcheck-requirements is the copy it
+# was installed from.
+venv=${CLAIMCHECK_VENV:-$root/.venv}
+requirements="$root/ci/requirements.txt"
+if ! cmp -s "$requirements" "$venv/.claimcheck-requirements"; then
+  python=${CLAIMCHECK_PYTHON:-$(command -v python3.11 || command -v python3 || true)}
+  [ -n "$python" ] || die "no python3 found: install Python 3.11 or set CLAIMCHECK_PYTHON"
+  pyver=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+  [ "$pyver" = 3.11 ] ||
+    die "$python is Python $pyver; pip's torch==2.13.0 for this project is a Python 3.11 wheel: set CLAIMCHECK_PYTHON to a python3.11"
+  if [ ! -x "$venv/bin/python" ]; then
+    say "making the virtual environment $venv ($python, Python $pyver)"
+    "$python" -m venv "$venv"
   fi
-done
+  say "pip install -r ci/requirements.txt into $venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" ||
+    die "pip could not install ci/requirements.txt into $venv (is PyPI reachable? torch==2.13.0 must be installable)"
+  cp "$requirements" "$venv/.claimcheck-requirements"
+fi
+torch_dir=$("$venv/bin/python" -c 'import os, torch; print(os.path.join(torch.utils.cmake_prefix_path, "Torch"))')
+[ -f "$torch_dir/TorchConfig.cmake" ] || die "no TorchConfig.cmake in $torch_dir (the venv's torch has no LibTorch)"
+say "LibTorch: $("$venv/bin/python" -c 'import torch; print(torch.__version__)') at $torch_dir"
 
 # --- 2. Data ----------------------------------------------------------------------------------
 mkdir -p "$data"
@@ -162,12 +175,23 @@ fi
 say "test tools: chromium, shellcheck, ci/node present"
 
 # --- 3. Configure and build -------------------------------------------------------------------
+# Torch_DIR is passed on every configure: a build directory configured against another LibTorch
+# (Debian's 1.13, another venv) is configured afresh, never left on its cached Torch_DIR.
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
-if [ ! -f "$build/CMakeCache.txt" ]; then
+fresh=()
+if [ -f "$build/CMakeCache.txt" ]; then
+  cached=$(sed -n 's/^Torch_DIR:[A-Z]*=//p' "$build/CMakeCache.txt")
+  if [ "$cached" != "$torch_dir" ]; then
+    say "$build was configured against LibTorch at '${cached:-?}': configuring afresh"
+    fresh=(--fresh)
+  fi
+fi
+if [ ! -f "$build/CMakeCache.txt" ] || ((${#fresh[@]})); then
   say "configuring $build (Release)"
   # shellcheck disable=SC2086
-  cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release ${CLAIMCHECK_CMAKE_ARGS:-}
+  cmake "${fresh[@]}" -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
+    -DTorch_DIR="$torch_dir" -DCLAIMCHECK_PYTHON="$venv/bin/python" ${CLAIMCHECK_CMAKE_ARGS:-}
 fi
 say "building"
 cmake --build "$build" --parallel "$(nproc)"

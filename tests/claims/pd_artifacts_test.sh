@@ -18,8 +18,8 @@ report="$work/runs/reports/pd-fixture/smoke/report.json"
 cp "$report" "$work/first.json"
 
 # 1. The harness's PDs equal numpy's on the same artifact files.
-/usr/bin/python3 "$here/reference/pd_reference.py" "$store" "$work/runs" relu gelu >"$work/ref.json"
-/usr/bin/python3 - "$report" "$work/ref.json" <<'PY'
+"${CLAIMCHECK_PYTHON:-python3}" "$here/reference/pd_reference.py" "$store" "$work/runs" relu gelu >"$work/ref.json"
+"${CLAIMCHECK_PYTHON:-python3}" - "$report" "$work/ref.json" <<'PY'
 import json, sys
 analysis = json.load(open(sys.argv[1]))["analysis"]
 ref = json.load(open(sys.argv[2]))

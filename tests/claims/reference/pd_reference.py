@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Independent prediction differences from claimcheck's stored artifacts (numpy only).
 
 Reads every predictions artifact of the given runs (store records + artifact files, the format

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Independent reference values for harness/stats/anytime_t (the anytime-valid t CS).
 
 The C++ side uses the closed form of the scale-invariant Bayes factor of the one-sample t-test

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Independent reference values for tests/stats (claimcheck::stats).
 
 Run with Debian's interpreter (python3-scipy 1.10.1, python3-statsmodels 0.13.5, numpy 1.24):

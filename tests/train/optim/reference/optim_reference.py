@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Independent float64 reference trajectories for tests/train/optim (claimcheck::train::optim).
 
 Run with Debian's interpreter (numpy 1.24; no torch, so nothing is shared with the C++ side):
