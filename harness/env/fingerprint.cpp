@@ -89,6 +89,9 @@ nlohmann::json fingerprint() {
     blas_name = "MKL";
   } else if (blas_path.find("blas") != std::string::npos) {
     blas_name = "reference BLAS (slow: install libopenblas0-openmp)";
+  } else if (blas_build_setting() == "mkl") {
+    // pip's LibTorch links MKL statically: no BLAS library of its own is mapped.
+    blas_name = "MKL (linked into LibTorch)";
   }
   return {
       {"libtorch", TORCH_VERSION},
