@@ -64,15 +64,45 @@ message(STATUS "LibTorch ${Torch_VERSION} from ${Torch_DIR}: C++${CMAKE_CXX_STAN
 separate_arguments(_claimcheck_torch_flags UNIX_COMMAND "${TORCH_CXX_FLAGS}")
 add_compile_options(${_claimcheck_torch_flags})
 
-find_package(Boost 1.74 REQUIRED)  # Boost.Math is header-only
-find_package(nlohmann_json 3.10 REQUIRED)
-find_package(CLI11 REQUIRED)
-find_package(fmt REQUIRED)
-find_package(ZLIB REQUIRED)
+# CLAIMCHECK_BUNDLE_DIR: a .gpu-bundle/ written by ci/gpu/bundle.sh, for a GPU machine that has
+# LibTorch, nvcc and CMake but no Debian dev packages and no network (ci/gpu/check.sh). The
+# header-only dependencies become INTERFACE IMPORTED targets on its include/, GoogleTest is built
+# from its googletest/, zlib is its headers with the machine's libz.so.1, and bench/ is off
+# (Google Benchmark is not bundled).
+set(CLAIMCHECK_BUNDLE_DIR "" CACHE PATH "A .gpu-bundle/ from ci/gpu/bundle.sh instead of the system packages")
+if(CLAIMCHECK_BUNDLE_DIR)
+  if(NOT EXISTS "${CLAIMCHECK_BUNDLE_DIR}/MANIFEST")
+    message(FATAL_ERROR "CLAIMCHECK_BUNDLE_DIR=${CLAIMCHECK_BUNDLE_DIR} has no MANIFEST: write it "
+      "with `bash ci/gpu/bundle.sh` (on a machine with the Debian packages)")
+  endif()
+  set(_claimcheck_bundle_include "${CLAIMCHECK_BUNDLE_DIR}/include")
+  foreach(_claimcheck_target Boost::headers nlohmann_json::nlohmann_json CLI11::CLI fmt::fmt-header-only)
+    add_library(${_claimcheck_target} INTERFACE IMPORTED)
+    set_target_properties(${_claimcheck_target} PROPERTIES
+      INTERFACE_INCLUDE_DIRECTORIES "${_claimcheck_bundle_include}")
+  endforeach()
+  set_target_properties(fmt::fmt-header-only PROPERTIES INTERFACE_COMPILE_DEFINITIONS FMT_HEADER_ONLY=1)
+  # The runtime library is there on any machine with a LibTorch; its libz.so dev link is not.
+  find_library(CLAIMCHECK_ZLIB_LIBRARY NAMES z libz.so.1 REQUIRED)
+  add_library(ZLIB::ZLIB UNKNOWN IMPORTED)
+  set_target_properties(ZLIB::ZLIB PROPERTIES IMPORTED_LOCATION "${CLAIMCHECK_ZLIB_LIBRARY}"
+    INTERFACE_INCLUDE_DIRECTORIES "${_claimcheck_bundle_include}")
+  set(CLAIMCHECK_GTEST_SOURCE_DIR "${CLAIMCHECK_BUNDLE_DIR}/googletest" CACHE PATH "" FORCE)
+  set(CLAIMCHECK_BUILD_BENCH OFF CACHE BOOL "" FORCE)
+  message(STATUS "Dependencies from the bundle ${CLAIMCHECK_BUNDLE_DIR} (zlib: ${CLAIMCHECK_ZLIB_LIBRARY})")
+else()
+  find_package(Boost 1.74 REQUIRED)  # Boost.Math is header-only
+  find_package(nlohmann_json 3.10 REQUIRED)
+  find_package(CLI11 REQUIRED)
+  find_package(fmt REQUIRED)
+  find_package(ZLIB REQUIRED)
+endif()
 find_package(Threads REQUIRED)
 
 if(CLAIMCHECK_BUILD_TESTS)
-  find_package(GTest CONFIG QUIET)
+  if(NOT CLAIMCHECK_BUNDLE_DIR)
+    find_package(GTest CONFIG QUIET)
+  endif()
   if(NOT GTest_FOUND)
     if(NOT EXISTS "${CLAIMCHECK_GTEST_SOURCE_DIR}/CMakeLists.txt")
       message(FATAL_ERROR
