@@ -91,7 +91,8 @@ TEST(MakeCudaDeterministic, KeepsTheUsersWorkspaceConfig) {
   setenv("CUBLAS_WORKSPACE_CONFIG", ":16:8", /*overwrite=*/1);
   make_cuda_deterministic();
   EXPECT_STREQ(std::getenv("CUBLAS_WORKSPACE_CONFIG"), ":16:8");
-  EXPECT_TRUE(determinism_settings()["cuda_deterministic"].get<bool>()) << ":16:8 is deterministic too";
+  EXPECT_TRUE(determinism_settings()["cuda_deterministic"].get<bool>())
+      << ":16:8 is deterministic too";
 }
 
 TEST(CudaDeterministic, AnyFlagOffOrMissingIsNotDeterministic) {
