@@ -13,6 +13,9 @@
 #   CLAIMCHECK_BUILD_DIR   build directory (default build/ in the checkout)
 #   CLAIMCHECK_CMAKE_ARGS  extra arguments for the CMake configure step
 #   CLAIMCHECK_VENV        virtual environment (default .venv/ in the checkout)
+#   CLAIMCHECK_LIBTORCH    debian (default): build against Debian's LibTorch 1.13 (libtorch-dev,
+#                          OpenBLAS); pip: against the venv's torch==2.13.0 (not the default yet:
+#                          see README, LibTorch versions)
 #   CLAIMCHECK_PYTHON      the Python 3.11 that makes it (default python3.11, else python3)
 set -euo pipefail
 
@@ -23,7 +26,7 @@ run_main_job=1
 for arg in "$@"; do
   case "$arg" in
     --no-run) run_main_job=0 ;;
-    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -32,9 +35,15 @@ say() { printf '\n== [%4ss] %s\n' "$SECONDS" "$*" >&2; }
 die() { printf 'setup.sh: error: %s\n' "$*" >&2; exit 2; }
 
 # --- 1. Debian packages -----------------------------------------------------------------------
-# LibTorch itself comes from pip (step 1b), not Debian: Debian's libtorch-dev is 1.13 (2022).
+libtorch=${CLAIMCHECK_LIBTORCH:-debian}
+case "$libtorch" in
+  debian | pip) ;;
+  *) die "CLAIMCHECK_LIBTORCH=$libtorch: expected debian or pip" ;;
+esac
+# libopenblas0-openmp: Debian's LibTorch's CPU matmul is ~20x slower on the reference BLAS.
 packages=(
   build-essential cmake ninja-build pkg-config clang-format
+  libtorch-dev libopenblas0-openmp
   googletest libgtest-dev libbenchmark-dev
   libboost-math-dev nlohmann-json3-dev libcli11-dev libfmt-dev zlib1g-dev
   dataset-fashion-mnist
@@ -58,8 +67,22 @@ else
   say "Debian packages: all ${#packages[@]} present"
 fi
 
+# libopenblas-dev (pulled in with libtorch-dev) registers OpenBLAS's pthread build at a higher
+# priority than the OpenMP one; with it, each worker's BLAS spawns its own threads and the smoke
+# claims run about 2x slower (swiglu smoke then passes its 600 s timeout). Pin the OpenMP build.
+for lib in libblas.so.3 liblapack.so.3; do
+  alt=/usr/lib/x86_64-linux-gnu/openblas-openmp/$lib
+  link=$lib-$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
+  if [ -e "$alt" ] && [ "$(readlink -f "/etc/alternatives/$link")" != "$alt" ]; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo update-alternatives --set "$link" "$alt" >/dev/null && say "BLAS: $lib -> OpenBLAS (OpenMP)"
+  fi
+done
+
 # --- 1b. Python virtual environment: pip's LibTorch -----------------------------------------
-# torch==2.13.0 (CPU build, MKL and oneDNN linked in) for the build and the Python references.
+# torch==2.13.0 (CPU build, MKL and oneDNN linked in) and numpy/scipy for the Python references,
+# and the LibTorch of the pip build (CLAIMCHECK_LIBTORCH=pip).
 # Re-installed when ci/requirements.txt changes; .venv/.claimcheck-requirements is the copy it
 # was installed from.
 venv=${CLAIMCHECK_VENV:-$root/.venv}
@@ -79,9 +102,15 @@ if ! cmp -s "$requirements" "$venv/.claimcheck-requirements"; then
     die "pip could not install ci/requirements.txt into $venv (is PyPI reachable? torch==2.13.0 must be installable)"
   cp "$requirements" "$venv/.claimcheck-requirements"
 fi
-torch_dir=$("$venv/bin/python" -c 'import os, torch; print(os.path.join(torch.utils.cmake_prefix_path, "Torch"))')
-[ -f "$torch_dir/TorchConfig.cmake" ] || die "no TorchConfig.cmake in $torch_dir (the venv's torch has no LibTorch)"
-say "LibTorch: $("$venv/bin/python" -c 'import torch; print(torch.__version__)') at $torch_dir"
+if [ "$libtorch" = pip ]; then
+  torch_dir=$("$venv/bin/python" -c 'import os, torch; print(os.path.join(torch.utils.cmake_prefix_path, "Torch"))')
+  torch_version=$("$venv/bin/python" -c 'import torch; print(torch.__version__)')
+else
+  torch_dir=$(dirname "$(dpkg -L libtorch-dev | grep -m1 '/TorchConfig.cmake$')")
+  torch_version="Debian $(dpkg-query -W -f='${Version}' libtorch-dev)"
+fi
+[ -f "$torch_dir/TorchConfig.cmake" ] || die "no TorchConfig.cmake in $torch_dir (CLAIMCHECK_LIBTORCH=$libtorch)"
+say "LibTorch ($libtorch): $torch_version at $torch_dir"
 
 # --- 2. Data ----------------------------------------------------------------------------------
 mkdir -p "$data"

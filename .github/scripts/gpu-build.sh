@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
-# Builds claimcheck on a self-hosted GPU runner against PyTorch's own (CUDA) LibTorch, as the
-# README's "Building on a CUDA machine" does; incremental when the runner keeps its workspace.
-#   env: CLAIMCHECK_CMAKE_ARGS (extra configure arguments), PYTHON (default python3)
+# nightly.yml's shard job: the CUDA build, by ci/cuda-build.sh (Torch_DIR pinned to $PYTHON's
+# CUDA torch, libtorch_cuda checked), in a build directory outside the workspace: actions/checkout
+# cleans the workspace (git clean -ffdx wipes build*/), so a build inside it was redone by every
+# job. One directory per runner and checkout path (CMake ties a build to its source directory),
+# kept across nights, so a night rebuilds only what changed and a runner's later shards of the
+# same night rebuild nothing; a lock keeps two jobs on one host from building into it at once.
+# Prints the binary's path and writes it as the step output `claimcheck`.
+#   env: PYTHON (the CUDA torch's python, default python3), CLAIMCHECK_GPU_BUILD_ROOT (default
+#        ${XDG_CACHE_HOME:-$HOME/.cache}/claimcheck/build-cuda), RUNNER_NAME (set by the runner)
 set -euo pipefail
-python=${PYTHON:-python3}
-prefix=$("$python" -c 'import torch; print(torch.utils.cmake_prefix_path)')
-read -r -a extra <<<"${CLAIMCHECK_CMAKE_ARGS:-}"
-generator=()
-command -v ninja >/dev/null && generator=(-G Ninja)
-cmake -S . -B build "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" \
-  -DCLAIMCHECK_BUILD_BENCH=OFF -DCLAIMCHECK_BUILD_TESTS=OFF "${extra[@]}"
-cmake --build build --target claimcheck --parallel
-build/claimcheck env
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+build_root=${CLAIMCHECK_GPU_BUILD_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/claimcheck/build-cuda}
+key=$(printf '%s:%s' "${RUNNER_NAME:-local}" "$root" | sha256sum | cut -c1-12)
+build=$build_root/$key
+mkdir -p "$build_root"
+echo "CUDA build of $root in $build (PYTHON=${PYTHON:-python3})" >&2
+(
+  flock 9
+  PYTHON=${PYTHON:-python3} CLAIMCHECK_BUILD_DIR=$build bash "$root/ci/cuda-build.sh"
+) 9>"$build_root/$key.lock"
+[ -x "$build/claimcheck" ] || { echo "gpu-build.sh: ci/cuda-build.sh left no $build/claimcheck" >&2; exit 2; }
+echo "$build/claimcheck"
+echo "claimcheck=$build/claimcheck" >>"${GITHUB_OUTPUT:-/dev/null}"

@@ -175,7 +175,7 @@ void add_run(CLI::App& app, Options& opt) {
   auto* run =
       app.add_subcommand("run", "Train the runs of one claim (or all) and decide its verdicts");
   run->add_option("claim", opt.claim, "Claim id (a file name in claims/ without .json)");
-  run->add_flag("--all", opt.all, "Run every claim");
+  run->add_flag("--all", opt.all, "Run every claim that defines --profile (the others are named)");
   run->add_option("--profile", opt.profile, "Profile: smoke or nightly")->required();
   run->add_option("--device", opt.device, "auto, cpu or cuda (default: the profile's)")
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
@@ -220,7 +220,8 @@ void add_report(CLI::App& app, Options& opt) {
                    "read")
       ->required();
   report->add_option("--profile", opt.report.profiles,
-                     "Profile to report (repeatable; default: every profile with runs stored)");
+                     "Profile to report (repeatable; default: every profile with runs stored); "
+                     "claims without it are listed as \"no P profile\", not failed");
   report->add_option("--claim", opt.report.claims,
                      "Claim to report (repeatable; default: every claim)");
   report->add_option("--report-dir", opt.report_report_dir,

@@ -83,7 +83,15 @@ int command_run(const Paths& paths, const RunOptions& options, std::ostream& out
   std::vector<claims::ClaimSpec> specs;
   if (options.all) {
     for (auto& s : claims::load_all_claims(paths.claims)) {
-      if (s.profiles.count(options.profile) != 0) specs.push_back(std::move(s));
+      if (s.profiles.count(options.profile) != 0) {
+        specs.push_back(std::move(s));
+      } else {  // named, so that a suite-wide run says what it leaves out
+        err << fmt::format("{}: no {} profile, not run\n", s.id, options.profile);
+      }
+    }
+    if (specs.empty()) {  // a typo must not run nothing and exit 0
+      throw std::invalid_argument("--profile " + options.profile + ": no claim in " +
+                                  paths.claims.string() + " defines this profile");
     }
   } else {
     specs.push_back(claims::load_claim(paths.claims / (options.claim + ".json")));

@@ -202,10 +202,18 @@ report::SuiteEntry judge_entry(const SuiteInputs& in, const claims::ClaimSpec& s
   return entry;
 }
 
+// What the suite is made of, gathered claim by claim.
+struct SuiteParts {
+  std::vector<report::SuiteEntry> entries;
+  std::vector<report::ProfileNotDefined> not_defined;  // --profile P the claim lacks
+  nlohmann::json reports = nlohmann::json::array();    // --format json: the per-claim reports
+};
+
 // The claim's entries: each claim × profile is planned exactly once, on the device its stored
-// runs name.
-void add_claim_entries(const SuiteInputs& in, const claims::ClaimSpec& spec,
-                       std::vector<report::SuiteEntry>& entries, nlohmann::json& reports,
+// runs name. A requested profile the claim does not define is listed, not planned (only
+// --claim makes it an error, in selected_specs): the canaries define smoke alone, and a
+// nightly report must still cover every nightly claim.
+void add_claim_entries(const SuiteInputs& in, const claims::ClaimSpec& spec, SuiteParts& parts,
                        std::ostream& err) {
   const std::vector<std::string>& wanted = in.options.profiles;
   std::map<std::string, pipeline::StoredPlan> plans;
@@ -213,20 +221,33 @@ void add_claim_entries(const SuiteInputs& in, const claims::ClaimSpec& spec,
     if (wanted.empty() || std::find(wanted.begin(), wanted.end(), name) != wanted.end())
       plans.emplace(name, pipeline::stored_plan(spec, name, in.records));
   }
-  const std::vector<std::string> profiles =
-      wanted.empty() ? profiles_found(spec, plans, in.records) : wanted;
+  std::vector<std::string> profiles;
+  if (wanted.empty()) {
+    profiles = profiles_found(spec, plans, in.records);
+  } else {
+    for (const auto& profile : wanted) {
+      if (plans.count(profile) != 0) {
+        profiles.push_back(profile);
+        continue;
+      }
+      report::ProfileNotDefined lacking{spec.id, profile, {}};
+      for (const auto& [name, p] : spec.profiles)
+        lacking.defines.push_back(name);
+      parts.not_defined.push_back(std::move(lacking));
+    }
+  }
   for (const auto& profile : profiles)
-    entries.push_back(judge_entry(in, spec, profile, plans.at(profile), reports, err));
+    parts.entries.push_back(judge_entry(in, spec, profile, plans.at(profile), parts.reports, err));
 }
 
 // Writes suite.{md,html,json} and each entry's report.html; prints the chosen format.
-int write_suite(const SuiteInputs& in, std::vector<report::SuiteEntry> entries,
-                const nlohmann::json& reports, std::ostream& out, std::ostream& err) {
+int write_suite(const SuiteInputs& in, SuiteParts parts, std::ostream& out, std::ostream& err) {
   const ReportOptions& options = in.options;
   std::vector<std::string> stores;
   for (const auto& s : options.stores)
     stores.push_back(s.string());
-  const report::Suite suite = report::make_suite(std::move(entries), stores);
+  const report::Suite suite =
+      report::make_suite(std::move(parts.entries), stores, std::move(parts.not_defined));
   for (const auto& e : suite.entries) {
     fs::create_directories(in.base / e.files);
     write_text(in.base / e.files / "report.html", report::claim_html(e));
@@ -237,12 +258,16 @@ int write_suite(const SuiteInputs& in, std::vector<report::SuiteEntry> entries,
   write_text(in.base / "suite.html", html);
   write_text(in.base / "suite.json", report::to_json(suite).dump(1) + "\n");
   if (options.format == "json") {
-    out << reports.dump(1) << "\n";
+    out << parts.reports.dump(1) << "\n";
   } else {
     out << (options.format == "html" ? html : md);
   }
-  err << fmt::format("suite report: {} ({} claim × profile); {}/suite.{{md,html,json}}\n",
-                     report::all_pass(suite) ? "pass" : "FAIL", suite.entries.size(),
+  std::string listed;
+  if (!suite.not_defined.empty()) {
+    listed = fmt::format("; {} claim × profile not defined, listed", suite.not_defined.size());
+  }
+  err << fmt::format("suite report: {} ({} claim × profile{}); {}/suite.{{md,html,json}}\n",
+                     report::all_pass(suite) ? "pass" : "FAIL", suite.entries.size(), listed,
                      in.base.string());
   if (suite.entries.empty()) {
     const std::string profile = options.profiles.empty() ? "smoke" : options.profiles.front();
@@ -266,11 +291,10 @@ int command_report(const Paths& given, const ReportOptions& options, std::ostrea
   const std::vector<claims::ClaimSpec> specs = selected_specs(given, options);
   in.base = suite_dir(options);
   in.paths.artifact_dirs = options.stores;
-  std::vector<report::SuiteEntry> entries;
-  nlohmann::json reports = nlohmann::json::array();  // --format json: the per-claim reports
+  SuiteParts parts;
   for (const auto& spec : specs)
-    add_claim_entries(in, spec, entries, reports, err);
-  return write_suite(in, std::move(entries), reports, out, err);
+    add_claim_entries(in, spec, parts, err);
+  return write_suite(in, std::move(parts), out, err);
 }
 
 }  // namespace claimcheck::cli

@@ -112,8 +112,8 @@ TextBatch TextCorpus::batch_at(TextSplit split, const std::vector<std::int64_t>&
   return {torch::stack(inputs), torch::stack(targets)};
 }
 
-TextBatch TextCorpus::sample_batch(TextSplit split, std::int64_t batch, std::int64_t context,
-                                   stats::Rng& rng) const {
+std::vector<std::int64_t> TextCorpus::sample_starts(TextSplit split, std::int64_t batch,
+                                                    std::int64_t context, stats::Rng& rng) const {
   const std::int64_t n_starts = tokens(split).size(0) - context;  // starts in [0, n - context - 1]
   if (batch < 1 || n_starts < 1) {
     throw std::invalid_argument("sample_batch: batch " + std::to_string(batch) + " with context " +
@@ -122,7 +122,12 @@ TextBatch TextCorpus::sample_batch(TextSplit split, std::int64_t batch, std::int
   std::vector<std::int64_t> starts(static_cast<std::size_t>(batch));
   for (auto& s : starts)
     s = static_cast<std::int64_t>(rng.uniform_int(static_cast<std::uint64_t>(n_starts)));
-  return batch_at(split, starts, context);
+  return starts;
+}
+
+TextBatch TextCorpus::sample_batch(TextSplit split, std::int64_t batch, std::int64_t context,
+                                   stats::Rng& rng) const {
+  return batch_at(split, sample_starts(split, batch, context, rng), context);
 }
 
 std::vector<std::int64_t> TextCorpus::evaluation_starts(TextSplit split, std::int64_t count,

@@ -48,6 +48,10 @@ class TextCorpus {
   /// The encoded split as an int64 tensor (shared storage, do not modify).
   const torch::Tensor& tokens(TextSplit split) const;
 
+  /// `batch` uniformly random window starts in [0, split size - context - 1] drawn from `rng`
+  /// (the draws sample_batch makes), for gathering the windows elsewhere (on a device).
+  std::vector<std::int64_t> sample_starts(TextSplit split, std::int64_t batch, std::int64_t context,
+                                          stats::Rng& rng) const;
   /// `batch` windows of `context` characters at uniformly random starts drawn from `rng`.
   TextBatch sample_batch(TextSplit split, std::int64_t batch, std::int64_t context,
                          stats::Rng& rng) const;

@@ -91,6 +91,12 @@ Table summary_table(const Suite& suite) {
                       {e.outcome(), CellStyle::kBold},
                       {decided_text(e)},
                       {moved_text(e, 1000)}});
+  for (const auto& n : suite.not_defined)
+    t.rows.push_back({{n.claim, CellStyle::kCode},
+                      {n.profile},
+                      {"no " + n.profile + " profile"},
+                      {"—"},
+                      {"not run: " + not_defined_text(n)}});
   return t;
 }
 

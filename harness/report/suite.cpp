@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "harness/base/text.h"
 #include "harness/report/format.h"
 #include "harness/report/markdown.h"
 #include "harness/stats/multiplicity.h"
@@ -19,13 +20,27 @@ int severity(const std::string& outcome) {
   return static_cast<int>(it - order.begin());
 }
 
+// "; 2 claims have no nightly profile (listed, not run)" for the verdict line; empty when none.
+std::string not_defined_suffix(const std::vector<ProfileNotDefined>& not_defined) {
+  std::map<std::string, int> per_profile;
+  for (const auto& n : not_defined)
+    ++per_profile[n.profile];
+  std::string text;
+  for (const auto& [profile, n] : per_profile) {
+    text += fmt::format("{}{} {} no {} profile", text.empty() ? "" : ", ", n,
+                        n == 1 ? "claim has" : "claims have", profile);
+  }
+  return text.empty() ? "" : "; " + text + " (listed, not run)";
+}
+
 }  // namespace
 
 std::string SuiteEntry::outcome() const {
   return report.is_null() ? "incomplete" : report.at("comparison").at("outcome").get<std::string>();
 }
 
-Suite make_suite(std::vector<SuiteEntry> entries, std::vector<std::string> stores) {
+Suite make_suite(std::vector<SuiteEntry> entries, std::vector<std::string> stores,
+                 std::vector<ProfileNotDefined> not_defined) {
   std::sort(entries.begin(), entries.end(), [](const SuiteEntry& a, const SuiteEntry& b) {
     const int sa = severity(a.outcome());
     const int sb = severity(b.outcome());
@@ -33,8 +48,13 @@ Suite make_suite(std::vector<SuiteEntry> entries, std::vector<std::string> store
     if (a.claim != b.claim) return a.claim < b.claim;
     return a.profile < b.profile;
   });
+  std::sort(not_defined.begin(), not_defined.end(),
+            [](const ProfileNotDefined& a, const ProfileNotDefined& b) {
+              return a.claim != b.claim ? a.claim < b.claim : a.profile < b.profile;
+            });
   Suite suite;
   suite.stores = std::move(stores);
+  suite.not_defined = std::move(not_defined);
   // BH over every hypothesis of every complete entry, inconclusive ones included: adjusting
   // only those already decided would select on the outcome and understate the FDR.
   std::vector<double> p;
@@ -79,9 +99,10 @@ std::string verdict_line(const Suite& suite) {
   const std::string hyps = fmt::format("{} hypotheses: {} supported, {} refuted, {} inconclusive",
                                        c.hypotheses, c.supported, c.refuted, c.inconclusive);
   const int total = static_cast<int>(suite.entries.size());
+  const std::string listed = not_defined_suffix(suite.not_defined);
   if (all_pass(suite)) {
-    return fmt::format("✅ **claimcheck: all {} pass** ({} claim × profile) — {}", total,
-                       total == 1 ? "one" : std::to_string(total), hyps);
+    return fmt::format("✅ **claimcheck: all {} pass** ({} claim × profile) — {}{}", total,
+                       total == 1 ? "one" : std::to_string(total), hyps, listed);
   }
   std::string moved;
   for (const char* o : {"incomplete", "regressed", "improved", "stale", "no-baseline", "skipped"}) {
@@ -91,8 +112,8 @@ std::string verdict_line(const Suite& suite) {
                          std::string(o) == "no-baseline" ? "without baseline" : o);
   }
   const auto pass = c.outcomes.find("pass");
-  return fmt::format("❌ **claimcheck: {}** ({} of {} pass) — {}", moved,
-                     pass == c.outcomes.end() ? 0 : pass->second, total, hyps);
+  return fmt::format("❌ **claimcheck: {}** ({} of {} pass) — {}{}", moved,
+                     pass == c.outcomes.end() ? 0 : pass->second, total, hyps, listed);
 }
 
 std::string moved_text(const SuiteEntry& e, std::size_t max_items) {
@@ -122,6 +143,10 @@ std::string moved_text(const SuiteEntry& e, std::size_t max_items) {
     text += (i ? "; " : "") + items[i];
   if (items.size() > max_items) text += fmt::format("; and {} more", items.size() - max_items);
   return text;
+}
+
+std::string not_defined_text(const ProfileNotDefined& item) {
+  return fmt::format("no {} profile (it defines {})", item.profile, base::join(item.defines));
 }
 
 std::string decided_text(const SuiteEntry& e) {
@@ -162,6 +187,13 @@ nlohmann::json to_json(const Suite& suite) {
     }
     entries.push_back(j);
   }
+  nlohmann::json no_profile = nlohmann::json::array();
+  for (const auto& n : suite.not_defined) {
+    no_profile.push_back({{"claim", n.claim},
+                          {"profile", n.profile},
+                          {"defines", n.defines},
+                          {"text", not_defined_text(n)}});
+  }
   nlohmann::json outcomes = suite.counts.outcomes;
   return {{"format", 1},
           {"verdict", verdict_line(suite)},
@@ -174,8 +206,10 @@ nlohmann::json to_json(const Suite& suite) {
             {"supported", suite.counts.supported},
             {"refuted", suite.counts.refuted},
             {"inconclusive", suite.counts.inconclusive},
-            {"bh_discoveries", suite.counts.discoveries}}},
-          {"entries", entries}};
+            {"bh_discoveries", suite.counts.discoveries},
+            {"no_profile", no_profile.size()}}},
+          {"entries", entries},
+          {"no_profile", no_profile}};
 }
 
 }  // namespace claimcheck::report

@@ -49,6 +49,12 @@ std::string summary_table(const Suite& suite, bool fold_passing, std::size_t max
         "artifact's suite.json) |\n",
         folded);
   }
+  // Claims without the requested profile: one short row each, never folded (they are neither
+  // pass nor failure, and a reader looking for a claim must find it).
+  for (const auto& n : suite.not_defined) {
+    md += fmt::format("| `{}` | {} | ➖ no {} profile | — | {} |\n", n.claim, n.profile, n.profile,
+                      markdown_escape("not run: " + not_defined_text(n)));
+  }
   if (cut > 0) {
     md += fmt::format(
         "| … | | ❌ | | {} more rows that did not pass are cut to stay under "

@@ -11,6 +11,7 @@
 #include "harness/env/data_dir.h"
 #include "harness/stats/rng.h"
 #include "harness/train/divergence.h"
+#include "harness/train/text_windows.h"
 
 namespace claimcheck::train {
 namespace {
@@ -219,16 +220,18 @@ RunOutput train_lm(models::Model& model, optim::Optimizer& optimizer,
                    torch::Device device) {
   stats::Rng rng(data_seed);
   DivergenceWatch watch(device);
+  // The training split on the device once; each step's starts drawn here, windows gathered there.
+  const TextWindows train(corpus, data::TextSplit::kTrain, loop.context, device);
   RunOutput out;
   torch::Tensor last_loss;
   model.train();
   for (std::int64_t step = 0; step < loop.steps; ++step) {
     check_stop(loop.stop);
     const data::TextBatch b =
-        corpus.sample_batch(data::TextSplit::kTrain, loop.batch, loop.context, rng);
-    const torch::Tensor logits = model.forward(b.inputs.to(device));  // (B, T, V)
+        train.at(corpus.sample_starts(data::TextSplit::kTrain, loop.batch, loop.context, rng));
+    const torch::Tensor logits = model.forward(b.inputs);  // (B, T, V)
     const torch::Tensor loss = torch::nn::functional::cross_entropy(
-        logits.reshape({-1, logits.size(-1)}), b.targets.to(device).reshape({-1}));
+        logits.reshape({-1, logits.size(-1)}), b.targets.reshape({-1}));
     optimizer.zero_grad();
     loss.backward();
     optimizer.step(loss);

@@ -34,6 +34,45 @@ torch::Tensor LstmImpl::forward(const torch::Tensor& x, const ForwardDropout& dr
   return h;
 }
 
+void LstmImpl::to(torch::Device device, torch::Dtype dtype, bool non_blocking) {
+  torch::nn::Module::to(device, dtype, non_blocking);
+  flatten_parameters();
+}
+
+void LstmImpl::to(torch::Dtype dtype, bool non_blocking) {
+  torch::nn::Module::to(dtype, non_blocking);
+  flatten_parameters();
+}
+
+void LstmImpl::to(torch::Device device, bool non_blocking) {
+  torch::nn::Module::to(device, non_blocking);
+  flatten_parameters();
+}
+
+void LstmImpl::flatten_parameters() {
+  // As RNNImplBase::flatten_parameters (torch/csrc/api/src/nn/modules/rnn.cpp), but one buffer
+  // per layer: at::lstm's cuDNN path (aten/src/ATen/native/cudnn/RNN.cpp, try_get_weight_buf)
+  // accepts a call's weights only when they start its storage, in cuDNN's layout, so one buffer
+  // for all layers would still warn for every layer after the first.
+  if (!at::_use_cudnn_rnn_flatten_weight()) return;  // a LibTorch built without cuDNN
+  for (const auto& weights : layers) {
+    for (const auto& w : weights) {
+      if (!w.is_cuda() || !torch::cudnn_is_acceptable(w) ||
+          w.scalar_type() != weights[0].scalar_type()) {
+        return;
+      }
+    }
+  }
+  torch::NoGradGuard no_grad;  // the parameters are re-pointed in place (Tensor::set_)
+  constexpr std::int64_t kCudnnLstmMode = 2;  // CUDNN_LSTM, as rnn.cpp's CuDNNMode::LSTM
+  for (const auto& weights : layers) {
+    torch::_cudnn_rnn_flatten_weight(weights, /*weight_stride0=*/4, /*input_size=*/size,
+                                     kCudnnLstmMode, /*hidden_size=*/size, /*proj_size=*/0,
+                                     /*num_layers=*/1, /*batch_first=*/true,
+                                     /*bidirectional=*/false);
+  }
+}
+
 std::int64_t lstm_parameter_count(std::int64_t n_embd, std::int64_t n_layer) {
   return n_layer * (2 * 4 * n_embd * n_embd + 2 * 4 * n_embd);
 }

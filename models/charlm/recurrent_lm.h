@@ -35,9 +35,22 @@ namespace claimcheck::models::charlm {
 /// nn.LSTM(C, C, n_layer, batch_first=True, dropout) with its parameter names
 /// (weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, ...): (B, T, C) -> (B, T, C), zero
 /// initial state. The inter-layer dropout draws from the run's generator.
+///
+/// On CUDA, cuDNN wants each call's weights as one buffer in its own layout, or it warns
+/// ("weights are not part of single contiguous chunk of memory") and compacts a copy on every
+/// call. forward() calls at::lstm once per layer, so after every move each layer's four tensors
+/// are laid out as one cuDNN buffer of a one-layer LSTM (nn::LSTM's flatten_parameters, per
+/// layer). On the CPU nothing is flattened: the weights and numbers are those of a plain move.
 struct LstmImpl : torch::nn::Module {
   LstmImpl(std::int64_t size, std::int64_t n_layer, at::Generator& init);
   torch::Tensor forward(const torch::Tensor& x, const ForwardDropout& drop);
+  /// Module::to, then flatten_parameters() (as nn::LSTM does).
+  void to(torch::Device device, torch::Dtype dtype, bool non_blocking = false) override;
+  void to(torch::Dtype dtype, bool non_blocking = false) override;
+  void to(torch::Device device, bool non_blocking = false) override;
+  /// Lays out each layer's weights as one cuDNN weight buffer (w_ih, w_hh, b_ih, b_hh views of
+  /// it, values unchanged); a no-op unless they are on a CUDA device cuDNN accepts.
+  void flatten_parameters();
   std::int64_t size;
   std::vector<std::vector<torch::Tensor>> layers;  // per layer {w_ih, w_hh, b_ih, b_hh}
 };

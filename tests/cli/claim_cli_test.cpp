@@ -377,5 +377,24 @@ TEST_F(TinyClaimCli, FreshStoresAndShardsGiveIdenticalMetrics) {
   EXPECT_EQ(reports[0]["analysis"], report(whole)["analysis"]);
 }
 
+TEST_F(TinyClaimCli, RunAllNamesClaimsWithoutTheProfileAndRefusesOneNoneDefines) {
+  json later = test::tiny_claim_json();
+  later["id"] = "later";
+  later["profiles"] = {{"nightly", {{"replicates", 3}, {"device", "cpu"}, {"resamples", 999}}}};
+  test::write_json(claims_ / "later.json", later);
+  // Shard 7 of 7 of a 6-run plan trains (almost) nothing: this is about what --all says.
+  const test::CliResult r =
+      cli({"run", "--all", "--profile", "nightly", "--shard", "7/7", "--store", store_.string()});
+  EXPECT_EQ(r.code, cli::kExitOk) << r.err;
+  EXPECT_TRUE(ContainsAll(r.err, {"tiny: no nightly profile, not run", "shard 7/7"})) << r.err;
+  EXPECT_EQ(r.err.find("later: no nightly profile"), std::string::npos) << r.err;
+  // A profile no claim defines used to run nothing and exit 0.
+  const test::CliResult typo =
+      cli({"run", "--all", "--profile", "nightlyy", "--store", store_.string()});
+  EXPECT_EQ(typo.code, cli::kExitUsage);
+  EXPECT_TRUE(ContainsAll(typo.err, {"--profile nightlyy", "no claim", "defines this profile"}))
+      << typo.err;
+}
+
 }  // namespace
 }  // namespace claimcheck::claims

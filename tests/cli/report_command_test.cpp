@@ -221,5 +221,52 @@ TEST_F(ReportCommand, BlessedClaimPassesWithExitZero) {
             std::string::npos);
 }
 
+TEST_F(ReportCommand, ProfileSomeClaimsLackListsThemAndPasses) {
+  // The nightly over a suite whose canary defines only smoke (claims/canary-*.json): before,
+  // `report --profile nightly` exited 2 and the nightly merge wrote no report at all. Now the
+  // nightly claim is reported, the canary listed as "no nightly profile", and the suite passes.
+  claims::test::ScopedEnv no_ci("CI", nullptr);
+  const fs::path dir = scratch("no-profile");
+  fs::create_directories(dir / "claims");
+  fs::copy_file(*root_ / "claims" / "tiny.json", dir / "claims" / "tiny.json");
+  json canary = claims::test::tiny_claim_json();  // smoke only
+  canary["id"] = "canary";
+  claims::test::write_json(dir / "claims" / "canary.json", canary);
+  const fs::path runs = dir / "runs";
+  fs::create_directories(runs);
+  fs::copy_file(store() / "tiny.jsonl", runs / "tiny.jsonl");  // smoke = nightly's first 3 seeds
+  const auto in_dir = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--claims-dir", (dir / "claims").string(), "--baselines-dir",
+                               (dir / "baselines").string()});
+    return claims::test::run_cli(args);
+  };
+  ASSERT_EQ(in_dir({"run", "tiny", "--profile", "nightly", "--store", runs.string()}).code,
+            kExitMismatch);  // trained nightly's fourth seed; no baseline yet
+  ASSERT_EQ(in_dir({"bless", "tiny", "--profile", "nightly", "--store", runs.string()}).code,
+            kExitOk);
+
+  const fs::path out = dir / "reports";
+  const auto r = in_dir(
+      {"report", "--store", runs.string(), "--profile", "nightly", "--report-dir", out.string()});
+  EXPECT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_TRUE(ContainsAll(
+      r.out, {"✅ **claimcheck: all 1 pass**", "1 claim has no nightly profile (listed, not run)",
+              "| `tiny` | nightly | ✅ pass |", "| `canary` | nightly | ➖ no nightly profile |"}))
+      << r.out;
+  const json suite = claims::test::read_json(out / "suite.json");
+  ASSERT_EQ(suite["no_profile"].size(), 1u);
+  EXPECT_EQ(suite["no_profile"][0]["claim"], "canary");
+  EXPECT_EQ(suite["entries"].size(), 1u);
+  EXPECT_TRUE(ContainsAll(claims::test::read_text(out / "suite.html"),
+                          {"<td><code>canary</code></td><td>nightly</td><td>no nightly profile"}));
+  EXPECT_FALSE(fs::exists(out / "canary")) << "a listed claim has no report files";
+
+  // Naming the claim that lacks the profile stays a usage error: it was asked for.
+  const auto named = in_dir({"report", "--store", runs.string(), "--profile", "nightly", "--claim",
+                             "canary", "--report-dir", (dir / "named").string()});
+  EXPECT_EQ(named.code, kExitUsage);
+  EXPECT_TRUE(ContainsAll(named.err, {"no profile 'nightly'", "smoke"})) << named.err;
+}
+
 }  // namespace
 }  // namespace claimcheck::cli

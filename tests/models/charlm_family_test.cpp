@@ -6,12 +6,15 @@
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
+#include <torch/version.h>
 
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "models/charlm/conv_lm.h"
+#include "models/charlm/recurrent_lm.h"
 #include "models/registry.h"
 
 namespace claimcheck::models {
@@ -267,6 +270,94 @@ TEST(Family, OptionsAreValidatedWithoutBuilding) {
                  std::invalid_argument);  // a classification task's dims
   }
 }
+
+// The family's LSTM against LibTorch's nn::LSTM with the same weights (two layers, no dropout):
+// the same at::lstm arithmetic, called per layer instead of once, so bitwise on the CPU. Moving
+// it on the CPU (where flatten_parameters() is a no-op) leaves every weight where it was.
+TEST(Lstm, EqualsNnLstmAndMovingOnTheCpuChangesNothing) {
+  at::Generator init = cpu_generator(3);
+  charlm::Lstm lstm(/*size=*/32, /*n_layer=*/2, init);
+  torch::nn::LSTM reference(
+      torch::nn::LSTMOptions(32, 32).num_layers(2).batch_first(true).dropout(0.0));
+  {
+    torch::NoGradGuard no_grad;
+    const auto ours = lstm->named_parameters();
+    for (auto& p : reference->named_parameters())
+      p.value().copy_(ours[p.key()]);
+  }
+  at::Generator g = cpu_generator(4);
+  const torch::Tensor x = torch::randn({3, 9, 32}, g);  // (B, T, C)
+  const torch::Tensor want = std::get<0>(reference->forward(x));
+  const torch::Tensor before = lstm->forward(x, charlm::ForwardDropout());
+  EXPECT_TRUE(torch::equal(before, want));
+  std::vector<const void*> where;
+  for (const auto& p : lstm->parameters())
+    where.push_back(p.data_ptr());
+  lstm->to(torch::kCPU);
+  lstm->to(torch::kFloat32);
+  lstm->to(torch::kCPU, torch::kFloat32);
+  lstm->flatten_parameters();
+  const auto after = lstm->parameters();
+  for (std::size_t i = 0; i < after.size(); ++i)
+    EXPECT_EQ(after[i].data_ptr(), where[i]) << "parameter " << i << " moved on the CPU";
+  EXPECT_TRUE(torch::equal(lstm->forward(x, charlm::ForwardDropout()), before));
+}
+
+#if TORCH_VERSION_MAJOR >= 2  // c10::WarningHandler takes a c10::Warning since LibTorch 2.0
+// Collects LibTorch warnings (TORCH_WARN) raised on this thread while it is in scope.
+struct WarningCollector : c10::WarningHandler {
+  void process(const c10::Warning& warning) override { messages.push_back(warning.msg()); }
+  std::vector<std::string> messages;
+};
+
+// On CUDA each layer's four tensors become one cuDNN buffer (w_ih at its start, then w_hh, b_ih,
+// b_hh), so a training step of TinyLSTM raises no "not part of single contiguous chunk" warning
+// (one per LSTM call before, ~10^5 lines a nightly), and the logits still match the CPU's. TF32
+// is switched off for the comparison: cuDNN's default would round the products to 10 bits.
+TEST(Lstm, OnCudaEachLayerIsOneCudnnBufferAndNothingWarns) {
+  if (!torch::cuda::is_available()) {
+    GTEST_SKIP() << "needs a CUDA build of LibTorch and a CUDA device (none here); the CPU path "
+                    "is tested by EqualsNnLstmAndMovingOnTheCpuChangesNothing";
+  }
+  const bool tf32 = at::globalContext().allowTF32CuDNN();
+  at::globalContext().setAllowTF32CuDNN(false);
+  nlohmann::json options = small_options(Architecture::kTinyLstm, "gelu");
+  options["dropout"] = 0.0;
+  const auto model = build(Architecture::kTinyLstm, options, 5);
+  const torch::Tensor idx = tokens(2, kSmall.context, 6);
+  const torch::Tensor cpu = eval_logits(model, idx);
+  model->to(torch::kCUDA);
+  const auto& lstm = std::dynamic_pointer_cast<charlm::TinyLstmImpl>(model)->lstm;
+  for (const auto& layer : lstm->layers) {
+    EXPECT_EQ(layer[0].storage_offset(), 0);
+    std::int64_t offset = 0;
+    for (const auto& w : layer) {
+      EXPECT_TRUE(w.is_contiguous());
+      EXPECT_TRUE(w.is_alias_of(layer[0]));  // one storage per layer
+      EXPECT_EQ(w.storage_offset(), offset);
+      offset += w.numel();
+    }
+  }
+  WarningCollector warnings;
+  {
+    c10::WarningUtils::WarningHandlerGuard guard(&warnings);
+    model->train();
+    model->forward(idx.to(torch::kCUDA)).square().mean().backward();
+    const torch::Tensor cuda = eval_logits(model, idx.to(torch::kCUDA));
+    // fp32 on both sides, different kernels and summation orders: 1e-5 absolute on logits of
+    // O(0.1) (init std 0.02), with room for the sigmoid/tanh library differences.
+    EXPECT_TRUE(torch::allclose(cuda.cpu(), cpu, /*rtol=*/1e-4, /*atol=*/1e-5));
+  }
+  at::globalContext().setAllowTF32CuDNN(tf32);
+  for (const auto& m : warnings.messages)
+    EXPECT_EQ(m.find("contiguous chunk"), std::string::npos) << m;
+}
+
+#else
+TEST(Lstm, OnCudaEachLayerIsOneCudnnBufferAndNothingWarns) {
+  GTEST_SKIP() << "needs LibTorch 2.x (its c10::Warning handler API) and a CUDA device";
+}
+#endif
 
 }  // namespace
 }  // namespace claimcheck::models

@@ -91,5 +91,18 @@ TEST(Html, MissingRunsPageSaysWhatToRun) {
       << page;
 }
 
+TEST(Html, ClaimsWithoutTheProfileGetARowAndNoSection) {
+  FakeClaim nightly;
+  nightly.profile = "nightly";
+  const std::string html = suite_html(
+      make_suite({fake_entry(nightly)}, {"runs"}, {{"canary-null", "nightly", {"smoke"}}}));
+  EXPECT_NE(html.find("<td><code>canary-null</code></td><td>nightly</td><td>no nightly "
+                      "profile</td>"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("not run: no nightly profile (it defines smoke)"), std::string::npos);
+  EXPECT_EQ(html.find("id=\"canary-null--nightly\""), std::string::npos) << "nothing to show";
+}
+
 }  // namespace
 }  // namespace claimcheck::report

@@ -3,7 +3,7 @@
 # the merge, and check that the merged report equals an unsharded run's (same analysis, same
 # comparison, same suite rows). Then: a shard that lost its runs makes the merge exit 1 naming
 # them, a shard that never ran makes it exit 2, and `submit` chains the merge after the array
-# (a stand-in sbatch records what would be submitted).
+# after the build job (a stand-in sbatch records what would be submitted).
 # Usage: slurm_shards_test.sh <claimcheck binary> <scratch dir>
 set -euo pipefail
 bin=$1
@@ -17,7 +17,10 @@ fixture_claim "$root/tests/claims/data/tiny.json" tiny \
   title="Tiny: GeGLU(2) vs ReLU(2) on MNIST (Slurm shard test)" -hypotheses.1 \
   profiles='{"nightly": {"replicates": 3, "device": "cpu", "resamples": 999}}' \
   >"$work/claims/tiny.json"
+# The default CPU build trains here: the shards' CUDA check is off (nightly_gpu_scripts_test.sh
+# checks that it refuses this binary).
 export CLAIMCHECK=$bin CLAIMCHECK_ROOT=$root CLAIMCHECK_SHARDS=2 CLAIMCHECK_WORK=$work/sharded
+export CLAIMCHECK_REQUIRE_CUDA=0
 export CLAIMCHECK_ARGS="--claims-dir $work/claims --baselines-dir $work/baselines"
 sbatch_script=$root/ci/slurm/nightly.sbatch
 
@@ -71,7 +74,8 @@ bash "$sbatch_script" merge >/dev/null 2>"$work/merge-gone.err" || rc=$?
 [ "$rc" -eq 2 ] || fail "merge without a shard store exited $rc, expected 2"
 grep -q "shard-1: no such directory" "$work/merge-gone.err" || { cat "$work/merge-gone.err"; fail "the missing shard store is not named"; }
 
-# submit: the array, then the merge depending on it (a stand-in sbatch logs its arguments).
+# submit: the build, the array after it, then the merge depending on the array (a stand-in
+# sbatch logs its arguments).
 mkdir -p "$work/fake-bin"
 cat >"$work/fake-bin/sbatch" <<'SH'
 #!/usr/bin/env bash
@@ -81,6 +85,8 @@ SH
 chmod +x "$work/fake-bin/sbatch"
 SBATCH_LOG=$work/sbatch.log PATH="$work/fake-bin:$PATH" CLAIMCHECK_SHARDS=3 \
   bash "$sbatch_script" >"$work/submit.out"
-grep -q -- "--array=1-3 .*nightly.sbatch shard$" "$work/sbatch.log" || { cat "$work/sbatch.log"; fail "no array of 3 shards submitted"; }
+grep -q -- "--gres=none .*nightly.sbatch build$" "$work/sbatch.log" || { cat "$work/sbatch.log"; fail "no build job (without a GPU) submitted"; }
+grep -q -- "--array=1-3 --dependency=afterok:4242 --kill-on-invalid-dep=yes .*nightly.sbatch shard$" "$work/sbatch.log" || { cat "$work/sbatch.log"; fail "no array of 3 shards after the build"; }
+[ "$(head -1 "$work/sbatch.log" | grep -c 'nightly.sbatch build$')" -eq 1 ] || fail "the build is not submitted first"
 grep -q -- "--dependency=afterany:4242 .*nightly.sbatch merge$" "$work/sbatch.log" || { cat "$work/sbatch.log"; fail "the merge does not depend on the array"; }
-echo "ok: shards + merge == unsharded; lost and absent shards fail the merge; submit chains the merge"
+echo "ok: shards + merge == unsharded; lost and absent shards fail the merge; submit chains build, array, merge"

@@ -98,5 +98,19 @@ TEST(SuiteMarkdown, EscapesWhatWouldBreakTheTable) {
   EXPECT_EQ(md.find("<script>"), std::string::npos) << md;
 }
 
+TEST(SuiteMarkdown, ClaimsWithoutTheProfileGetARowEach) {
+  FakeClaim nightly;
+  nightly.profile = "nightly";
+  const Suite suite =
+      make_suite({fake_entry(nightly)}, {"runs"}, {{"canary-null", "nightly", {"smoke"}}});
+  const std::string md = suite_markdown(suite);
+  EXPECT_NE(md.find("| `canary-null` | nightly | ➖ no nightly profile | — | not run: no nightly "
+                    "profile (it defines smoke) |"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| `fake` | nightly | ✅ pass |"), std::string::npos) << md;
+  EXPECT_EQ(md.find("Missing runs"), std::string::npos) << "not missing: not defined";
+}
+
 }  // namespace
 }  // namespace claimcheck::report

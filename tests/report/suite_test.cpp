@@ -97,5 +97,36 @@ TEST(Suite, JsonListsEveryEntryWithItsQValues) {
   EXPECT_EQ(j["entries"][1]["bless"], "claimcheck bless fake --profile smoke");
 }
 
+TEST(Suite, ClaimsWithoutTheProfileAreListedNotFailed) {
+  // `report --profile nightly` over a suite whose canaries define only smoke: the canaries are
+  // listed, sorted by claim, and the nightly claim that passed still makes the suite pass.
+  FakeClaim nightly;
+  nightly.profile = "nightly";
+  const Suite suite = make_suite(
+      {fake_entry(nightly)}, {"runs"},
+      {{"canary-null", "nightly", {"smoke"}}, {"canary-injected", "nightly", {"smoke", "gpu"}}});
+  EXPECT_TRUE(all_pass(suite)) << "a claim without the profile is not a failure";
+  ASSERT_EQ(suite.not_defined.size(), 2u);
+  EXPECT_EQ(suite.not_defined[0].claim, "canary-injected");
+  EXPECT_EQ(not_defined_text(suite.not_defined[0]), "no nightly profile (it defines smoke, gpu)");
+  const std::string line = verdict_line(suite);
+  EXPECT_EQ(line.rfind("✅ **claimcheck: all 1 pass**", 0), 0u) << line;
+  EXPECT_NE(line.find("; 2 claims have no nightly profile (listed, not run)"), std::string::npos)
+      << line;
+  EXPECT_EQ(verdict_line(make_suite({fake_entry(nightly)}, {"runs"})).find("no nightly"),
+            std::string::npos)
+      << "nothing listed, nothing said";
+
+  const nlohmann::json j = to_json(suite);
+  EXPECT_EQ(j.at("all_pass"), true);
+  EXPECT_EQ(j["counts"]["no_profile"], 2);
+  ASSERT_EQ(j.at("no_profile").size(), 2u);
+  EXPECT_EQ(j["no_profile"][1]["claim"], "canary-null");
+  EXPECT_EQ(j["no_profile"][1]["profile"], "nightly");
+  EXPECT_EQ(j["no_profile"][1]["defines"], nlohmann::json::array({"smoke"}));
+  EXPECT_EQ(j["no_profile"][1]["text"], "no nightly profile (it defines smoke)");
+  EXPECT_EQ(j.at("entries").size(), 1u) << "listed claims are not entries";
+}
+
 }  // namespace
 }  // namespace claimcheck::report

@@ -45,13 +45,15 @@ Muon::Muon(const models::ParameterGroups& groups, double lr, MuonOptions options
   }
   // One AdamW torch group per role, each with its own lr (empty roles are left out).
   std::vector<torch::optim::OptimizerParamGroup> adam_groups;
+  std::vector<torch::optim::AdamWOptions> adam_options;
   const auto add = [&](const std::vector<torch::Tensor>& params, double group_lr) {
     if (params.empty()) return;
-    auto group_options = std::make_unique<torch::optim::AdamWOptions>(group_lr);
-    group_options->betas(std::make_tuple(options_.adam_betas.b1, options_.adam_betas.b2))
+    torch::optim::AdamWOptions group_options(group_lr);
+    group_options.betas(std::make_tuple(options_.adam_betas.b1, options_.adam_betas.b2))
         .eps(options_.adam_eps)
         .weight_decay(options_.adam_weight_decay);
-    adam_groups.emplace_back(params, std::move(group_options));
+    adam_options.push_back(group_options);
+    adam_groups.emplace_back(params, std::make_unique<torch::optim::AdamWOptions>(group_options));
   };
   add(groups.embeddings, options_.embedding_lr);
   add(groups.head, options_.head_lr);
@@ -59,7 +61,23 @@ Muon::Muon(const models::ParameterGroups& groups, double lr, MuonOptions options
   if (!adam_groups.empty()) {
     adamw_ = std::make_unique<torch::optim::AdamW>(adam_groups,
                                                    torch::optim::AdamWOptions(options_.vector_lr));
+    // LibTorch 2.x's Optimizer::add_param_group merges a group's options into the constructor's
+    // defaults field by field, keeping only the values that differ from a default-constructed
+    // AdamWOptions (OptimizerCloneableOptions::_merge_by_comparison, torch/optim/optimizer.h): a
+    // head_lr of 1e-3 would silently become vector_lr. So every group gets its options again.
+    for (std::size_t i = 0; i < adam_options.size(); ++i) {
+      adamw_->param_groups()[i].set_options(
+          std::make_unique<torch::optim::AdamWOptions>(adam_options[i]));
+    }
   }
+}
+
+std::vector<torch::optim::AdamWOptions> Muon::adam_options() const {
+  std::vector<torch::optim::AdamWOptions> out;
+  if (!adamw_) return out;
+  for (const auto& group : adamw_->param_groups())
+    out.push_back(static_cast<const torch::optim::AdamWOptions&>(group.options()));
+  return out;
 }
 
 void Muon::zero_grad() {

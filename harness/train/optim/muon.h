@@ -60,6 +60,8 @@ class Muon final : public Optimizer {
   Muon(const models::ParameterGroups& groups, double lr, MuonOptions options);
   void zero_grad() override;
   void step(const torch::Tensor& loss) override;
+  /// The options AdamW steps each non-empty role with (embeddings, head, vectors, in order).
+  std::vector<torch::optim::AdamWOptions> adam_options() const;
 
  private:
   std::vector<torch::Tensor> matrices_;

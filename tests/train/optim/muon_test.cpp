@@ -43,6 +43,54 @@ TEST(Muon, EachAdamWRoleStepsWithItsOwnLearningRate) {
   EXPECT_NEAR(groups.vectors[0].max().item<double>(), -0.07, 0.07e-6);
 }
 
+// LibTorch 2.x merges a param group's options into the optimizer's defaults wherever a field
+// equals a default-constructed AdamWOptions (lr 1e-3, betas (0.9, 0.999), eps 1e-8,
+// weight_decay 1e-2). Here head_lr and the betas equal those values while embedding_lr and
+// vector_lr do not: every role must still step with its own options, read back after
+// construction and after two steps, and seen in the moves. Two steps of AdamW from p = 0 with
+// gradients g1 then g2 (no weight decay; eps negligible) end at
+//   p2 = −lr·(1 + m̂2/√v̂2),  m̂2 = (β1(1−β1)g1 + (1−β1)g2)/(1−β1²),
+//                           v̂2 = (β2(1−β2)g1² + (1−β2)g2²)/(1−β2²)
+// (Loshchilov & Hutter 2019, Algorithm 2); float32 steps: 1e-6 relative.
+TEST(Muon, AdamWRolesKeepOptionsThatEqualLibTorchsDefaults) {
+  models::ParameterGroups groups;
+  groups.embeddings = {torch::zeros({4, 3}, torch::requires_grad())};
+  groups.head = {torch::zeros({3, 4}, torch::requires_grad())};
+  groups.vectors = {torch::zeros({3}, torch::requires_grad())};
+  const MuonOptions options = read_muon_options(
+      {{"head_lr", 1e-3}, {"vector_lr", 0.07}, {"adam_betas", {0.9, 0.999}}, {"adam_eps", 0.0}});
+  Muon muon(groups, /*lr=*/0.02, options);
+  const std::vector<double> lrs = {0.6, 1e-3, 0.07};  // embeddings, head, vectors
+  auto expect_options = [&](const char* when) {
+    const auto got = muon.adam_options();
+    ASSERT_EQ(got.size(), lrs.size()) << when;
+    for (std::size_t i = 0; i < lrs.size(); ++i) {
+      EXPECT_EQ(got[i].lr(), lrs[i]) << when << ", role " << i;
+      EXPECT_EQ(got[i].betas(), std::make_tuple(0.9, 0.999)) << when << ", role " << i;
+      EXPECT_EQ(got[i].eps(), 0.0) << when << ", role " << i;
+      EXPECT_EQ(got[i].weight_decay(), 0.0) << when << ", role " << i;
+    }
+  };
+  expect_options("after construction");
+  const double g1 = 0.5, g2 = -0.25, b1 = 0.9, b2 = 0.999;
+  for (const double g : {g1, g2}) {
+    for (auto* group : {&groups.embeddings, &groups.head, &groups.vectors}) {
+      group->front().mutable_grad() = torch::full(group->front().sizes(), g);
+    }
+    muon.step(torch::zeros({}));
+  }
+  expect_options("after two steps");
+  const double m2 = (b1 * (1 - b1) * g1 + (1 - b1) * g2) / (1 - b1 * b1);
+  const double v2 = (b2 * (1 - b2) * g1 * g1 + (1 - b2) * g2 * g2) / (1 - b2 * b2);
+  const std::vector<torch::Tensor> params = {groups.embeddings[0], groups.head[0],
+                                             groups.vectors[0]};
+  for (std::size_t i = 0; i < lrs.size(); ++i) {
+    const double want = -lrs[i] * (1 + m2 / std::sqrt(v2));
+    EXPECT_NEAR(params[i].max().item<double>(), want, std::abs(want) * 1e-6) << "role " << i;
+    EXPECT_NEAR(params[i].min().item<double>(), want, std::abs(want) * 1e-6) << "role " << i;
+  }
+}
+
 // A matrix's first Muon step is −lr·√max(1, rows/cols)·NS5(u) with u ∝ g. For a rank-1 g the
 // normalised input has the single singular value ‖g‖/(‖g‖ + 1e-7) ≈ 1, so the step's spectral norm
 // is lr·√2·φ⁵(1) for this tall (6x3) matrix (float32: 1e-5).
