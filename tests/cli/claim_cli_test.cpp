@@ -198,6 +198,18 @@ TEST_F(TinyClaimCli, CudaRunsCompareWithTheirOwnBaselineElseTheCpuOneStatistical
   rep = report(cuda_store);
   EXPECT_EQ(rep["baseline"]["fallback"], false);
   EXPECT_EQ(rep["comparison"]["exact_required"], true);
+  // The suite report draws the baseline the comparison used: the CUDA one, with no CPU one left
+  // (before, it read the CPU baseline whatever the runs' device, and drew no baseline CIs here).
+  {
+    const fs::path cpu_copy = dir_ / "cpu-baseline.json";
+    fs::rename(baseline_file(), cpu_copy);
+    const fs::path out = dir_ / "suite-cuda";
+    r = cli({"report", "--store", cuda_store.string(), "--report-dir", out.string()});
+    EXPECT_EQ(r.code, cli::kExitOk) << r.err;
+    EXPECT_NE(test::read_text(out / "tiny" / "smoke" / "report.html").find("baseline-ci"),
+              std::string::npos);
+    fs::rename(cpu_copy, baseline_file());
+  }
   // ... and CPU runs still with theirs.
   ASSERT_EQ(run(store_).code, cli::kExitOk);
   EXPECT_EQ(report(store_)["baseline"]["file"], baseline_file().string());
