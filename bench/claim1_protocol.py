@@ -10,8 +10,8 @@ whole test set. The data order comes from torch.randperm (not claimcheck's Fishe
 numbers agree statistically, not bit for bit. Runs go to `--workers` processes with one intra-op
 thread each (claimcheck's executor before ensembles did the same with threads).
 
-Debian's python3-torch (1.13, the LibTorch the C++ build links):
-  /usr/bin/python3 bench/claim1_protocol.py --runs STORE_DIR/geglu-vs-relu-mnist.jsonl
+The venv's torch (2.13, the LibTorch the C++ build links; ci/setup.sh makes .venv/):
+  .venv/bin/python bench/claim1_protocol.py --runs STORE_DIR/geglu-vs-relu-mnist.jsonl
 (STORE_DIR: a store holding the nightly runs, e.g. from `claimcheck run geglu-vs-relu-mnist
 --profile nightly --store STORE_DIR`)
 """

@@ -5,10 +5,10 @@ swiglu-vs-relu2-matched (autoresearch style: bias-free Linears, RMSNorm without 
 untied head) at d 96, 2 layers, 3 heads, context 64, batch 16, vocab 65, with Muon (Nesterov
 momentum 0.95, Newton-Schulz 5 quintic iterations, shape scaling) on the block matrices and AdamW
 (betas 0.8/0.95, eps 1e-10) on the embedding and head: the same ops as the C++ (models/gpt.cpp,
-harness/train/optim/muon.cpp), one intra-op thread. Debian's python3-torch (1.13, the same
-LibTorch). Prints the median milliseconds per step over repeats.
+harness/train/optim/muon.cpp), one intra-op thread. The venv's torch (2.13, the same
+LibTorch as the build). Prints the median milliseconds per step over repeats.
 
-    /usr/bin/python3 bench/gpt_step_eager.py [relu2|swiglu]
+    .venv/bin/python bench/gpt_step_eager.py [relu2|swiglu]
 """
 
 import math

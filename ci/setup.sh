@@ -13,9 +13,6 @@
 #   CLAIMCHECK_BUILD_DIR   build directory (default build/ in the checkout)
 #   CLAIMCHECK_CMAKE_ARGS  extra arguments for the CMake configure step
 #   CLAIMCHECK_VENV        virtual environment (default .venv/ in the checkout)
-#   CLAIMCHECK_LIBTORCH    debian (default): build against Debian's LibTorch 1.13 (libtorch-dev,
-#                          OpenBLAS); pip: against the venv's torch==2.13.0 (not the default yet:
-#                          see README, LibTorch versions)
 #   CLAIMCHECK_PYTHON      the Python 3.11 that makes it (default python3.11, else python3)
 set -euo pipefail
 
@@ -35,15 +32,12 @@ say() { printf '\n== [%4ss] %s\n' "$SECONDS" "$*" >&2; }
 die() { printf 'setup.sh: error: %s\n' "$*" >&2; exit 2; }
 
 # --- 1. Debian packages -----------------------------------------------------------------------
-libtorch=${CLAIMCHECK_LIBTORCH:-debian}
-case "$libtorch" in
-  debian | pip) ;;
-  *) die "CLAIMCHECK_LIBTORCH=$libtorch: expected debian or pip" ;;
-esac
-# libopenblas0-openmp: Debian's LibTorch's CPU matmul is ~20x slower on the reference BLAS.
+# LibTorch is pip's (step 1b), not Debian's libtorch-dev (1.13, no longer supported: README,
+# LibTorch versions).
+[ "${CLAIMCHECK_LIBTORCH:-pip}" = pip ] ||
+  die "CLAIMCHECK_LIBTORCH=$CLAIMCHECK_LIBTORCH: Debian's LibTorch 1.13 is no longer supported; the build uses pip's torch==2.13.0 from the venv (unset CLAIMCHECK_LIBTORCH)"
 packages=(
   build-essential cmake ninja-build pkg-config clang-format
-  libtorch-dev libopenblas0-openmp
   googletest libgtest-dev libbenchmark-dev
   libboost-math-dev nlohmann-json3-dev libcli11-dev libfmt-dev zlib1g-dev
   dataset-fashion-mnist
@@ -67,22 +61,9 @@ else
   say "Debian packages: all ${#packages[@]} present"
 fi
 
-# libopenblas-dev (pulled in with libtorch-dev) registers OpenBLAS's pthread build at a higher
-# priority than the OpenMP one; with it, each worker's BLAS spawns its own threads and the smoke
-# claims run about 2x slower (swiglu smoke then passes its 600 s timeout). Pin the OpenMP build.
-for lib in libblas.so.3 liblapack.so.3; do
-  alt=/usr/lib/x86_64-linux-gnu/openblas-openmp/$lib
-  link=$lib-$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
-  if [ -e "$alt" ] && [ "$(readlink -f "/etc/alternatives/$link")" != "$alt" ]; then
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo update-alternatives --set "$link" "$alt" >/dev/null && say "BLAS: $lib -> OpenBLAS (OpenMP)"
-  fi
-done
-
 # --- 1b. Python virtual environment: pip's LibTorch -----------------------------------------
-# torch==2.13.0 (CPU build, MKL and oneDNN linked in) and numpy/scipy for the Python references,
-# and the LibTorch of the pip build (CLAIMCHECK_LIBTORCH=pip).
+# torch==2.13.0 (CPU build, MKL and oneDNN linked in): the LibTorch the build links
+# (torch.utils.cmake_prefix_path), and with numpy/scipy the Python references' torch.
 # Re-installed when ci/requirements.txt changes; .venv/.claimcheck-requirements is the copy it
 # was installed from.
 venv=${CLAIMCHECK_VENV:-$root/.venv}
@@ -102,15 +83,11 @@ if ! cmp -s "$requirements" "$venv/.claimcheck-requirements"; then
     die "pip could not install ci/requirements.txt into $venv (is PyPI reachable? torch==2.13.0 must be installable)"
   cp "$requirements" "$venv/.claimcheck-requirements"
 fi
-if [ "$libtorch" = pip ]; then
-  torch_dir=$("$venv/bin/python" -c 'import os, torch; print(os.path.join(torch.utils.cmake_prefix_path, "Torch"))')
-  torch_version=$("$venv/bin/python" -c 'import torch; print(torch.__version__)')
-else
-  torch_dir=$(dirname "$(dpkg -L libtorch-dev | grep -m1 '/TorchConfig.cmake$')")
-  torch_version="Debian $(dpkg-query -W -f='${Version}' libtorch-dev)"
-fi
-[ -f "$torch_dir/TorchConfig.cmake" ] || die "no TorchConfig.cmake in $torch_dir (CLAIMCHECK_LIBTORCH=$libtorch)"
-say "LibTorch ($libtorch): $torch_version at $torch_dir"
+torch_dir=$("$venv/bin/python" -c 'import os, torch; print(os.path.join(torch.utils.cmake_prefix_path, "Torch"))')
+torch_version=$("$venv/bin/python" -c 'import torch; print(torch.__version__)')
+[ -f "$torch_dir/TorchConfig.cmake" ] ||
+  die "no TorchConfig.cmake in $torch_dir: the venv's torch has no LibTorch (remove $venv and re-run)"
+say "LibTorch: pip's torch $torch_version at $torch_dir"
 
 # --- 2. Data ----------------------------------------------------------------------------------
 mkdir -p "$data"
@@ -205,7 +182,7 @@ say "test tools: chromium, shellcheck, ci/node present"
 
 # --- 3. Configure and build -------------------------------------------------------------------
 # Torch_DIR is passed on every configure: a build directory configured against another LibTorch
-# (Debian's 1.13, another venv) is configured afresh, never left on its cached Torch_DIR.
+# (Debian's 1.13 before issue 18, another venv) is configured afresh, never left on its cached Torch_DIR.
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
 fresh=()

@@ -24,6 +24,13 @@ if(Torch_DIR AND EXISTS "${Torch_DIR}/../Caffe2/Caffe2Config.cmake")
   endforeach()
 endif()
 find_package(Torch REQUIRED)
+# LibTorch 1.x (Debian's libtorch-dev 1.13) is no longer supported (README, LibTorch versions).
+if(Torch_VERSION VERSION_LESS 2.0)
+  message(FATAL_ERROR
+    "LibTorch ${Torch_VERSION} from ${Torch_DIR} is too old: claimcheck needs LibTorch 2.x. Use pip's "
+    "torch (bash ci/setup.sh makes .venv/ with torch==2.13.0 and configures against it), or pass "
+    "-DTorch_DIR=<python -c 'import torch; print(torch.utils.cmake_prefix_path)'>/Torch")
+endif()
 get_filename_component(_claimcheck_prefix "${TORCH_INSTALL_PREFIX}" REALPATH)
 set(_claimcheck_torch_files)
 foreach(_claimcheck_lib c10 torch_cpu torch torch_cuda c10_cuda)
@@ -50,7 +57,7 @@ foreach(_claimcheck_file ${_claimcheck_torch_files})
   endif()
 endforeach()
 # The C++ standard is LibTorch's: PyTorch 2.x's TorchConfig states it on the torch target (20 for
-# 2.13 and 2.14, whose headers refuse anything older); LibTorch 1.13 states none and needs 17.
+# 2.13 and 2.14, whose headers refuse anything older); where a 2.x states none, 17.
 get_target_property(_claimcheck_torch_std torch CXX_STANDARD)
 if(NOT _claimcheck_torch_std OR _claimcheck_torch_std LESS 17)
   set(_claimcheck_torch_std 17)

@@ -71,6 +71,9 @@ function(claimcheck_add_claim id profile profile_json)
   if(_no_timeout OR NOT _timeout GREATER 0)
     set(_timeout 1800)
   endif()
+  # A claim trains on one worker per hardware thread (pipeline/executor.cpp), so `ctest -j N`
+  # runs it beside nothing else; the unit tests share the machine among themselves.
+  cmake_host_system_information(RESULT _cores QUERY NUMBER_OF_LOGICAL_CORES)
   set_tests_properties(${name} PROPERTIES LABELS "${labels}" SKIP_RETURN_CODE 77
-    TIMEOUT ${_timeout})
+    TIMEOUT ${_timeout} PROCESSORS ${_cores})
 endfunction()

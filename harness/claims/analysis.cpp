@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "harness/claims/decision.h"
+#include "harness/claims/environment.h"
 #include "harness/claims/pd_analysis.h"
 #include "harness/claims/sequential_design.h"
 #include "harness/env/seed.h"
@@ -106,6 +107,8 @@ UnitIndex join_runs(const ProfilePlan& plan, const std::vector<RunSpec>& runs,
                     ClaimAnalysis& out) {
   UnitIndex units;
   std::vector<std::string> missing;
+  EnvironmentTally environments;
+  std::set<std::string> tallied;  // identical arms share a run (and its record)
   for (const auto& run : runs) {
     const auto it = records_by_key.find(run.key());
     if (it == records_by_key.end()) {
@@ -122,7 +125,10 @@ UnitIndex join_runs(const ProfilePlan& plan, const std::vector<RunSpec>& runs,
     out.train_seconds += it->second.value("wall_seconds", 0.0);
     if (out.fingerprint.is_null())
       out.fingerprint = it->second.value("fingerprint", nlohmann::json());
+    if (tallied.insert(run.key()).second)
+      environments.add(it->second.value("fingerprint", nlohmann::json()), run.device_type);
   }
+  out.environments = environments.to_json();
   if (!missing.empty()) throw MissingRuns(plan.claim().id, plan.profile, missing, runs.size());
   return units;
 }

@@ -106,6 +106,9 @@ struct ClaimAnalysis {
   std::map<std::string, nlohmann::json> runs;  // key -> {arm, role, index, config, metrics}
   double train_seconds = 0.0;  // sum of the runs' wall times (report only: not a result)
   nlohmann::json fingerprint;  // of the runs (the first run's)
+  // The distinct environments of the runs (EnvironmentTally::to_json): more than one when shards
+  // ran on different machines or devices, and the analysis is then not one environment's.
+  nlohmann::json environments = nlohmann::json::array();
 };
 
 /// Runs an analysis needs that the store lacks. Judging commands exit 1 naming them and the

@@ -97,7 +97,8 @@ nlohmann::json to_json(const ClaimAnalysis& a) {
           {"tallies", tallies},
           {"source_bootstrap_of_max", source_max},
           {"runs", a.runs},
-          {"fingerprint", a.fingerprint}};
+          {"fingerprint", a.fingerprint},
+          {"environments", a.environments}};
 }
 
 }  // namespace claimcheck::claims

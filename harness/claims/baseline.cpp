@@ -6,6 +6,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "harness/claims/environment.h"
 #include "harness/stats/verdict.h"
 
 namespace claimcheck::claims {
@@ -32,18 +33,6 @@ double implied_se(const nlohmann::json& h) {
   const double z =
       boost::math::quantile(boost::math::normal_distribution<double>(), 0.5 + confidence / 2.0);
   return std::max(0.0, hi - lo) / (2.0 * z);
-}
-
-nlohmann::json environment_of(const nlohmann::json& fingerprint) {
-  if (!fingerprint.is_object()) return nullptr;
-  return {{"libtorch", fingerprint.value("libtorch", "")},
-          {"cuda", fingerprint.contains("cuda") && fingerprint["cuda"].is_object()
-                       ? fingerprint["cuda"].value("device_name", "none")
-                       : "none"},
-          {"cpu", fingerprint.value("cpu", "")},
-          {"blas", fingerprint.contains("blas") && fingerprint["blas"].is_object()
-                       ? fingerprint["blas"].value("loaded", "")
-                       : ""}};
 }
 
 const nlohmann::json* find_hypothesis(const nlohmann::json& analysis, const std::string& id) {
@@ -75,9 +64,10 @@ Comparison stale_spec(const nlohmann::json& analysis, const nlohmann::json& base
 }
 
 // hc (estimate, verdict and the baseline's filled in) judged: the verdict moved, the estimate is
-// incompatible, or, in the same environment, the units are not reproduced exactly.
+// incompatible, or, where both sides ran deterministically in one environment, the units are
+// not reproduced exactly.
 void judge(HypothesisComparison& hc, const nlohmann::json& h, const nlohmann::json& b,
-           bool same_environment) {
+           bool exact_required) {
   const double se = std::hypot(implied_se(h), implied_se(b));
   const double diff = hc.estimate - hc.baseline_estimate;
   hc.z = se > 0 ? diff / se : (diff == 0 ? 0.0 : std::copysign(INFINITY, diff));
@@ -97,9 +87,9 @@ void judge(HypothesisComparison& hc, const nlohmann::json& h, const nlohmann::js
     hc.change =
         fmt::format("estimate {:.6g} -> {:.6g} (z = {:.2f}, incompatible with the baseline)",
                     hc.baseline_estimate, hc.estimate, hc.z);
-  } else if (same_environment && !hc.exact) {
-    // Same LibTorch, device, CPU and BLAS must reproduce bit for bit: anything else is a bug
-    // in determinism (or a hand-edited baseline), not noise.
+  } else if (exact_required && !hc.exact) {
+    // One deterministic environment (environment.h) must reproduce bit for bit: anything else
+    // is a bug in determinism (or a hand-edited baseline), not noise.
     hc.outcome = Outcome::kRegressed;
     hc.change =
         fmt::format("not reproduced exactly in the same environment (estimate {:.9g} -> {:.9g})",
@@ -109,7 +99,7 @@ void judge(HypothesisComparison& hc, const nlohmann::json& h, const nlohmann::js
 
 // One hypothesis of the analysis against its entry in the baseline, if it has one.
 HypothesisComparison compare_hypothesis(const nlohmann::json& h, const nlohmann::json& baseline,
-                                        bool same_environment) {
+                                        bool exact_required) {
   HypothesisComparison hc;
   hc.id = h.at("id").get<std::string>();
   hc.verdict = h.at("verdict").get<std::string>();
@@ -132,7 +122,7 @@ HypothesisComparison compare_hypothesis(const nlohmann::json& h, const nlohmann:
   }
   hc.baseline_verdict = b->at("verdict").get<std::string>();
   hc.baseline_estimate = b->at("estimate").get<double>();
-  judge(hc, h, *b, same_environment);
+  judge(hc, h, *b, exact_required);
   return hc;
 }
 
@@ -170,16 +160,27 @@ fs::path baseline_path(const fs::path& dir, const std::string& claim, const std:
   return dir / claim / (profile + ".json");
 }
 
+fs::path baseline_path(const fs::path& dir, const std::string& claim, const std::string& profile,
+                       const std::string& device_type) {
+  if (device_type == "cpu") return baseline_path(dir, claim, profile);
+  if (device_type == "cuda") return dir / claim / (profile + ".cuda.json");
+  throw std::invalid_argument("baseline_path: device type '" + device_type +
+                              "': expected cpu or cuda");
+}
+
 Comparison compare_with_baseline(const nlohmann::json& analysis, const nlohmann::json& baseline) {
   if (analysis.at("spec_hash") != baseline.at("spec_hash")) return stale_spec(analysis, baseline);
   Comparison c;
-  const nlohmann::json env_now = environment_of(analysis.value("fingerprint", nlohmann::json()));
-  c.same_environment = !env_now.is_null() &&
-                       env_now == environment_of(baseline.value("fingerprint", nlohmann::json()));
+  const Environment runs = analysis_environment(analysis);
+  const Environment base = analysis_environment(baseline);
+  c.same_environment = same_environment(runs, base);
+  c.exact_required = exact_reproduction_required(runs, base);
+  c.run_environment = runs.description;
+  c.baseline_environment = base.description;
   bool regressed = false;
   bool improved = false;
   for (const auto& h : analysis.at("hypotheses")) {
-    const HypothesisComparison hc = compare_hypothesis(h, baseline, c.same_environment);
+    const HypothesisComparison hc = compare_hypothesis(h, baseline, c.exact_required);
     if (hc.outcome == Outcome::kStale) c.outcome = Outcome::kStale;
     if (hc.outcome == Outcome::kRegressed) regressed = true;
     if (hc.outcome == Outcome::kImproved) improved = true;
@@ -216,6 +217,8 @@ nlohmann::json to_json(const Comparison& c) {
   }
   return {{"outcome", to_string(c.outcome)},
           {"same_environment", c.same_environment},
+          {"exact_required", c.exact_required},
+          {"environments", {{"baseline", c.baseline_environment}, {"runs", c.run_environment}}},
           {"hypotheses", hyps},
           {"messages", c.messages}};
 }

@@ -35,7 +35,10 @@ struct HypothesisComparison {
 /// The comparison of a whole claim.
 struct Comparison {
   Outcome outcome = Outcome::kPass;
-  bool same_environment = false;  // LibTorch, device, CPU model and BLAS equal the baseline's
+  bool same_environment = false;     // one environment on both sides (environment.h)
+  bool exact_required = false;       // ... and both ran deterministically: units must be equal
+  std::string baseline_environment;  // one line each: "baseline from X, runs on Y"
+  std::string run_environment;
   std::vector<HypothesisComparison> hypotheses;
   std::vector<std::string> messages;  // one line per thing that moved
 };
@@ -46,14 +49,20 @@ nlohmann::json to_json(const Comparison& comparison);
 /// |z| above this (two-sided p < 0.001 under normality) makes an estimate incompatible.
 inline constexpr double kCompatibleZ = 3.29;
 
-/// baselines/<claim>/<profile>.json under `dir`.
+/// baselines/<claim>/<profile>.json under `dir`: the CPU baseline.
 std::filesystem::path baseline_path(const std::filesystem::path& dir, const std::string& claim,
                                     const std::string& profile);
 
+/// The baseline of runs on `device_type`: the CPU one for "cpu", <profile>.cuda.json beside it
+/// for "cuda" (baselines/README.md: baselines per device class).
+std::filesystem::path baseline_path(const std::filesystem::path& dir, const std::string& claim,
+                                    const std::string& profile, const std::string& device_type);
+
 /// Compares an analysis (to_json(ClaimAnalysis)) with a baseline read by read_baseline().
-/// Verdicts must be equal, estimates compatible, the spec hash unchanged; in the same
-/// environment the per-unit values must also reproduce exactly (same spec + seed + device ⇒
-/// same numbers). The CIs are turned into standard errors with the z of their own level.
+/// Verdicts must be equal, estimates compatible, the spec hash unchanged; where both sides ran
+/// deterministically in one environment (environment.h) the per-unit values must also
+/// reproduce exactly (same spec + seed + environment ⇒ same numbers). The CIs are turned into
+/// standard errors with the z of their own level.
 Comparison compare_with_baseline(const nlohmann::json& analysis, const nlohmann::json& baseline);
 
 /// Reads and checks a baseline: format version, keys, types, verdict strings and finiteness.

@@ -15,6 +15,7 @@
 #include "harness/claims/spec.h"
 #include "harness/cli/cli.h"
 #include "harness/cli/interrupt.h"
+#include "harness/env/determinism.h"
 #include "harness/env/device.h"
 #include "harness/pipeline/executor.h"
 #include "harness/pipeline/judge.h"
@@ -103,20 +104,25 @@ int command_run(const Paths& paths, const RunOptions& options, std::ostream& out
     const claims::ProfileSpec& profile = spec.profile(options.profile);
     const std::string device_name = options.device.empty() ? profile.device : options.device;
     const env::DeviceChoice choice = env::device_choice_from_string(device_name);
-    if (choice == env::DeviceChoice::kCuda && !env::cuda_available()) {
-      err << fmt::format("{} ({}): skipped: the profile needs CUDA and none is available\n",
-                         spec.id, options.profile);
+    // A profile that needs a GPU skips without one (77); an explicit --device cuda that cannot
+    // be met is an error (select_device throws, naming the flag and the fix: exit 2).
+    if (options.device.empty() && choice == env::DeviceChoice::kCuda && !env::cuda_available()) {
+      err << fmt::format("{} ({}): skipped: the profile needs CUDA and none is available ({})\n",
+                         spec.id, options.profile, env::no_cuda_reason());
       worst = std::max(worst, static_cast<int>(kExitSkipped));
       continue;
     }
+    const torch::Device device = env::select_device(choice);
+    // Once per plan, before its first CUDA op: deterministic, full-fp32 CUDA (env/determinism.h).
+    if (device.is_cuda()) env::make_cuda_deterministic();
     if (profile.sequential && options.seeds > 0) {
       throw std::invalid_argument("--seeds: profile " + options.profile + " of " + spec.id +
                                   " is sequential (its seeds follow from its stopping rule); "
                                   "drop --seeds");
     }
     // The plan, once: on the device chosen here, which every run's key and the executor read.
-    const claims::ProfilePlan plan = claims::plan_profile(
-        spec, options.profile, env::device_type(env::select_device(choice)), options.seeds, shard);
+    const claims::ProfilePlan plan =
+        claims::plan_profile(spec, options.profile, env::device_type(device), options.seeds, shard);
     // One writer per store for the whole run: a second `run` on it stops here, naming us.
     const claims::StoreWriterLock writer(store_file(paths, spec.id));
     claims::RunStore store(store_file(paths, spec.id));
@@ -205,7 +211,9 @@ int command_bless(const Paths& given, const JudgeOptions& options, std::ostream&
   } catch (const claims::BadRecord& e) {
     throw std::runtime_error(stores.location(e.key) + ": " + e.what());
   }
-  const fs::path file = claims::baseline_path(paths.baselines, spec.id, profile);
+  // The baseline of the runs' device class: CUDA runs bless <profile>.cuda.json.
+  const fs::path file =
+      claims::baseline_path(paths.baselines, spec.id, profile, stored.plan.device_type);
   nlohmann::json old;
   if (fs::exists(file)) {
     try {

@@ -15,6 +15,7 @@
 #include "harness/claims/spec.h"
 #include "harness/cli/cli.h"
 #include "harness/pipeline/judge.h"
+#include "harness/pipeline/paths.h"
 #include "harness/pipeline/profile_plan.h"
 #include "harness/report/html.h"
 #include "harness/report/suite.h"
@@ -135,10 +136,12 @@ std::string store_list(const std::vector<fs::path>& stores) {
   return text;
 }
 
-// The baseline's analysis for the forest plot's baseline CIs; null when absent or unreadable
-// (the comparison already says why).
-nlohmann::json baseline_of(const Paths& paths, const std::string& claim, const std::string& p) {
-  const fs::path file = claims::baseline_path(paths.baselines, claim, p);
+// The baseline's analysis for the forest plot's baseline CIs: the one the comparison used (the
+// runs' device class's own, else the CPU fallback: pipeline::choose_baseline); null when absent or
+// unreadable (the comparison already says why).
+nlohmann::json baseline_of(const Paths& paths, const std::string& claim, const std::string& p,
+                           const std::string& device_type) {
+  const fs::path file = pipeline::choose_baseline(paths, claim, p, device_type).file;
   if (!fs::exists(file)) return nullptr;
   try {
     return claims::read_baseline(file);
@@ -189,7 +192,7 @@ report::SuiteEntry judge_entry(const SuiteInputs& in, const claims::ClaimSpec& s
     const ClaimResult result = finish_claim(paths, stored.plan, in.records,
                                             all_from_store(stored.needed.size()), markdown, err);
     entry.report = result.report;
-    entry.baseline = baseline_of(paths, spec.id, profile);
+    entry.baseline = baseline_of(paths, spec.id, profile, stored.plan.device_type);
     reports.push_back(result.report);
   } catch (const claims::MissingRuns& m) {
     entry.missing = fmt::format(

@@ -29,6 +29,21 @@ bool cuda_available() {
   return torch::cuda::is_available();
 }
 
+bool cuda_built() {
+#ifdef CLAIMCHECK_WITH_CUDA
+  return true;
+#else
+  return false;
+#endif
+}
+
+std::string no_cuda_reason() {
+  if (!cuda_built())
+    return "LibTorch was built without CUDA (this claimcheck links a CPU-only one)";
+  return "LibTorch was built with CUDA but no CUDA device is visible (check nvidia-smi, the "
+         "driver, and CUDA_VISIBLE_DEVICES or the scheduler's GPU request)";
+}
+
 torch::Device select_device(DeviceChoice choice) {
   switch (choice) {
     case DeviceChoice::kCpu:
@@ -37,9 +52,9 @@ torch::Device select_device(DeviceChoice choice) {
       return cuda_available() ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
     case DeviceChoice::kCuda:
       if (!cuda_available()) {
-        throw std::runtime_error(
-            "--device cuda: no CUDA device is available to LibTorch (this build or machine is "
-            "CPU-only); use --device cpu or --device auto");
+        throw std::runtime_error("--device cuda: " + no_cuda_reason() +
+                                 "; see the README's section \"Building on a CUDA machine\", or "
+                                 "use --device cpu or --device auto");
       }
       return {torch::kCUDA, 0};
   }

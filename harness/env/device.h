@@ -19,8 +19,16 @@ std::string to_string(DeviceChoice choice);
 /// Whether LibTorch sees a usable CUDA device.
 bool cuda_available();
 
+/// Whether this binary links a CUDA LibTorch (CLAIMCHECK_WITH_CUDA), device or not.
+bool cuda_built();
+
+/// Why there is no CUDA device, in words: "LibTorch was built without CUDA" or, on a CUDA
+/// build, that no CUDA device is visible (and where to look).
+std::string no_cuda_reason();
+
 /// The device to train on: auto picks CUDA when available; cuda without one throws
-/// std::runtime_error saying so and how to fall back.
+/// std::runtime_error naming --device cuda, no_cuda_reason(), the README's section "Building
+/// on a CUDA machine" and the fallbacks.
 torch::Device select_device(DeviceChoice choice);
 
 /// "cpu" or "cuda": a device's type as a plan and its runs' keys name it.

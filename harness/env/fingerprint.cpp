@@ -9,9 +9,11 @@
 #include <thread>
 
 #include "harness/env/build_info.h"
+#include "harness/env/determinism.h"
 
 #ifdef CLAIMCHECK_WITH_CUDA
 #include <ATen/cuda/CUDAContext.h>
+#include <ATen/detail/CUDAHooksInterface.h>
 #endif
 
 namespace claimcheck::env {
@@ -52,6 +54,30 @@ std::string blas_build_setting() {
   return config.substr(at + 10, end - at - 10);
 }
 
+#ifdef CLAIMCHECK_WITH_CUDA
+// The CUDA runtime and cuDNN LibTorch was built with (not this build host's toolkit: a pip
+// wheel carries its own), and device 0's name and compute capability when one is visible.
+void cuda_fields(nlohmann::json& cuda) {
+  // The stub hooks (libtorch_cuda not loaded) and a LibTorch without cuDNN throw c10::Error.
+  const at::CUDAHooksInterface& hooks = at::detail::getCUDAHooks();
+  try {
+    cuda["version"] = cuda_version_text(hooks.versionCUDART());
+  } catch (const c10::Error&) {
+    cuda["version"] = "unknown (libtorch_cuda not loaded)";
+  }
+  cuda["build_toolkit"] = cuda_version_text(CUDA_VERSION);  // this build host's, for the record
+  try {
+    cuda["cudnn"] = cudnn_version_text(hooks.versionCuDNN());
+  } catch (const c10::Error&) {
+    cuda["cudnn"] = "none";
+  }
+  if (!torch::cuda::is_available()) return;
+  const cudaDeviceProp* props = at::cuda::getDeviceProperties(0);
+  cuda["device_name"] = props->name;
+  cuda["compute_capability"] = std::to_string(props->major) + "." + std::to_string(props->minor);
+}
+#endif
+
 }  // namespace
 
 std::string loaded_blas() {
@@ -71,33 +97,47 @@ std::string loaded_blas() {
   return found.empty() ? "unknown" : found;
 }
 
+std::string blas_name(const std::string& loaded, const std::string& build_setting) {
+  if (loaded.find("openblas") != std::string::npos) return "OpenBLAS";
+  if (loaded.find("mkl") != std::string::npos) return "MKL";
+  // pip's wheels link MKL statically: no BLAS library in the maps, yet LibTorch calls MKL.
+  if (build_setting == "mkl") return "MKL (linked into LibTorch)";
+  if (loaded.find("blas") != std::string::npos)
+    return "reference BLAS (slow: install libopenblas0-openmp)";
+  return "unknown (BLAS_INFO=" + build_setting + ")";
+}
+
+std::string cuda_version_text(long version) {
+  return std::to_string(version / 1000) + "." + std::to_string(version % 1000 / 10);
+}
+
+std::string cudnn_version_text(long version) {
+  // cudnn_version.h: CUDNN_VERSION = MAJOR * 1000 + MINOR * 100 + PATCH up to 8.x, and
+  // MAJOR * 10000 + MINOR * 100 + PATCH from 9.0 on.
+  const long major_unit = version >= 90000 ? 10000 : 1000;
+  return std::to_string(version / major_unit) + "." + std::to_string(version % major_unit / 100) +
+         "." + std::to_string(version % 100);
+}
+
 nlohmann::json fingerprint() {
   nlohmann::json cuda = {{"available", torch::cuda::is_available()},
                          {"device_count", torch::cuda::device_count()}};
 #ifdef CLAIMCHECK_WITH_CUDA
-  cuda["version"] =
-      std::to_string(CUDA_VERSION / 1000) + "." + std::to_string(CUDA_VERSION % 1000 / 10);
-  if (torch::cuda::is_available()) cuda["device_name"] = at::cuda::getDeviceProperties(0)->name;
+  cuda_fields(cuda);
 #else
   cuda["version"] = "none (LibTorch built without CUDA)";
+  cuda["cudnn"] = "none";
 #endif
   const std::string blas_path = loaded_blas();
-  std::string blas_name = "unknown";
-  if (blas_path.find("openblas") != std::string::npos) {
-    blas_name = "OpenBLAS";
-  } else if (blas_path.find("mkl") != std::string::npos) {
-    blas_name = "MKL";
-  } else if (blas_path.find("blas") != std::string::npos) {
-    blas_name = "reference BLAS (slow: install libopenblas0-openmp)";
-  } else if (blas_build_setting() == "mkl") {
-    // pip's LibTorch links MKL statically: no BLAS library of its own is mapped.
-    blas_name = "MKL (linked into LibTorch)";
-  }
+  const std::string setting = blas_build_setting();
   return {
       {"libtorch", TORCH_VERSION},
       {"cuda", cuda},
       {"blas",
-       {{"name", blas_name}, {"loaded", blas_path}, {"build_setting", blas_build_setting()}}},
+       {{"name", blas_name(blas_path, setting)},
+        {"loaded", blas_path},
+        {"build_setting", setting}}},
+      {"determinism", determinism_settings()},
       {"compiler", compiler()},
       {"build_type", kBuildType},
       {"git_commit", kGitCommit},
@@ -109,6 +149,25 @@ nlohmann::json fingerprint() {
       {"cpu", first_line_with("/proc/cpuinfo", "model name")},
       {"os", first_line_with("/etc/os-release", "PRETTY_NAME")},
   };
+}
+
+nlohmann::json fingerprint(torch::Device device) {
+  nlohmann::json f = fingerprint();
+  if (!device.is_cuda()) {
+    f["device"] = {{"type", "cpu"}, {"name", f["cpu"]}};
+    return f;
+  }
+  const nlohmann::json& cuda = f["cuda"];
+  f["device"] = {{"type", "cuda"},
+                 {"name", cuda.value("device_name", "unknown (no CUDA device visible)")},
+                 {"compute_capability", cuda.value("compute_capability", "unknown")}};
+  // A CUDA run's matrix products are cuBLAS's; the CPU BLAS only touches host-side work.
+  nlohmann::json host = f["blas"];
+  f["blas"] = {{"name", "cuBLAS (CUDA " + cuda.value("version", std::string("unknown")) + ")"},
+               {"loaded", "cuBLAS"},
+               {"build_setting", host["build_setting"]},
+               {"host", host}};
+  return f;
 }
 
 }  // namespace claimcheck::env

@@ -166,7 +166,8 @@ ExecuteSummary execute_runs(const std::vector<claims::RunSpec>& runs, claims::Ru
     return a.wave != b.wave ? a.wave < b.wave : a.cost > b.cost;
   });
 
-  const nlohmann::json fingerprint = env::fingerprint();
+  // Once per batch, after the plan set up its device (a CUDA plan: env/determinism.h).
+  const nlohmann::json fingerprint = env::fingerprint(device);
   // Data sets load once per process: a sequential design calls this once per round.
   static DataCache cache;
   int workers = options.workers > 0

@@ -56,13 +56,15 @@ ClaimResult finish_claim(const Paths& paths, const claims::ProfilePlan& plan,
   const claims::ClaimAnalysis analysis =
       claims::analyze(plan, records, prediction_loader(paths, spec.id, profile));
   const nlohmann::json analysis_json = claims::to_json(analysis);
-  const fs::path baseline_file = claims::baseline_path(paths.baselines, spec.id, profile);
+  // Runs compare with their device class's baseline; CUDA runs without one, with the CPU's
+  // (another environment: statistically, and the report says so).
+  const ChosenBaseline baseline = choose_baseline(paths, spec.id, profile, plan.device_type);
   claims::Comparison comparison;
-  if (fs::exists(baseline_file)) {
-    comparison = claims::compare_with_baseline(analysis_json, claims::read_baseline(baseline_file));
+  if (fs::exists(baseline.file)) {
+    comparison = claims::compare_with_baseline(analysis_json, claims::read_baseline(baseline.file));
   } else {
     comparison.outcome = claims::Outcome::kNoBaseline;
-    comparison.messages.push_back("no baseline at " + baseline_file.string());
+    comparison.messages.push_back("no baseline at " + baseline.file.string());
   }
   int diverged = 0;
   for (const auto& [key, run] : analysis.runs)
@@ -70,6 +72,12 @@ ClaimResult finish_claim(const Paths& paths, const claims::ProfilePlan& plan,
   const nlohmann::json report = {
       {"analysis", analysis_json},
       {"comparison", claims::to_json(comparison)},
+      {"baseline",
+       {{"file", baseline.file.string()},
+        {"own", baseline.own.string()},
+        {"name", spec.id + "/" + baseline.own.filename().string()},
+        {"device", plan.device_type},
+        {"fallback", baseline.fallback}}},
       {"execution",
        {{"total", execution.total},
         {"cached", execution.cached},

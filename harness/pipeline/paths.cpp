@@ -3,6 +3,8 @@
 #include <optional>
 #include <system_error>
 
+#include "harness/claims/baseline.h"
+
 namespace claimcheck::pipeline {
 namespace fs = std::filesystem;
 
@@ -38,6 +40,22 @@ fs::path store_file(const Paths& paths, const std::string& claim) {
 
 fs::path report_dir(const Paths& paths, const std::string& claim, const std::string& profile) {
   return paths.report_dir.empty() ? paths.store / "reports" / claim / profile : paths.report_dir;
+}
+
+ChosenBaseline choose_baseline(const Paths& paths, const std::string& claim,
+                               const std::string& profile, const std::string& device_type) {
+  ChosenBaseline chosen;
+  chosen.own = claims::baseline_path(paths.baselines, claim, profile, device_type);
+  chosen.file = chosen.own;
+  std::error_code ec;
+  if (device_type != "cpu" && !fs::exists(chosen.own, ec)) {
+    const fs::path cpu = claims::baseline_path(paths.baselines, claim, profile);
+    if (fs::exists(cpu, ec)) {
+      chosen.file = cpu;
+      chosen.fallback = true;
+    }
+  }
+  return chosen;
 }
 
 std::string command_hint(const Paths& paths, const std::string& args, bool with_store) {

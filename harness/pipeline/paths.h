@@ -30,6 +30,19 @@ std::filesystem::path store_file(const Paths& paths, const std::string& claim);
 std::filesystem::path report_dir(const Paths& paths, const std::string& claim,
                                  const std::string& profile);
 
+/// The baseline a plan on one device compares with (baselines/README.md): its device class's
+/// own, else, for CUDA runs, the CPU baseline as a fallback (another environment, so the
+/// comparison is statistical).
+struct ChosenBaseline {
+  std::filesystem::path file;  // the one to read (may not exist: no baseline)
+  std::filesystem::path own;   // the device class's own, which bless writes
+  bool fallback = false;       // `file` is the CPU baseline standing in for a CUDA one
+};
+
+/// The baseline of `claim` × `profile` for runs on `device_type` ("cpu" or "cuda").
+ChosenBaseline choose_baseline(const Paths& paths, const std::string& claim,
+                               const std::string& profile, const std::string& device_type);
+
 /// "claimcheck <args>" with the user's --claims-dir / --baselines-dir (when not the defaults)
 /// and --store appended when `with_store`.
 std::string command_hint(const Paths& paths, const std::string& args, bool with_store = true);

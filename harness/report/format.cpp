@@ -121,4 +121,38 @@ std::string environment_line(const nlohmann::json& fp) {
                      fp.value("git_dirty", false) ? " (dirty)" : "");
 }
 
+std::string baseline_environment_text(const nlohmann::json& report) {
+  if (!report.contains("comparison") || !report["comparison"].contains("environments")) return "";
+  const nlohmann::json& cmp = report["comparison"];
+  const nlohmann::json& envs = cmp["environments"];
+  const std::string base = envs.value("baseline", "");
+  if (base.empty()) return "";  // no baseline to compare with
+  std::string how;
+  if (cmp.value("exact_required", false)) {
+    how = "one deterministic environment, so the runs must reproduce the baseline exactly";
+  } else if (cmp.value("same_environment", false)) {
+    how = "one environment but not deterministic, so compared statistically";
+  } else {
+    how = "different environments, so compared statistically";
+  }
+  std::string text =
+      fmt::format("Baseline from {}, runs on {}: {}.", base, envs.value("runs", "?"), how);
+  const nlohmann::json baseline = report.value("baseline", nlohmann::json::object());
+  if (baseline.value("fallback", false)) {
+    text += fmt::format(
+        " No {} baseline yet: compared with the CPU baseline (bless writes `{}`).",
+        baseline.value("device", "?") == "cuda" ? "CUDA" : baseline.value("device", "?"),
+        baseline_commit_path(report));
+  }
+  return text;
+}
+
+std::string baseline_commit_path(const nlohmann::json& report) {
+  const nlohmann::json& a = report.at("analysis");
+  if (report.contains("baseline") && report["baseline"].contains("name"))
+    return "baselines/" + report["baseline"]["name"].get<std::string>();
+  return fmt::format("baselines/{}/{}.json", a.at("claim").get<std::string>(),
+                     a.at("profile").get<std::string>());
+}
+
 }  // namespace claimcheck::report

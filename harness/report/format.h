@@ -41,4 +41,12 @@ std::string short_commit(const nlohmann::json& fingerprint);
 /// One line naming an environment: "LibTorch 1.13.0, cpu, OpenBLAS, gcc 12.2.0, commit 9f83a34".
 std::string environment_line(const nlohmann::json& fingerprint);
 
+/// "Baseline from <env>, runs on <env>: ..." saying whether the runs had to reproduce the
+/// baseline exactly or were compared statistically, and when a CUDA run fell back to the CPU
+/// baseline; empty when the report has no baseline comparison. Plain text (`code` spans).
+std::string baseline_environment_text(const nlohmann::json& report);
+
+/// The baseline file to commit after bless, relative to the checkout: "baselines/<claim>/<file>".
+std::string baseline_commit_path(const nlohmann::json& report);
+
 }  // namespace claimcheck::report

@@ -125,9 +125,13 @@ std::string claim_section(const SuiteEntry& e, bool link_files) {
       html += "<li>" + html_escape(m.get<std::string>()) + "</li>\n";
     html += "</ul>\n";
   }
+  const std::string environments = baseline_environment_text(e.report);
+  if (!environments.empty())
+    html += "<p class=\"environments\">" + code_spans_html(environments) + "</p>\n";
   if (e.outcome() != "pass") {
     html += "<p>If this change is intended: <code>" + html_escape(bless_command(e.report)) +
-            "</code> and commit the baseline.</p>\n";
+            "</code> and commit <code>" + html_escape(baseline_commit_path(e.report)) +
+            "</code>.</p>\n";
   }
   html +=
       "<h3>Runs per arm</h3>\n" + strip_plot_svg(e.report, e.units) + to_html(arms_table(e.report));

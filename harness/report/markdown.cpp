@@ -83,10 +83,11 @@ std::string outcome_sections(const nlohmann::json& report, const MarkdownOptions
     for (const auto& m : cmp.at("messages"))
       md += "- " + m.get<std::string>() + "\n";
   }
+  const std::string environments = baseline_environment_text(report);
+  if (!environments.empty()) md += "\n" + environments + "\n";
   if (cmp.at("outcome") != "pass") {
-    md += fmt::format("\nIf this change is intended: `{}` and commit `baselines/{}/{}.json`.\n",
-                      bless_command(report), a.at("claim").get<std::string>(),
-                      a.at("profile").get<std::string>());
+    md += fmt::format("\nIf this change is intended: `{}` and commit `{}`.\n",
+                      bless_command(report), baseline_commit_path(report));
   }
   const nlohmann::json& ex = report.at("execution");
   md += fmt::format(

@@ -1,7 +1,8 @@
 // Analysis on synthetic run records (no training; analysis_test_support.h): known effects are
 // estimated and decided, contrasts over several arms equal their two-arm special case, zero
 // variance gives a verdict instead of a crash, missing runs and non-finite metrics are named,
-// and power is stated at the smallest effect of interest, never at the observed effect.
+// power is stated at the smallest effect of interest, never at the observed effect, and runs
+// from several environments are listed as such.
 #include "harness/claims/analysis.h"
 
 #include <gtest/gtest.h>
@@ -12,6 +13,7 @@
 
 #include "analysis_test_support.h"
 #include "claims_test_support.h"
+#include "harness/claims/baseline.h"
 
 namespace claimcheck::claims {
 namespace {
@@ -73,6 +75,27 @@ TEST(Analysis, EffectOnTheOtherSideIsRefuted) {
   const json& acc = hypothesis(a, "geglu-more-accurate");
   EXPECT_NEAR(acc["estimate"].get<double>(), -0.049, 1e-12);
   EXPECT_EQ(acc["verdict"], "refuted") << acc.dump(1);
+}
+
+TEST(Analysis, ShardsFromTwoMachinesAreListedAsTwoEnvironments) {
+  // The analysis used to take the first record's fingerprint for all of them: shards on two
+  // GPU models (or CPUs) read as one environment, and so as an exact comparison.
+  const ClaimSpec spec = tiny_spec();
+  const auto runs = plan(spec, "smoke", "cpu");
+  std::map<std::string, json> records = synthetic_records(runs, 0.05);
+  const json one = to_json(analyze(test::plan_of(spec, "smoke", runs), records));
+  ASSERT_EQ(one["environments"].size(), 1u);
+  EXPECT_EQ(one["environments"][0]["runs"], 6);
+  records.at(runs.back().key())["fingerprint"]["cpu"] = "Another CPU";
+  const json two = to_json(analyze(test::plan_of(spec, "smoke", runs), records));
+  ASSERT_EQ(two["environments"].size(), 2u) << two["environments"].dump();
+  EXPECT_EQ(two["environments"][0]["runs"], 5);
+  EXPECT_EQ(two["environments"][1]["runs"], 1);
+  EXPECT_NE(two["environments"][1]["description"].get<std::string>().find("Another CPU"),
+            std::string::npos);
+  EXPECT_FALSE(compare_with_baseline(two, one).same_environment);
+  EXPECT_FALSE(compare_with_baseline(one, two).same_environment);
+  EXPECT_TRUE(compare_with_baseline(one, one).same_environment);
 }
 
 TEST(Analysis, MissingRunsAreNamedWithTheCommandThatTrainsThem) {

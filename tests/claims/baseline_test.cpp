@@ -166,6 +166,7 @@ TEST(CompareWithBaseline, SameEnvironmentMustReproduceExactly) {
   h["estimate"] = h["estimate"].get<double>() - 1e-13 / 3;
   Comparison c = compare_with_baseline(a, baseline);
   EXPECT_TRUE(c.same_environment);
+  EXPECT_TRUE(c.exact_required) << "CPU runs are deterministic";
   EXPECT_EQ(c.outcome, Outcome::kRegressed);
   ASSERT_EQ(c.messages.size(), 1u);
   EXPECT_TRUE(test::ContainsAll(
@@ -178,6 +179,70 @@ TEST(CompareWithBaseline, SameEnvironmentMustReproduceExactly) {
   c = compare_with_baseline(a, baseline);
   EXPECT_FALSE(c.same_environment);
   EXPECT_EQ(c.outcome, Outcome::kPass) << (c.messages.empty() ? "" : c.messages[0]);
+}
+
+// A baseline whose first unit of geglu-more-accurate differs in the last digits from `a`'s:
+// statistically invisible, but not an exact reproduction.
+json last_digit_changed(const json& a) {
+  json baseline = a;
+  json& h = hypothesis(baseline, "geglu-more-accurate");
+  h["terms"][1]["units"][1] = h["terms"][1]["units"][1].get<double>() + 1e-13;
+  h["estimate"] = h["estimate"].get<double>() - 1e-13 / 3;
+  return baseline;
+}
+
+// `analysis` as if its runs had trained on CUDA with these determinism settings.
+json on_cuda(json analysis, bool deterministic) {
+  analysis["fingerprint"] = test::as_cuda_fingerprint(analysis["fingerprint"], deterministic);
+  return analysis;
+}
+
+TEST(CompareWithBaseline, ACpuBaselineOfAGpuHostIsNotComparedExactlyWithCudaRuns) {
+  // Blessed with --device cpu on the GPU host; the runs now train on CUDA. The numbers differ
+  // in the last digits, as CUDA kernels do: compatible, so a pass, never "not reproduced".
+  const json a = on_cuda(synthetic_analysis(), /*deterministic=*/true);
+  const Comparison c = compare_with_baseline(a, last_digit_changed(synthetic_analysis()));
+  EXPECT_FALSE(c.same_environment);
+  EXPECT_FALSE(c.exact_required);
+  EXPECT_EQ(c.outcome, Outcome::kPass) << (c.messages.empty() ? "" : c.messages[0]);
+  EXPECT_TRUE(test::ContainsAll(c.run_environment, {"cuda (NVIDIA H200", "deterministic"}))
+      << c.run_environment;
+  EXPECT_TRUE(test::ContainsAll(c.baseline_environment, {"cpu (Test CPU @ 1 GHz)"}))
+      << c.baseline_environment;
+  const json j = to_json(c);
+  EXPECT_EQ(j["environments"]["runs"], c.run_environment);
+  EXPECT_EQ(j["environments"]["baseline"], c.baseline_environment);
+  EXPECT_EQ(j["exact_required"], false);
+}
+
+TEST(CompareWithBaseline, CudaRunsReproduceExactlyOnlyWhenBothSidesAreDeterministic) {
+  const json deterministic = on_cuda(synthetic_analysis(), /*deterministic=*/true);
+  Comparison c = compare_with_baseline(deterministic, last_digit_changed(deterministic));
+  EXPECT_TRUE(c.exact_required);
+  EXPECT_EQ(c.outcome, Outcome::kRegressed);
+  ASSERT_EQ(c.messages.size(), 1u);
+  EXPECT_TRUE(test::ContainsAll(c.messages[0], {"not reproduced exactly"}));
+
+  const json fast = on_cuda(synthetic_analysis(), /*deterministic=*/false);
+  c = compare_with_baseline(fast, last_digit_changed(fast));
+  EXPECT_TRUE(c.same_environment);
+  EXPECT_FALSE(c.exact_required) << "nondeterministic kernels: noise, not a bug";
+  EXPECT_EQ(c.outcome, Outcome::kPass) << (c.messages.empty() ? "" : c.messages[0]);
+}
+
+TEST(CompareWithBaseline, RunsFromSeveralEnvironmentsAreComparedStatistically) {
+  json a = synthetic_analysis();
+  ASSERT_EQ(a["environments"].size(), 1u) << a["environments"].dump();
+  json second = a["environments"][0];
+  second["key"]["cpu"] = "Another CPU";
+  second["description"] = "LibTorch 1.13.1, cpu (Another CPU), /usr/lib/libblas.so.3";
+  a["environments"].push_back(second);
+  const Comparison c = compare_with_baseline(a, last_digit_changed(synthetic_analysis()));
+  EXPECT_FALSE(c.same_environment);
+  EXPECT_FALSE(c.exact_required);
+  EXPECT_EQ(c.outcome, Outcome::kPass) << (c.messages.empty() ? "" : c.messages[0]);
+  EXPECT_TRUE(test::ContainsAll(c.run_environment, {"2 environments", "Another CPU"}))
+      << c.run_environment;
 }
 
 TEST(CompareWithBaseline, ZeroWidthIntervalsMakeAnyChangeIncompatible) {

@@ -1,5 +1,6 @@
 // Shared helpers of the claim-engine tests: scratch directories, the real claim's JSON, a tiny
-// claim that trains in about a second on MNIST, the CLI in-process, and an error-message matcher.
+// claim that trains in about a second on MNIST, the CLI in-process, an error-message matcher, and
+// CUDA fingerprints for judging without a GPU.
 // Header-only: every test file of claims_test includes it.
 #pragma once
 
@@ -142,6 +143,31 @@ inline ProfilePlan plan_of(const ClaimSpec& spec, const std::string& profile,
   ProfilePlan p = plan_profile(spec, profile, "cpu");
   p.runs = std::move(runs);
   return p;
+}
+
+/// The determinism settings env::make_cuda_deterministic() leaves (env/determinism.h), as a CUDA
+/// run's fingerprint records them; `deterministic` false turns deterministic algorithms off.
+inline nlohmann::json cuda_determinism(bool deterministic = true) {
+  return {{"cublas_workspace_config", ":4096:8"},
+          {"deterministic_algorithms", deterministic},
+          {"deterministic_warn_only", false},
+          {"cudnn_deterministic", true},
+          {"cudnn_benchmark", false},
+          {"allow_tf32_cublas", false},
+          {"allow_tf32_cudnn", false},
+          {"float32_matmul_precision", "highest"},
+          {"cuda_deterministic", deterministic}};
+}
+
+/// `fingerprint` as that of runs on an H200 (CUDA 12.8, cuDNN 9.10.2) with cuda_determinism().
+inline nlohmann::json as_cuda_fingerprint(nlohmann::json fingerprint, bool deterministic = true) {
+  fingerprint["device"] = {
+      {"type", "cuda"}, {"name", "NVIDIA H200"}, {"compute_capability", "9.0"}};
+  fingerprint["cuda"]["version"] = "12.8";
+  fingerprint["cuda"]["cudnn"] = "9.10.2";
+  fingerprint["blas"] = {{"name", "cuBLAS (CUDA 12.8)"}, {"loaded", "cuBLAS"}};
+  fingerprint["determinism"] = cuda_determinism(deterministic);
+  return fingerprint;
 }
 
 }  // namespace claimcheck::claims::test

@@ -441,6 +441,11 @@ cli "--seeds 1" 2 "--seeds|got '1'" "must be an integer >= 2" -- "$bin" "${cc[@]
 cli "--seeds many" 2 "--seeds|got 'many'" "must be an integer >= 2" -- "$bin" "${cc[@]}" run tiny --profile smoke --store "$work/cli-none" --seeds many
 cli "--seeds 99999999999 (past int)" 2 "--seeds|got '99999999999'" "must be an integer >= 2" -- "$bin" "${cc[@]}" run tiny --profile smoke --store "$work/cli-none" --seeds 99999999999
 cli "--device tpu" 2 "--device: tpu" "{auto,cpu,cuda}" -- "$bin" "${cc[@]}" run tiny --profile smoke --store "$work/cli-none" --device tpu
+# An explicit --device cuda that cannot be met is an error (exit 2, not the skip a GPU profile
+# gets), naming the flag, why (a CPU-only LibTorch, or no device visible) and the README section.
+if ! "$bin" env | python3 -c 'import json, sys; sys.exit(0 if json.load(sys.stdin)["cuda"]["available"] else 1)'; then
+  cli "--device cuda without CUDA" 2 "--device cuda: |LibTorch was built with" "README's section \"Building on a CUDA machine\"" -- "$bin" "${cc[@]}" run tiny --profile smoke --store "$work/cli-none" --device cuda
+fi
 cli "--format pdf" 2 "--format: pdf" "{md,html,json}" -- "$bin" "${cc[@]}" report --store "$store" --format pdf
 cli "run with a claim and --all" 2 "give a claim id or --all (not both)" "usage: claimcheck run" -- "$bin" "${cc[@]}" run tiny --all --profile smoke --store "$work/cli-none"
 cli "run with neither a claim nor --all" 2 "give a claim id or --all" "usage: claimcheck run" -- "$bin" "${cc[@]}" run --profile smoke --store "$work/cli-none"

@@ -1,17 +1,22 @@
 // The whole claim pipeline through the CLI in-process, on the tiny claim (6 MNIST runs, ~1-2 s
 // of training per test): bless and compare (pass, tampered baseline, stale spec, CI refusal),
-// resume after losing runs, analyze == run, shards, and determinism across fresh stores.
+// resume after losing runs, analyze == run, shards, determinism across fresh stores, baselines
+// per device class, and --device cuda where there is none.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "../claims/claims_test_support.h"
+#include "harness/claims/planner.h"
 #include "harness/claims/run_store.h"
+#include "harness/claims/spec.h"
 #include "harness/cli/cli.h"
+#include "harness/env/device.h"
 
 namespace claimcheck::claims {
 namespace {
@@ -134,6 +139,100 @@ TEST_F(TinyClaimCli, BlessThenCompareDetectsTamperingAndSpecEdits) {
       ContainsAll(r.out, {"old vs new for tiny (smoke)",
                           "spec hash: " + baseline["spec_hash"].get<std::string>() + " -> "}));
   EXPECT_EQ(run(store_).code, cli::kExitOk);
+}
+
+// The CPU store's records as if they had trained on CUDA: each under its CUDA run's key and
+// config, with a CUDA fingerprint recording deterministic settings (no GPU needed to judge).
+void write_as_cuda_runs(const fs::path& cpu_store, const fs::path& cuda_store) {
+  const ClaimSpec spec = parse_claim(test::tiny_claim_json(), "tiny.json");
+  std::map<std::string, RunSpec> cuda_runs;  // "arm role index" -> run
+  for (const auto& run : plan(spec, "smoke", "cuda"))
+    cuda_runs.emplace(run.arm + " " + to_string(run.role) + " " + std::to_string(run.index), run);
+  fs::create_directories(cuda_store);
+  std::ofstream out(cuda_store / "tiny.jsonl");
+  for (const auto& line : test::lines_of(cpu_store / "tiny.jsonl")) {
+    json r = json::parse(line);
+    const RunSpec& run =
+        cuda_runs.at(r.at("arm").get<std::string>() + " " + r.at("role").get<std::string>() + " " +
+                     std::to_string(r.at("index").get<int>()));
+    r["key"] = run.key();
+    r["config"] = run.config();
+    r["fingerprint"] = test::as_cuda_fingerprint(r["fingerprint"]);
+    out << r.dump() << "\n";
+  }
+}
+
+TEST_F(TinyClaimCli, CudaRunsCompareWithTheirOwnBaselineElseTheCpuOneStatistically) {
+  test::ScopedEnv no_ci("CI", nullptr);
+  ASSERT_EQ(run(store_).code, cli::kExitMismatch);  // no baseline yet
+  ASSERT_EQ(bless().code, cli::kExitOk);
+  const fs::path cuda_store = dir_ / "cuda-runs";
+  write_as_cuda_runs(store_, cuda_store);
+
+  // No CUDA baseline: the CPU one, as a statistical comparison, and every report says so.
+  test::CliResult r =
+      cli({"analyze", "tiny", "--profile", "smoke", "--store", cuda_store.string()});
+  EXPECT_EQ(r.code, cli::kExitOk) << r.err << r.out;
+  json rep = report(cuda_store);
+  EXPECT_EQ(rep["baseline"]["fallback"], true);
+  EXPECT_EQ(rep["baseline"]["file"], baseline_file().string());
+  EXPECT_EQ(rep["comparison"]["same_environment"], false) << "a CPU baseline of this very host";
+  EXPECT_EQ(rep["comparison"]["exact_required"], false);
+  const std::string md = test::read_text(cuda_store / "reports" / "tiny" / "smoke" / "report.md");
+  EXPECT_TRUE(ContainsAll(md, {"Baseline from LibTorch", ", cpu (", "runs on LibTorch",
+                               "cuda (NVIDIA H200, compute capability 9.0)",
+                               "different environments, so compared statistically",
+                               "No CUDA baseline yet", "baselines/tiny/smoke.cuda.json"}))
+      << md;
+
+  // bless on CUDA runs writes the CUDA baseline beside the CPU one, which stays as it was.
+  const std::string cpu_baseline = test::read_text(baseline_file());
+  r = cli({"bless", "tiny", "--profile", "smoke", "--store", cuda_store.string()});
+  ASSERT_EQ(r.code, cli::kExitOk) << r.err;
+  EXPECT_TRUE(fs::exists(baselines_ / "tiny" / "smoke.cuda.json")) << r.out;
+  EXPECT_EQ(test::read_text(baseline_file()), cpu_baseline);
+
+  // Now the CUDA runs compare with their own: one deterministic environment, exactly.
+  r = cli({"analyze", "tiny", "--profile", "smoke", "--store", cuda_store.string()});
+  EXPECT_EQ(r.code, cli::kExitOk) << r.err;
+  rep = report(cuda_store);
+  EXPECT_EQ(rep["baseline"]["fallback"], false);
+  EXPECT_EQ(rep["comparison"]["exact_required"], true);
+  // The suite report draws the baseline the comparison used: the CUDA one, with no CPU one left
+  // (before, it read the CPU baseline whatever the runs' device, and drew no baseline CIs here).
+  {
+    const fs::path cpu_copy = dir_ / "cpu-baseline.json";
+    fs::rename(baseline_file(), cpu_copy);
+    const fs::path out = dir_ / "suite-cuda";
+    r = cli({"report", "--store", cuda_store.string(), "--report-dir", out.string()});
+    EXPECT_EQ(r.code, cli::kExitOk) << r.err;
+    EXPECT_NE(test::read_text(out / "tiny" / "smoke" / "report.html").find("baseline-ci"),
+              std::string::npos);
+    fs::rename(cpu_copy, baseline_file());
+  }
+  // ... and CPU runs still with theirs.
+  ASSERT_EQ(run(store_).code, cli::kExitOk);
+  EXPECT_EQ(report(store_)["baseline"]["file"], baseline_file().string());
+  EXPECT_EQ(report(store_)["comparison"]["exact_required"], true);
+}
+
+TEST_F(TinyClaimCli, ExplicitCudaWithoutCudaIsAnErrorAndAGpuProfileSkips) {
+  if (env::cuda_available()) GTEST_SKIP() << "a CUDA device is visible: nothing to refuse";
+  test::CliResult r = run(store_, {"--device", "cuda"});
+  EXPECT_EQ(r.code, cli::kExitUsage) << r.err;
+  EXPECT_TRUE(ContainsAll(r.err, {"--device cuda: ", env::no_cuda_reason(),
+                                  "README's section \"Building on a CUDA machine\""}))
+      << r.err;
+  if (!env::cuda_built()) EXPECT_TRUE(ContainsAll(r.err, {"LibTorch was built without CUDA"}));
+  EXPECT_FALSE(fs::exists(store_file(store_))) << "nothing trained on the CPU instead";
+
+  // A profile that needs a GPU is skipped (CTest's 77), not an error.
+  json gpu = test::tiny_claim_json();
+  gpu["profiles"]["smoke"]["device"] = "cuda";
+  test::write_json(claims_ / "tiny.json", gpu);
+  r = run(store_);
+  EXPECT_EQ(r.code, cli::kExitSkipped) << r.err;
+  EXPECT_TRUE(ContainsAll(r.err, {"skipped: the profile needs CUDA"})) << r.err;
 }
 
 TEST_F(TinyClaimCli, JudgingWithoutRunsExitsOneAndNamesTheCommandThatTrainsThem) {

@@ -1,16 +1,19 @@
-// The environment fingerprint: every field a baseline records is present and plausible.
+// The environment fingerprint: every field a baseline records is present and plausible, the
+// device the runs used, the BLAS named (cuBLAS on CUDA), and CUDA versions decoded.
 #include "harness/env/fingerprint.h"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
+
+#include "harness/env/device.h"
 
 namespace claimcheck::env {
 namespace {
 
 TEST(Fingerprint, HasEveryField) {
   const nlohmann::json f = fingerprint();
-  for (const char* key : {"libtorch", "cuda", "blas", "compiler", "build_type", "git_commit",
-                          "git_dirty", "threads", "cpu", "os"}) {
+  for (const char* key : {"libtorch", "cuda", "blas", "determinism", "compiler", "build_type",
+                          "git_commit", "git_dirty", "threads", "cpu", "os"}) {
     EXPECT_TRUE(f.contains(key)) << "missing " << key << " in " << f.dump();
   }
   EXPECT_EQ(f["libtorch"].get<std::string>().substr(0, 1), std::to_string(TORCH_VERSION_MAJOR));
@@ -30,17 +33,70 @@ TEST(Fingerprint, GitCommitIsAHashInACheckout) {
   }
 }
 
-TEST(Fingerprint, ReportsTheBlasLibtorchUses) {
-  // pip's LibTorch (the default build) links MKL statically, so no BLAS library is mapped and the
-  // name comes from LibTorch's BLAS_INFO; Debian's 1.13 links libblas.so.3, which ci/setup.sh
-  // used to point at OpenBLAS. Never "unknown" or a reference BLAS on a set-up machine.
+TEST(Fingerprint, NamesTheBlasLibtorchUses) {
+  // Debian's LibTorch links libblas.so.3, which ci/setup.sh points at OpenBLAS; pip's wheel links
+  // MKL statically (BLAS_INFO=mkl), so no BLAS library is mapped. Either way it has a name.
   const nlohmann::json blas = fingerprint()["blas"];
   const std::string name = blas["name"].get<std::string>();
-  if (blas["build_setting"] == "mkl" && blas["loaded"] == "unknown") {
-    EXPECT_EQ(name, "MKL (linked into LibTorch)") << blas.dump();
+  if (blas["build_setting"] == "mkl") {
+    EXPECT_TRUE(name == "MKL (linked into LibTorch)" || name == "MKL") << blas.dump();
   } else {
-    EXPECT_TRUE(name == "OpenBLAS" || name == "MKL") << blas.dump();
+    EXPECT_EQ(name, "OpenBLAS") << blas.dump();
   }
+}
+
+TEST(BlasName, FromTheLibraryLoadedElseTheBuildSetting) {
+  const std::string openblas = "/usr/lib/x86_64-linux-gnu/openblas-openmp/libopenblasp-r0.3.21.so";
+  EXPECT_EQ(blas_name(openblas, "generic"), "OpenBLAS");
+  EXPECT_EQ(blas_name("/opt/intel/lib/libmkl_rt.so.2", "generic"), "MKL");
+  EXPECT_EQ(blas_name("unknown", "mkl"), "MKL (linked into LibTorch)") << "pip's CPU wheel";
+  EXPECT_EQ(blas_name("/usr/lib/x86_64-linux-gnu/blas/libblas.so.3", "mkl"),
+            "MKL (linked into LibTorch)")
+      << "another library's libblas beside a static MKL: LibTorch still calls MKL";
+  EXPECT_EQ(blas_name("/usr/lib/x86_64-linux-gnu/blas/libblas.so.3", "generic"),
+            "reference BLAS (slow: install libopenblas0-openmp)");
+  EXPECT_EQ(blas_name("unknown", "generic"), "unknown (BLAS_INFO=generic)");
+}
+
+TEST(Fingerprint, RecordsTheDeviceTheRunsUsed) {
+  const nlohmann::json cpu = fingerprint(torch::kCPU);
+  EXPECT_EQ(cpu["device"]["type"], "cpu");
+  EXPECT_EQ(cpu["device"]["name"], cpu["cpu"]);
+  EXPECT_EQ(cpu["blas"], fingerprint()["blas"]);
+  // A CUDA run's BLAS is cuBLAS, whatever the host's is (and never "reference BLAS"). Without
+  // a device (or a CUDA build) the fingerprint still says what it cannot know.
+  const nlohmann::json cuda = fingerprint(torch::Device(torch::kCUDA, 0));
+  EXPECT_EQ(cuda["device"]["type"], "cuda");
+  EXPECT_EQ(cuda["blas"]["name"].get<std::string>().rfind("cuBLAS (CUDA ", 0), 0u)
+      << cuda["blas"].dump();
+  EXPECT_EQ(cuda["blas"]["host"], fingerprint()["blas"]);
+  EXPECT_TRUE(cuda["device"].contains("name"));
+  EXPECT_TRUE(cuda["device"].contains("compute_capability"));
+}
+
+TEST(Fingerprint, RecordsTheCudaLibtorchWasBuiltWith) {
+  const nlohmann::json cuda = fingerprint()["cuda"];
+  if (!cuda_built()) {
+    EXPECT_EQ(cuda["version"], "none (LibTorch built without CUDA)");
+    EXPECT_EQ(cuda["cudnn"], "none");
+    GTEST_SKIP() << "a CPU-only LibTorch: no CUDA runtime or cuDNN version to check";
+  }
+  // The runtime torch was built with (a pip wheel's own), as "major.minor".
+  const std::string version = cuda["version"].get<std::string>();
+  EXPECT_NE(version.find('.'), std::string::npos) << version;
+  EXPECT_NE(version.rfind("unknown", 0), 0u) << "libtorch_cuda is not loaded: " << version;
+  EXPECT_TRUE(cuda.contains("cudnn"));
+  if (!cuda_available()) GTEST_SKIP() << "no CUDA device: " << no_cuda_reason();
+  EXPECT_FALSE(cuda["device_name"].get<std::string>().empty());
+  EXPECT_NE(cuda["compute_capability"].get<std::string>().find('.'), std::string::npos);
+}
+
+TEST(CudaVersionText, DecodesTheIntegerVersions) {
+  EXPECT_EQ(cuda_version_text(12080), "12.8");  // cudaRuntimeGetVersion: 1000 major + 10 minor
+  EXPECT_EQ(cuda_version_text(13000), "13.0");
+  EXPECT_EQ(cudnn_version_text(90100), "9.1.0");  // cuDNN 9: 10000 major + 100 minor + patch
+  EXPECT_EQ(cudnn_version_text(91002), "9.10.2");
+  EXPECT_EQ(cudnn_version_text(8906), "8.9.6");  // cuDNN 8: 1000 major + 100 minor + patch
 }
 
 }  // namespace

@@ -303,7 +303,6 @@ TEST(Lstm, EqualsNnLstmAndMovingOnTheCpuChangesNothing) {
   EXPECT_TRUE(torch::equal(lstm->forward(x, charlm::ForwardDropout()), before));
 }
 
-#if TORCH_VERSION_MAJOR >= 2  // c10::WarningHandler takes a c10::Warning since LibTorch 2.0
 // Collects LibTorch warnings (TORCH_WARN) raised on this thread while it is in scope.
 struct WarningCollector : c10::WarningHandler {
   void process(const c10::Warning& warning) override { messages.push_back(warning.msg()); }
@@ -352,12 +351,6 @@ TEST(Lstm, OnCudaEachLayerIsOneCudnnBufferAndNothingWarns) {
   for (const auto& m : warnings.messages)
     EXPECT_EQ(m.find("contiguous chunk"), std::string::npos) << m;
 }
-
-#else
-TEST(Lstm, OnCudaEachLayerIsOneCudnnBufferAndNothingWarns) {
-  GTEST_SKIP() << "needs LibTorch 2.x (its c10::Warning handler API) and a CUDA device";
-}
-#endif
 
 }  // namespace
 }  // namespace claimcheck::models

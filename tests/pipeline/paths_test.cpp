@@ -1,4 +1,5 @@
-// Tests for harness/pipeline/paths.h: the default directories and the printed command hints.
+// Tests for harness/pipeline/paths.h: the default directories, the printed command hints and
+// the baseline a device class compares with.
 #include "harness/pipeline/paths.h"
 
 #include <gtest/gtest.h>
@@ -34,6 +35,34 @@ TEST(Paths, CommandHintNamesOnlyWhatDiffersFromTheDefaults) {
   EXPECT_EQ(command_hint(paths, "list", false), "claimcheck list");
   paths.claims = "/elsewhere/claims";
   EXPECT_EQ(command_hint(paths, "list", false), "claimcheck --claims-dir /elsewhere/claims list");
+}
+
+TEST(ChooseBaseline, CudaRunsUseTheirOwnElseTheCpuBaselineAsAFallback) {
+  Paths paths = Paths::defaults();
+  paths.baselines = claims::test::scratch_dir("choose_baseline");
+  const auto cpu = paths.baselines / "c1" / "smoke.json";
+  const auto cuda = paths.baselines / "c1" / "smoke.cuda.json";
+  // Neither: each device class names its own (which bless would write).
+  ChosenBaseline b = choose_baseline(paths, "c1", "smoke", "cuda");
+  EXPECT_EQ(b.file, cuda);
+  EXPECT_EQ(b.own, cuda);
+  EXPECT_FALSE(b.fallback);
+  EXPECT_EQ(choose_baseline(paths, "c1", "smoke", "cpu").file, cpu);
+
+  std::filesystem::create_directories(cpu.parent_path());
+  claims::test::write_json(cpu, nlohmann::json::object());
+  b = choose_baseline(paths, "c1", "smoke", "cuda");
+  EXPECT_EQ(b.file, cpu) << "no CUDA baseline yet: the CPU one, statistically";
+  EXPECT_EQ(b.own, cuda);
+  EXPECT_TRUE(b.fallback);
+
+  claims::test::write_json(cuda, nlohmann::json::object());
+  b = choose_baseline(paths, "c1", "smoke", "cuda");
+  EXPECT_EQ(b.file, cuda);
+  EXPECT_FALSE(b.fallback);
+  b = choose_baseline(paths, "c1", "smoke", "cpu");
+  EXPECT_EQ(b.file, cpu) << "CPU runs never read the CUDA baseline";
+  EXPECT_FALSE(b.fallback);
 }
 
 TEST(Paths, StoreFileAndReportDirFollowTheStore) {

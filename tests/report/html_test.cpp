@@ -72,6 +72,19 @@ TEST(Html, EscapesTitlesAndIds) {
   EXPECT_NE(page.find("&lt;img src=x"), std::string::npos);
 }
 
+TEST(Html, SaysWhichEnvironmentsWereComparedAndHow) {
+  SuiteEntry e = fake_entry({});
+  e.report["comparison"]["environments"] = {{"baseline", "LibTorch 2.13.0, cpu (Xeon), MKL"},
+                                            {"runs", "LibTorch 2.13.0, cuda (NVIDIA H200)"}};
+  const std::string page = claim_html(e);
+  EXPECT_NE(page.find("<p class=\"environments\">Baseline from LibTorch 2.13.0, cpu (Xeon), "
+                      "MKL, runs on LibTorch 2.13.0, cuda (NVIDIA H200): different environments, "
+                      "so compared statistically.</p>"),
+            std::string::npos)
+      << page;
+  EXPECT_EQ(claim_html(fake_entry({})).find("Baseline from"), std::string::npos);
+}
+
 TEST(Html, MissingRunsPageSaysWhatToRun) {
   const std::string page = claim_html(test::missing_entry("gone", "nightly"));
   EXPECT_NE(page.find("<code>claimcheck run gone --profile nightly</code>"), std::string::npos)

@@ -1,5 +1,6 @@
 // The per-claim Markdown section: the shared tables, the BH column only inside a suite, the
-// fingerprint only when asked, and the bless command only when something moved.
+// fingerprint only when asked, the bless command only when something moved, and the
+// environments of the baseline and the runs.
 #include "harness/report/markdown.h"
 
 #include <gtest/gtest.h>
@@ -37,6 +38,45 @@ TEST(Markdown, InsideASuiteWithoutHeadingOrFingerprintWithBhColumn) {
   EXPECT_NE(md.find("| Holm p | BH q (suite) |"), std::string::npos);
   EXPECT_NE(md.find("| 0.0020 | 0.0040 |"), std::string::npos) << md;
   EXPECT_NE(md.find("`claimcheck bless fake --profile smoke`"), std::string::npos);
+}
+
+// The report of a CUDA run compared with the CPU baseline (judge.cpp writes "baseline").
+nlohmann::json cuda_against_cpu_report() {
+  FakeClaim f;
+  f.outcome = "regressed";
+  nlohmann::json r = fake_report(f);
+  r["comparison"]["same_environment"] = false;
+  r["comparison"]["exact_required"] = false;
+  r["comparison"]["environments"] = {
+      {"baseline", "LibTorch 2.13.0, cpu (Xeon), MKL"},
+      {"runs", "LibTorch 2.13.0, cuda (NVIDIA H200), deterministic"}};
+  r["baseline"] = {{"file", "/src/baselines/fake/smoke.json"},
+                   {"own", "/src/baselines/fake/smoke.cuda.json"},
+                   {"name", "fake/smoke.cuda.json"},
+                   {"device", "cuda"},
+                   {"fallback", true}};
+  return r;
+}
+
+TEST(Markdown, SaysWhichEnvironmentsWereComparedAndHow) {
+  const std::string md = markdown_report(cuda_against_cpu_report());
+  EXPECT_NE(md.find("Baseline from LibTorch 2.13.0, cpu (Xeon), MKL, runs on LibTorch 2.13.0, "
+                    "cuda (NVIDIA H200), deterministic: different environments, so compared "
+                    "statistically. No CUDA baseline yet: compared with the CPU baseline (bless "
+                    "writes `baselines/fake/smoke.cuda.json`)."),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("and commit `baselines/fake/smoke.cuda.json`"), std::string::npos) << md;
+
+  nlohmann::json same = cuda_against_cpu_report();
+  same["comparison"]["same_environment"] = true;
+  same["comparison"]["exact_required"] = true;
+  same["baseline"]["fallback"] = false;
+  EXPECT_NE(markdown_report(same).find(
+                "one deterministic environment, so the runs must reproduce the baseline exactly."),
+            std::string::npos);
+  // A report without a baseline (or written before environments were recorded) says nothing.
+  EXPECT_EQ(markdown_report(fake_report({})).find("Baseline from"), std::string::npos);
 }
 
 TEST(Markdown, EquivalenceClaimEscapesItsBars) {

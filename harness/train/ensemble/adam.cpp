@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <iterator>
 #include <stdexcept>
 
 #include "harness/env/generator.h"
@@ -32,6 +33,46 @@ EnsembleAdam::EnsembleAdam(std::vector<torch::Tensor> params, std::vector<double
   }
 }
 
+namespace {
+
+void torch_sqrt(const float* in, float* out, std::int64_t n) {
+  const auto options = torch::TensorOptions().dtype(torch::kFloat);
+  torch::Tensor dst = torch::from_blob(out, {n}, options);
+  at::sqrt_out(dst, torch::from_blob(const_cast<float*>(in), {n}, options));
+}
+
+// nullptr where LibTorch's float sqrt is std::sqrt's (correctly rounded) on a million random
+// floats over every binade, subnormals, zeros and the specials; torch_sqrt otherwise.
+SqrtArray sqrt_for_this_libtorch() {
+  static const SqrtArray chosen = []() -> SqrtArray {
+    torch::NoGradGuard no_grad;
+    at::Generator g = env::cpu_generator(20261203);
+    const std::int64_t n = 1 << 20;
+    // Random bit patterns of the finite non-negative floats: uniform over the exponents, so every
+    // binade and the subnormals (NaN payloads are left out: they say nothing about rounding).
+    torch::Tensor bits =
+        torch::randint(0, 0x7f800000, {n}, g, torch::TensorOptions().dtype(torch::kInt));
+    torch::Tensor x = bits.view(torch::kFloat).clone();
+    const float specials[] = {0.0f, -0.0f, 1.0f, 4.0f, INFINITY, 0x1p-149f, 0x1p-126f};
+    for (std::size_t i = 0; i < std::size(specials); ++i)
+      x[static_cast<std::int64_t>(i)] = specials[i];
+    torch::Tensor library = x.sqrt();
+    torch::Tensor ours = torch::empty_like(x);
+    const float* in = x.data_ptr<float>();
+    float* out = ours.data_ptr<float>();
+    for (std::int64_t i = 0; i < n; ++i)
+      out[i] = std::sqrt(in[i]);
+    return models::bitwise_equal(library, ours) ? nullptr : &torch_sqrt;
+  }();
+  return chosen;
+}
+
+}  // namespace
+
+bool torch_sqrt_is_correctly_rounded() {
+  return sqrt_for_this_libtorch() == nullptr;
+}
+
 void EnsembleAdam::step(const std::vector<torch::Tensor>& grads) {
   if (grads.size() != params_.size()) throw std::invalid_argument("EnsembleAdam: grads != params");
   ++step_;
@@ -51,6 +92,7 @@ void EnsembleAdam::step(const std::vector<torch::Tensor>& grads) {
   s.sqrt_bias_correction2 = static_cast<float>(std::sqrt(bias_correction2));
   const bool accumulated = accumulates_ && step_ > 1;
   const auto members = static_cast<std::int64_t>(lrs_.size());
+  const SqrtArray sqrt_array = sqrt_for_this_libtorch();
   std::vector<torch::Tensor> contiguous_grads;
   for (const auto& g : grads)
     contiguous_grads.push_back(g.contiguous());
@@ -63,7 +105,7 @@ void EnsembleAdam::step(const std::vector<torch::Tensor>& grads) {
         adam_step_kernel(params_[k].data_ptr<float>() + m * n,
                          contiguous_grads[k].data_ptr<float>() + m * n,
                          exp_avg_[k].data_ptr<float>() + m * n,
-                         exp_avg_sq_[k].data_ptr<float>() + m * n, n, sm, accumulated);
+                         exp_avg_sq_[k].data_ptr<float>() + m * n, n, sm, accumulated, sqrt_array);
       }
     }
   });

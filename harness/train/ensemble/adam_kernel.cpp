@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 namespace claimcheck::train {
 namespace {
@@ -33,6 +34,7 @@ namespace {
 //    to even) is rounding the product to the subnormal grid. The ordinary lanes see exp_avg = 0 in
 //    place of the stuck value, so no vector instruction meets a subnormal.
 constexpr std::int64_t kChunk = 256;
+constexpr std::int64_t kLibraryChunk = 64 * kChunk;
 constexpr std::uint32_t kSign = 0x80000000u;
 constexpr std::uint32_t kExponent = 0x7f800000u;
 constexpr std::uint32_t kMantissa = 0x007fffffu;
@@ -52,14 +54,19 @@ inline float float_of(std::uint32_t b) {
   return x;
 }
 
-// The element loop, one clone per instruction set on x86-64 Linux (GCC/Clang resolve the clone at
-// load time): std::fma becomes one instruction where the CPU has FMA and a correctly rounded
-// library call elsewhere, so the numbers never depend on the clone.
+// The element loop over one chunk, one clone per instruction set on x86-64 Linux (GCC/Clang
+// resolve the clone at load time): std::fma becomes one instruction where the CPU has FMA and a
+// correctly rounded library call elsewhere, so the numbers never depend on the clone. Three loops
+// per chunk: the moments, then the square roots (std::sqrt, or `sqrt_array` where the LibTorch's
+// own square root differs: see adam_kernel.h), then the denominators and the update.
 #if defined(__x86_64__) && defined(__linux__) && (defined(__GNUC__) || defined(__clang__))
 __attribute__((target_clones("avx512f", "avx2,fma", "default")))
 #endif
 void update(float* __restrict param, const float* __restrict grad, float* __restrict exp_avg,
-            float* __restrict exp_avg_sq, std::int64_t n, AdamStepScalars s, bool accumulated) {
+            float* __restrict exp_avg_sq, std::int64_t n, AdamStepScalars s, bool accumulated,
+            SqrtArray sqrt_array, std::int64_t chunk, float* __restrict denom,
+            float* __restrict numerator_moment /* exp_avg for the update: 0 in stuck lanes */,
+            float* __restrict root) {
   const float zero = accumulated ? 0.0f : -0.0f;  // -0 + g == g for every g, +0 + -0 == +0
   const float c = s.sqrt_bias_correction2;
   const float y = 1.0f / c;
@@ -70,15 +77,12 @@ void update(float* __restrict param, const float* __restrict grad, float* __rest
           ? 1u
           : 0u;
   const double beta1 = s.beta1;
-  float denom[kChunk];
-  float numerator_moment[kChunk];  // exp_avg for the update: 0 in stuck lanes
-  for (std::int64_t start = 0; start < n; start += kChunk) {
-    const std::int64_t len = std::min(kChunk, n - start);
+  for (std::int64_t start = 0; start < n; start += chunk) {
+    const std::int64_t len = std::min(chunk, n - start);
     float* __restrict p = param + start;
     const float* __restrict gr = grad + start;
     float* __restrict m1 = exp_avg + start;
     float* __restrict m2 = exp_avg_sq + start;
-    int outside = 0;
     for (std::int64_t i = 0; i < len; ++i) {
       float g = zero + gr[i];
       if (s.weight_decay != 0.0f) g = std::fma(p[i], s.weight_decay, g);  // grad.add(p, wd)
@@ -100,7 +104,16 @@ void update(float* __restrict param, const float* __restrict grad, float* __rest
       m1[i] = float_of((((mb & kSign) | k_beta1) & ~keep) | (bits_of(m) & keep));
       numerator_moment[i] = m;
       m2[i] = v;
-      const float a = std::sqrt(v);
+    }
+    if (sqrt_array != nullptr) {
+      sqrt_array(m2, root, len);  // exp_avg_sq.sqrt()
+    } else {
+      for (std::int64_t i = 0; i < len; ++i)
+        root[i] = std::sqrt(m2[i]);
+    }
+    int outside = 0;
+    for (std::int64_t i = 0; i < len; ++i) {
+      const float a = root[i];
       denom[i] = divide_by_constant(a, c, y) + s.eps;  // exp_avg_sq.sqrt() / sqrt(bc2) + eps
       // NaN fails both comparisons and so counts as outside.
       const int in_range =
@@ -109,7 +122,7 @@ void update(float* __restrict param, const float* __restrict grad, float* __rest
     }
     if (outside != 0 || !divisor_ok) {
       for (std::int64_t i = 0; i < len; ++i)
-        denom[i] = std::sqrt(m2[i]) / c + s.eps;
+        denom[i] = root[i] / c + s.eps;
     }
     for (std::int64_t i = 0; i < len; ++i) {  // addcdiv: self + (value·t1) / t2
       p[i] = p[i] + (s.neg_step_size * numerator_moment[i]) / denom[i];
@@ -120,8 +133,22 @@ void update(float* __restrict param, const float* __restrict grad, float* __rest
 }  // namespace
 
 void adam_step_kernel(float* param, const float* grad, float* exp_avg, float* exp_avg_sq,
-                      std::int64_t n, const AdamStepScalars& s, bool accumulated_grad) {
-  update(param, grad, exp_avg, exp_avg_sq, n, s, accumulated_grad);
+                      std::int64_t n, const AdamStepScalars& s, bool accumulated_grad,
+                      SqrtArray sqrt_array) {
+  if (sqrt_array == nullptr) {
+    float denom[kChunk];
+    float numerator_moment[kChunk];
+    float root[kChunk];
+    update(param, grad, exp_avg, exp_avg_sq, n, s, accumulated_grad, nullptr, kChunk, denom,
+           numerator_moment, root);
+    return;
+  }
+  // A library call per chunk costs about a microsecond (a LibTorch op on two wrapped buffers), so
+  // its chunks are 64x longer; the buffers stay in L2.
+  thread_local std::vector<float> buffers(3 * kLibraryChunk);
+  float* b = buffers.data();
+  update(param, grad, exp_avg, exp_avg_sq, n, s, accumulated_grad, sqrt_array, kLibraryChunk, b,
+         b + kLibraryChunk, b + 2 * kLibraryChunk);
 }
 
 }  // namespace claimcheck::train

@@ -66,9 +66,23 @@ TEST(DivideByConstant, EveryAdamStepsDivisorAndTheEndsOfTheRange) {
   EXPECT_EQ(bits(divide_by_constant(0.0f, 0.5f, 2.0f)), bits(0.0f / 0.5f));
 }
 
+// A square root that is not std::sqrt's: one ulp down wherever the root's last bit is set (as a
+// library's 1-ulp sqrt might be), for the kernel's `sqrt_array` path.
+float sqrt_one_ulp_off(float x) {
+  const float r = std::sqrt(x);
+  return (std::isfinite(r) && r > 0.0f && (bits(r) & 1u) != 0) ? from_bits(bits(r) - 1u) : r;
+}
+
+void sqrt_array_one_ulp_off(const float* in, float* out, std::int64_t n) {
+  for (std::int64_t i = 0; i < n; ++i)
+    out[i] = sqrt_one_ulp_off(in[i]);
+}
+
 // The kernel before divide_by_constant(): the same float operations with plain divisions.
-void plain_kernel(float* param, const float* grad, float* exp_avg, float* exp_avg_sq,
-                  std::int64_t n, const AdamStepScalars& s, bool accumulated) {
+void plain_kernel(
+    float* param, const float* grad, float* exp_avg, float* exp_avg_sq, std::int64_t n,
+    const AdamStepScalars& s, bool accumulated,
+    float (*root)(float) = [](float x) { return std::sqrt(x); }) {
   const float zero = accumulated ? 0.0f : -0.0f;
   for (std::int64_t i = 0; i < n; ++i) {
     float g = zero + grad[i];
@@ -77,7 +91,7 @@ void plain_kernel(float* param, const float* grad, float* exp_avg, float* exp_av
     const float v = std::fma(s.one_minus_beta2 * g, g, exp_avg_sq[i] * s.beta2);
     exp_avg[i] = m;
     exp_avg_sq[i] = v;
-    const float denom = std::sqrt(v) / s.sqrt_bias_correction2 + s.eps;
+    const float denom = root(v) / s.sqrt_bias_correction2 + s.eps;
     param[i] = param[i] + (s.neg_step_size * m) / denom;
   }
 }
@@ -89,11 +103,13 @@ bool same_floats(const std::vector<float>& a, const std::vector<float>& b) {
   return true;
 }
 
-TEST(AdamStepKernel, EqualsThePlainLoopOnEveryKindOfSecondMoment) {
+// One run of the test below: with std::sqrt (sqrt_array null), or with a library's square root.
+void expect_kernel_equals_plain_loop(SqrtArray sqrt_array, float (*root)(float)) {
   std::mt19937 rng(11);
   std::normal_distribution<float> normal;
   std::uniform_int_distribution<int> decade(-30, 10);
-  const std::int64_t n = 256 * 12 + 37;  // whole chunks and a tail
+  // Whole chunks and a tail; with a library square root, whole chunks of 16,384 and a tail.
+  const std::int64_t n = sqrt_array == nullptr ? 256 * 12 + 37 : 16384 * 2 + 256 * 12 + 37;
   std::vector<float> param(n), grad(n), m(n), v(n);
   for (std::int64_t i = 0; i < n; ++i) {
     param[i] = normal(rng);
@@ -132,8 +148,8 @@ TEST(AdamStepKernel, EqualsThePlainLoopOnEveryKindOfSecondMoment) {
     s.eps = 1e-8f;
     s.sqrt_bias_correction2 = adam_divisor(step);
     s.neg_step_size = static_cast<float>(-1e-3 / (1 - std::pow(0.9, step)));
-    adam_step_kernel(param.data(), grad.data(), m.data(), v.data(), n, s, step > 1);
-    plain_kernel(p2.data(), grad.data(), m2.data(), v2.data(), n, s, step > 1);
+    adam_step_kernel(param.data(), grad.data(), m.data(), v.data(), n, s, step > 1, sqrt_array);
+    plain_kernel(p2.data(), grad.data(), m2.data(), v2.data(), n, s, step > 1, root);
     ASSERT_TRUE(same_floats(param, p2)) << "step " << step;
     ASSERT_TRUE(same_floats(m, m2));
     ASSERT_TRUE(same_floats(v, v2));
@@ -145,6 +161,20 @@ TEST(AdamStepKernel, EqualsThePlainLoopOnEveryKindOfSecondMoment) {
     }
   }
   EXPECT_TRUE(std::isnan(param[7 * 256 + 1]));  // the NaN chunk really took the fallback
+}
+
+TEST(AdamStepKernel, EqualsThePlainLoopOnEveryKindOfSecondMoment) {
+  expect_kernel_equals_plain_loop(nullptr, [](float x) { return std::sqrt(x); });
+}
+
+TEST(AdamStepKernel, TakesItsSquareRootsFromALibraryWhereGiven) {
+  // pip's MKL LibTorch: EnsembleAdam hands the kernel LibTorch's own sqrt (ensemble/adam.cpp).
+  expect_kernel_equals_plain_loop(&sqrt_array_one_ulp_off, &sqrt_one_ulp_off);
+  // The stand-in really differs from std::sqrt, so the test above could fail.
+  int differ = 0;
+  for (float x = 1.0f; x < 2.0f; x += 0.001f)
+    differ += bits(sqrt_one_ulp_off(x)) != bits(std::sqrt(x));
+  EXPECT_GT(differ, 100);
 }
 
 }  // namespace
