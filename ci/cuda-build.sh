@@ -17,7 +17,10 @@
 # (ci/gpu/bundle.sh; the same build then serves ci/gpu/check.sh here, no second build).
 #
 # Environment:
-#   PYTHON                 the Python whose torch is a CUDA build (default .venv-cuda/bin/python)
+#   CLAIMCHECK_CUDA_VENV   an existing venv whose torch is a CUDA build, used as it is (e.g. one
+#                          made elsewhere); by default .venv-cuda/ in the checkout, made here with
+#                          `pip install torch==2.14.1` when it does not exist yet
+#   PYTHON                 the Python whose torch is a CUDA build (overrides the venv's)
 #   CLAIMCHECK_BUILD_DIR   build directory (default build-cuda/ in the checkout)
 #   CLAIMCHECK_CMAKE_ARGS  extra arguments for the CMake configure step
 #   CLAIMCHECK_BUNDLE      the GPU bundle to build from (default .gpu-bundle/ if it exists; set it
@@ -27,7 +30,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-python=${PYTHON:-$root/.venv-cuda/bin/python}
+venv=${CLAIMCHECK_CUDA_VENV:-$root/.venv-cuda}
+python=${PYTHON:-$venv/bin/python}
 build=${CLAIMCHECK_BUILD_DIR:-$root/build-cuda}
 bundle=${CLAIMCHECK_BUNDLE-$root/.gpu-bundle}
 [ -n "$bundle" ] && [ ! -f "$bundle/MANIFEST" ] && [ -z "${CLAIMCHECK_BUNDLE+set}" ] && bundle=""
@@ -54,6 +58,12 @@ die() { printf 'cuda-build.sh: error: %s\n' "$*" >&2; exit "${2:-1}"; }
 # --- 1. Prerequisites, all named at once ---------------------------------------------------
 step "prerequisites"
 missing=()
+if [ -z "${CLAIMCHECK_CUDA_VENV:-}${PYTHON:-}" ] && [ ! -x "$python" ]; then
+  # The default: a CUDA torch of its own, the way a fresh machine gets it (pip, from its index).
+  echo "making $venv with torch==2.14.1 (CUDA)" >&2
+  python3 -m venv "$venv" && "$venv/bin/pip" install --quiet torch==2.14.1 ||
+    missing+=("a venv at $venv with torch==2.14.1 (python3 -m venv + pip install failed above)")
+fi
 torch_cuda=""
 if [ ! -x "$python" ]; then
   missing+=("a Python with a CUDA torch at PYTHON=$python (pip install torch with CUDA into .venv-cuda)")

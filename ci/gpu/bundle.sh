@@ -55,8 +55,8 @@ torch_dir=$("$python" -W ignore -c 'import os, torch; print(os.path.join(torch.u
 torch_cuda=$("$python" -W ignore -c 'import torch; print(torch.version.cuda or "")')
 cuda_args=()
 if [ -n "$torch_cuda" ]; then
-  # shellcheck source=ci/gpu/cuda_root.sh
-  source "$root/ci/gpu/cuda_root.sh"
+  # shellcheck source=ci/gpu/lib.sh
+  source "$root/ci/gpu/lib.sh"
   mapfile -t cuda_args < <(cuda_cmake_args "$python" "$scan/cuda-root") ||
     die "no usable CUDA toolkit for $python's torch (CUDA $torch_cuda)"
 fi
