@@ -144,7 +144,11 @@ env_json=$("$build/claimcheck" env)
 echo "$env_json"
 "$python" -W ignore - "$env_json" <<'EOF' || die "claimcheck env does not report a CUDA build (see above)"
 import json, sys
-cuda = json.loads(sys.argv[1])["cuda"]
+env = json.loads(sys.argv[1])
+if not env.get("build", "").startswith("CUDA build"):
+    sys.exit(f"claimcheck env says build: {env.get('build')!r}, not a CUDA build")
+print(env["build"])
+cuda = env["cuda"]
 version = str(cuda.get("version", ""))
 if not version or version.startswith("none"):
     sys.exit(f"cuda.version is {version!r}: the binary was built without CUDA")

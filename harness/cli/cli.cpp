@@ -1,6 +1,7 @@
 #include "harness/cli/cli.h"
 
 #include <fmt/format.h>
+#include <torch/cuda.h>
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include "harness/cli/commands.h"
 #include "harness/cli/report_command.h"
 #include "harness/env/data_dir.h"
+#include "harness/env/device.h"
 #include "harness/env/fingerprint.h"
 
 namespace claimcheck::cli {
@@ -38,8 +40,16 @@ struct Options {
   ReportOptions report;
 };
 
+// One line a person (or ci/cuda-build.sh) reads first: what this binary can run on.
+std::string build_line() {
+  if (!env::cuda_built()) return "CPU-only build (" + env::no_cuda_reason() + ")";
+  if (!env::cuda_available()) return "CUDA build, no device (" + env::no_cuda_reason() + ")";
+  return fmt::format("CUDA build, {} device(s)", torch::cuda::device_count());
+}
+
 int print_env(std::ostream& out) {
   nlohmann::json summary = env::fingerprint();
+  summary["build"] = build_line();
   nlohmann::json datasets = nlohmann::json::object();
   for (const auto& name : env::known_datasets()) {
     const env::DatasetStatus status = env::dataset_status(name);
