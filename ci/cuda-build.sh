@@ -169,5 +169,34 @@ CUDA_VISIBLE_DEVICES="" "$build/claimcheck" run canary-null --profile smoke --de
   { cat "$store.md"; die "canary-null smoke did not pass against its baseline (exit above)"; }
 cat "$store.md"
 
+# --- 8. The same claim from the default (CPU) build: same numbers? ---------------------------
+# The default build links another LibTorch (pip's CPU 2.13 here, 2.14.1 in this one): other
+# kernels (MKL vs the CUDA wheel's CPU BLAS), other rounding, and 938 Adam steps amplify a 1-ulp
+# start. So the stores are compared bitwise first (printed), and must agree metric by metric
+# within CLAIMCHECK_REFERENCE_RTOL (default 2e-2: a cross-version bound for one MNIST epoch, not
+# a same-environment one; exact reproduction is only required within one environment, DESIGN.md).
+step "canary-null vs the default build"
+reference=${CLAIMCHECK_REFERENCE_BUILD:-}
+if [ -z "$reference" ]; then
+  for candidate in "$root/build-pip" "$root/build"; do
+    [ -x "$candidate/claimcheck" ] && reference=$candidate && break
+  done
+fi
+if [ -z "$reference" ] || [ ! -x "$reference/claimcheck" ]; then
+  echo "skipped: no default build (set CLAIMCHECK_REFERENCE_BUILD to a build dir with claimcheck)" >&2
+else
+  ref_store=$build/cuda-build-smoke-reference
+  rm -rf "$ref_store"
+  "$reference/claimcheck" run canary-null --profile smoke --device cpu --store "$ref_store" \
+    --report-dir "$ref_store/report" >"$ref_store.md" ||
+    { cat "$ref_store.md"; die "canary-null smoke failed in the default build $reference"; }
+  echo "bitwise (records without wall_seconds and fingerprint-dependent fields):" >&2
+  "$python" "$root/ci/gpu/check_helpers.py" same-stores "$store" "$ref_store" >"$build/cuda-build-same-stores.json" || true
+  grep -m1 '"equal"' "$build/cuda-build-same-stores.json" >&2
+  "$python" "$root/ci/gpu/check_helpers.py" same-metrics "$store" "$ref_store" \
+    "${CLAIMCHECK_REFERENCE_RTOL:-2e-2}" ||
+    die "canary-null's metrics differ from the default build $reference beyond the tolerance (above)"
+fi
+
 step "done"
 echo "cuda-build.sh: CUDA build at $build compiled, linked (libtorch_cuda), unit tests and canary-null smoke pass on the CPU" >&2

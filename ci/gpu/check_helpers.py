@@ -9,6 +9,11 @@
   check_helpers.py same-stores A B
       compares two run stores (directories of <claim>.jsonl) record by record, leaving out only
       wall_seconds (the one field that measures time); prints JSON, exits 1 when they differ
+  check_helpers.py same-metrics A B RTOL
+      compares two stores' runs (matched by run key) metric by metric: bitwise-equal count and the
+      largest relative difference; exits 1 when a run is missing or a metric differs by > RTOL.
+      For stores of two LibTorch versions (other kernels, other rounding), where same-stores is
+      too strict
   check_helpers.py step-time STORE_SHORT STORE_LONG CLAIM STEPS_SHORT STEPS_LONG
       prints JSON: seconds per nightly step from the two budgets' wall times
   check_helpers.py record RESULTS NAME STATUS SECONDS RC REASON [OUTPUT_JSON_FILE]
@@ -105,6 +110,31 @@ def same_stores(a, b):
     return 0 if result["equal"] else 1
 
 
+def same_metrics(a, b, rtol):
+    def by_key(store):
+        return {r["key"]: r for rows in records(store).values() for r in rows}
+    ra, rb = by_key(a), by_key(b)
+    result = {"runs": len(ra), "missing": sorted(set(ra) ^ set(rb)), "metrics": 0,
+              "bitwise_equal": 0, "max_rel_diff": 0.0, "worst": None, "rtol": float(rtol),
+              "steps_equal": all(ra[k].get("steps") == rb[k].get("steps") for k in set(ra) & set(rb))}
+    for key in sorted(set(ra) & set(rb)):
+        for name, x in ra[key].get("metrics", {}).items():
+            y = rb[key]["metrics"].get(name)
+            result["metrics"] += 1
+            if x == y:
+                result["bitwise_equal"] += 1
+                continue
+            rel = abs(x - y) / max(abs(x), abs(y), 1e-12) if y is not None else float("inf")
+            if rel > result["max_rel_diff"]:
+                result["max_rel_diff"] = rel
+                result["worst"] = {"key": key, "arm": ra[key].get("arm"), "metric": name,
+                                   "a": x, "b": y}
+    result["ok"] = (bool(ra) and not result["missing"] and result["steps_equal"]
+                    and result["max_rel_diff"] <= float(rtol))
+    print(json.dumps(result, indent=2))
+    return 0 if result["ok"] else 1
+
+
 def step_time(short_store, long_store, claim, steps_short, steps_long):
     def one(store):
         rows = records_with_time(os.path.join(store, claim + ".jsonl"))
@@ -162,6 +192,7 @@ def summary(results):
 
 def main(argv):
     commands = {"lm-steps": lm_steps, "nightly-steps": nightly_steps, "same-stores": same_stores,
+                "same-metrics": same_metrics,
                 "step-time": step_time, "record": record, "summary": summary}
     if len(argv) < 2 or argv[1] not in commands:
         sys.exit(__doc__)
