@@ -190,7 +190,7 @@ else
   "$reference/claimcheck" run canary-null --profile smoke --device cpu --store "$ref_store" \
     --report-dir "$ref_store/report" >"$ref_store.md" ||
     { cat "$ref_store.md"; die "canary-null smoke failed in the default build $reference"; }
-  echo "bitwise (records without wall_seconds and fingerprint-dependent fields):" >&2
+  echo "bitwise (every field but wall_seconds; the fingerprint names the LibTorch, so unequal across versions):" >&2
   "$python" "$root/ci/gpu/check_helpers.py" same-stores "$store" "$ref_store" >"$build/cuda-build-same-stores.json" || true
   grep -m1 '"equal"' "$build/cuda-build-same-stores.json" >&2
   "$python" "$root/ci/gpu/check_helpers.py" same-metrics "$store" "$ref_store" \
