@@ -7,8 +7,6 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include <ATen/Context.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <map>
@@ -16,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/env/determinism.h"
 #include "models/registry.h"
 
 namespace claimcheck::models {
@@ -113,10 +112,9 @@ TEST(CudaAgreement, OneTrainingStepMatchesTheCpuInFp32) {
                   "ci/gpu/check.sh runs it on a GPU machine";
 #else
   if (!torch::cuda::is_available()) GTEST_SKIP() << "needs a CUDA device; none is visible";
-  at::Context& context = at::globalContext();
-  context.setAllowTF32CuBLAS(false);
-  context.setAllowTF32CuDNN(false);
-  context.setFloat32MatmulPrecision("highest");
+  // The one setup call of DESIGN.md's GPU rules: TF32 off, float32 matmul "highest",
+  // deterministic algorithms, as every CUDA run of the harness gets.
+  env::make_cuda_deterministic();
   for (const AgreementCase& c : agreement_cases()) {
     SCOPED_TRACE(c.type);
     const ModelType& type = model_type(c.type);
