@@ -154,10 +154,11 @@ step_env() {
   cat "$results/out/env.json"
   "$python" -W ignore - "$results/out/env.json" "$results/out/env.reason" <<'EOF'
 import json, sys
-cuda = json.load(open(sys.argv[1]))["cuda"]
+env = json.load(open(sys.argv[1]))
+cuda = env["cuda"]
 version = str(cuda.get("version", ""))
-built = bool(version) and not version.startswith("none")
-open(sys.argv[2], "w").write(f"CUDA build: {built} ({version}); device available: {cuda.get('available')}")
+built = env.get("build", "").startswith("CUDA build")
+open(sys.argv[2], "w").write(f"{env.get('build')}; CUDA {version}, device available: {cuda.get('available')}")
 sys.exit(0 if built else 1)
 EOF
 }
