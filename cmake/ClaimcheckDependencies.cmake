@@ -83,7 +83,7 @@ if(CLAIMCHECK_BUNDLE_DIR)
       "with `bash ci/gpu/bundle.sh` (on a machine with the Debian packages)")
   endif()
   set(_claimcheck_bundle_include "${CLAIMCHECK_BUNDLE_DIR}/include")
-  foreach(_claimcheck_target Boost::headers nlohmann_json::nlohmann_json CLI11::CLI fmt::fmt-header-only)
+  foreach(_claimcheck_target Boost::headers nlohmann_json::nlohmann_json CLI11::CLI11 fmt::fmt-header-only)
     add_library(${_claimcheck_target} INTERFACE IMPORTED)
     set_target_properties(${_claimcheck_target} PROPERTIES
       INTERFACE_INCLUDE_DIRECTORIES "${_claimcheck_bundle_include}")
