@@ -14,7 +14,7 @@
 # checksums ci/setup.sh verifies. The bundle must stay under 64 MiB (the device tool's limit).
 #
 # Environment:
-#   PYTHON               the Python whose torch configures the scan (default .venv-cuda's, else
+#   PYTHON               the Python whose torch configures the scan (default CLAIMCHECK_CUDA_VENV or .venv-cuda's, else
 #                        .venv's): a CUDA torch compiles the CLAIMCHECK_WITH_CUDA paths too
 #   CLAIMCHECK_DATA      data directory (default ${XDG_CACHE_HOME:-$HOME/.cache}/claimcheck/data)
 #   CLAIMCHECK_GTEST_SOURCE_DIR   googletest sources (default /usr/src/googletest)
@@ -27,7 +27,7 @@ data=${CLAIMCHECK_DATA:-${XDG_CACHE_HOME:-$HOME/.cache}/claimcheck/data}
 gtest_src=${CLAIMCHECK_GTEST_SOURCE_DIR:-/usr/src/googletest}
 python=${PYTHON:-}
 if [ -z "$python" ]; then
-  python=$root/.venv-cuda/bin/python
+  python=${CLAIMCHECK_CUDA_VENV:-$root/.venv-cuda}/bin/python
   [ -x "$python" ] || python=$root/.venv/bin/python
 fi
 limit_mib=64
