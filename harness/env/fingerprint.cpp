@@ -80,9 +80,7 @@ void cuda_fields(nlohmann::json& cuda) {
 
 }  // namespace
 
-std::string loaded_blas() {
-  std::ifstream maps("/proc/self/maps");
-  if (!maps) return "unknown";
+std::string cpu_blas_in_maps(std::istream& maps) {
   std::string line;
   std::string found;
   while (std::getline(maps, line)) {
@@ -90,11 +88,20 @@ std::string loaded_blas() {
     if (slash == std::string::npos) continue;
     const std::string path = line.substr(slash);
     const std::string name = path.substr(path.rfind('/') + 1);
-    const bool is_blas = name.find("blas") != std::string::npos || name.find("mkl_rt") == 0;
+    // cuBLAS (libcublas, libcublasLt: a CUDA LibTorch maps them at start-up) is the GPU's BLAS,
+    // not the CPU's: the CPU one of pip's CUDA wheel is its static MKL.
+    const bool is_blas = (name.find("blas") != std::string::npos || name.find("mkl_rt") == 0) &&
+                         name.find("cublas") == std::string::npos;
     // Prefer the implementation (libopenblasp-r0.3.21.so) over the libblas.so.3 shim.
     if (is_blas && (found.empty() || name.find("openblas") != std::string::npos)) found = path;
   }
   return found.empty() ? "unknown" : found;
+}
+
+std::string loaded_blas() {
+  std::ifstream maps("/proc/self/maps");
+  if (!maps) return "unknown";
+  return cpu_blas_in_maps(maps);
 }
 
 std::string blas_name(const std::string& loaded, const std::string& build_setting) {

@@ -4,6 +4,7 @@
 #include <torch/types.h>
 #include <nlohmann/json.hpp>
 
+#include <istream>
 #include <string>
 
 namespace claimcheck::env {
@@ -22,6 +23,9 @@ nlohmann::json fingerprint(torch::Device device);
 /// The BLAS library mapped into this process (e.g. ".../openblas-openmp/libblas.so.3"), or
 /// "unknown" where /proc/self/maps is unavailable or shows none (pip's wheel links MKL in).
 std::string loaded_blas();
+
+/// loaded_blas() on the text of a /proc/<pid>/maps: the CPU BLAS library's path, cuBLAS left out.
+std::string cpu_blas_in_maps(std::istream& maps);
 
 /// The CPU BLAS's name from the library loaded and LibTorch's BLAS_INFO build setting: "MKL
 /// (linked into LibTorch)" for a static MKL, "OpenBLAS", "MKL", "reference BLAS (...)", or

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <sstream>
+
 #include "harness/env/device.h"
 
 namespace claimcheck::env {
@@ -56,6 +58,24 @@ TEST(BlasName, FromTheLibraryLoadedElseTheBuildSetting) {
   EXPECT_EQ(blas_name("/usr/lib/x86_64-linux-gnu/blas/libblas.so.3", "generic"),
             "reference BLAS (slow: install libopenblas0-openmp)");
   EXPECT_EQ(blas_name("unknown", "generic"), "unknown (BLAS_INFO=generic)");
+}
+
+TEST(LoadedBlas, TakesTheCpuBlasFromTheMapsAndNeverCublas) {
+  // A CUDA LibTorch maps cuBLAS at start-up; before, its libcublasLt was reported as the CPU BLAS
+  // ("loaded": ".../nvidia/cu13/lib/libcublasLt.so.13" beside "name": "MKL (linked ...)").
+  const std::string cuda_wheel =
+      "7f05b6800000-7f05b6900000 r-xp 00000000 fd:00 1 /venv/torch/lib/libtorch_cuda.so\n"
+      "7f0573000000-7f0573100000 r-xp 00000000 fd:00 2 /venv/nvidia/cu13/lib/libcublas.so.13\n"
+      "7f054d000000-7f054d100000 r-xp 00000000 fd:00 3 /venv/nvidia/cu13/lib/libcublasLt.so.13\n";
+  std::istringstream cuda(cuda_wheel);
+  EXPECT_EQ(cpu_blas_in_maps(cuda), "unknown");
+  std::istringstream debian(
+      "7f00-7f01 r-xp 0 fd:00 4 /usr/lib/x86_64-linux-gnu/libblas.so.3\n"
+      "7f02-7f03 r-xp 0 fd:00 5 /usr/lib/x86_64-linux-gnu/openblas-openmp/libopenblasp-r0.3.21.so\n"
+      "7f04-7f05 r-xp 0 fd:00 6 /venv/nvidia/cu13/lib/libcublasLt.so.13\n"
+      "7f06-7f07 rw-p 0 00:00 0 [heap]\n");
+  EXPECT_EQ(cpu_blas_in_maps(debian),
+            "/usr/lib/x86_64-linux-gnu/openblas-openmp/libopenblasp-r0.3.21.so");
 }
 
 TEST(Fingerprint, RecordsTheDeviceTheRunsUsed) {
