@@ -32,6 +32,19 @@ cuda_toolkit_of_nvcc() {
   dirname "$(dirname "$nvcc")"
 }
 
+# link_missing DEST SRC...: a symlink in DEST to every entry of each SRC directory that DEST does
+# not hold yet (the first SRC wins).
+link_missing() {
+  local dest=$1 src entry
+  shift
+  for src in "$@"; do
+    [ -d "$src" ] || continue
+    for entry in "$src"/*; do
+      [ -e "$dest/${entry##*/}" ] || ln -s "$entry" "$dest/${entry##*/}"
+    done
+  done
+}
+
 cuda_cmake_args() {
   local python=$1 dir=$2 toolkit site
   toolkit=${CUDA_HOME:-$(cuda_toolkit_of_nvcc)} || {
@@ -61,19 +74,8 @@ cuda_cmake_args() {
       *) ln -s "$entry" "$dir/${entry##*/}" ;;
     esac
   done
-  local src
-  for src in "$toolkit/include" "$site"/nvidia/*/include; do
-    [ -d "$src" ] || continue
-    for entry in "$src"/*; do
-      [ -e "$dir/include/${entry##*/}" ] || ln -s "$entry" "$dir/include/${entry##*/}"
-    done
-  done
-  for src in "$libdir" "$site"/nvidia/*/lib; do
-    [ -d "$src" ] || continue
-    for entry in "$src"/*; do
-      [ -e "$dir/lib64/${entry##*/}" ] || ln -s "$entry" "$dir/lib64/${entry##*/}"
-    done
-  done
+  link_missing "$dir/include" "$toolkit/include" "$site"/nvidia/*/include
+  link_missing "$dir/lib64" "$libdir" "$site"/nvidia/*/lib
   # Development symlinks: libcublas.so -> libcublas.so.13 (find_library looks for libX.so).
   local base
   for entry in "$dir"/lib64/*.so.*; do

@@ -69,10 +69,6 @@ SqrtArray sqrt_for_this_libtorch() {
 
 }  // namespace
 
-bool torch_sqrt_is_correctly_rounded() {
-  return sqrt_for_this_libtorch() == nullptr;
-}
-
 void EnsembleAdam::step(const std::vector<torch::Tensor>& grads) {
   if (grads.size() != params_.size()) throw std::invalid_argument("EnsembleAdam: grads != params");
   ++step_;

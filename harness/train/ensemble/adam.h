@@ -42,11 +42,6 @@ class EnsembleAdam {
 /// reach Adam. Probed once per process.
 bool torch_zero_grad_keeps_buffers();
 
-/// True when this LibTorch's CPU float `tensor.sqrt()` is std::sqrt's (correctly rounded) on a
-/// probe of a million floats. Where false (pip's MKL builds), EnsembleAdam takes its square roots
-/// from LibTorch, as a run trained alone does. Probed once per process.
-bool torch_sqrt_is_correctly_rounded();
-
 /// True when EnsembleAdam reproduces the "adam" optimizer of a run trained alone, bit for bit, in
 /// this process (probed once on random problems with odd sizes, weight decay and -0 gradients).
 /// When false, no run is grouped: every run trains alone.
