@@ -280,6 +280,7 @@ ClaimAnalysis analyze(const ProfilePlan& plan,
   out.claim = spec.id;
   out.title = spec.title;
   out.profile = plan.profile;
+  out.seed_offset = plan.seed_offset;
   out.spec_hash = spec_hash(spec, plan.profile);
   out.source = spec.source;
   out.alpha = profile.alpha;

@@ -1,4 +1,5 @@
 #include "harness/claims/analysis.h"
+#include "harness/claims/replication.h"
 
 namespace claimcheck::claims {
 
@@ -44,6 +45,7 @@ nlohmann::json to_json(const ClaimAnalysis& a) {
       j["power"] = r.power ? nlohmann::json(*r.power) : nlohmann::json();
       j["seeds_needed"] = r.seeds_needed ? nlohmann::json(*r.seeds_needed) : nlohmann::json();
     }
+    j["replication"] = to_json(replication_of(j, a.alpha));
     hyps.push_back(j);
   }
   nlohmann::json arms = nlohmann::json::array();
@@ -91,6 +93,7 @@ nlohmann::json to_json(const ClaimAnalysis& a) {
           {"spec_hash", a.spec_hash},
           {"source", a.source},
           {"alpha", a.alpha},
+          {"seed_offset", a.seed_offset},
           {"hypotheses", hyps},
           {"arms", arms},
           {"checks", checks},

@@ -4,9 +4,13 @@
 
 #include <boost/math/distributions/normal.hpp>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 
 #include "harness/claims/environment.h"
+#include "harness/claims/replication.h"
+#include "harness/stats/multiplicity.h"
+#include "harness/stats/replication.h"
 #include "harness/stats/verdict.h"
 
 namespace claimcheck::claims {
@@ -25,14 +29,10 @@ int verdict_rank(const std::string& v) {
   return 1;
 }
 
-// Standard error implied by a two-sided CI at its own confidence level (normal approximation).
+// Standard error implied by a hypothesis's two-sided CI at its own level (normal approximation).
 double implied_se(const nlohmann::json& h) {
-  const double lo = h.at("ci").at("lo").get<double>();
-  const double hi = h.at("ci").at("hi").get<double>();
-  const double confidence = h.at("ci").at("confidence").get<double>();
-  const double z =
-      boost::math::quantile(boost::math::normal_distribution<double>(), 0.5 + confidence / 2.0);
-  return std::max(0.0, hi - lo) / (2.0 * z);
+  return stats::implied_se({h.at("ci").at("lo").get<double>(), h.at("ci").at("hi").get<double>()},
+                           h.at("ci").at("confidence").get<double>());
 }
 
 const nlohmann::json* find_hypothesis(const nlohmann::json& analysis, const std::string& id) {
@@ -53,6 +53,13 @@ bool same_units(const nlohmann::json& a, const nlohmann::json& b) {
   return true;
 }
 
+// The replication probability of a hypothesis of `analysis` (its alpha), if it has one.
+std::optional<double> replication_probability(const nlohmann::json& h,
+                                              const nlohmann::json& analysis) {
+  const std::optional<Replication> r = replication_of(h, analysis.value("alpha", 0.05));
+  return r ? std::optional<double>(r->probability) : std::nullopt;
+}
+
 // The whole claim is stale: its spec hash differs from the baseline's.
 Comparison stale_spec(const nlohmann::json& analysis, const nlohmann::json& baseline) {
   Comparison c;
@@ -63,30 +70,49 @@ Comparison stale_spec(const nlohmann::json& analysis, const nlohmann::json& base
   return c;
 }
 
-// hc (estimate, verdict and the baseline's filled in) judged: the verdict moved, the estimate is
-// incompatible, or, where both sides ran deterministically in one environment, the units are
-// not reproduced exactly.
-void judge(HypothesisComparison& hc, const nlohmann::json& h, const nlohmann::json& b,
-           bool exact_required) {
-  const double se = std::hypot(implied_se(h), implied_se(b));
-  const double diff = hc.estimate - hc.baseline_estimate;
-  hc.z = se > 0 ? diff / se : (diff == 0 ? 0.0 : std::copysign(INFINITY, diff));
-  hc.compatible = std::abs(hc.z) <= kCompatibleZ;
-  hc.exact = same_units(h, b) && diff == 0.0;
-  const bool claimed_greater = h.at("direction") == "greater";
+// The verdict or estimate moved toward the claim: a verdict up the ladder refuted <
+// inconclusive < supported; an estimate in the claimed direction (equivalence: closer to zero).
+bool toward_claim(const HypothesisComparison& hc, const nlohmann::json& h) {
   const int moved = verdict_rank(hc.verdict) - verdict_rank(hc.baseline_verdict);
-  if (moved != 0) {
-    hc.outcome = moved < 0 ? Outcome::kRegressed : Outcome::kImproved;
+  if (moved != 0) return moved > 0;
+  const double diff = hc.estimate - hc.baseline_estimate;
+  return h.at("kind") == "equivalence" ? std::abs(hc.estimate) < std::abs(hc.baseline_estimate)
+                                       : (diff > 0) == (h.at("direction") == "greater");
+}
+
+// hc (estimates, verdicts, z, compatibility and the baseline's replication filled in) judged.
+// Where both sides ran deterministically in one environment the units must reproduce exactly
+// and any move is a regression or an improvement. Elsewhere the gate (baselines/README.md): a
+// decisive verdict that flips, or an incompatible estimate, moves the claim; a fragile verdict
+// that flips with a compatible estimate has moved within noise and passes, visibly.
+void judge(HypothesisComparison& hc, const nlohmann::json& h, bool exact_required) {
+  const bool moved = hc.verdict != hc.baseline_verdict;
+  const Outcome direction = toward_claim(hc, h) ? Outcome::kImproved : Outcome::kRegressed;
+  const std::string estimate = fmt::format("estimate {:.6g} -> {:.6g}, z = {:.2f}, Holm p = {:.3g}",
+                                           hc.baseline_estimate, hc.estimate, hc.z, hc.holm_p);
+  const std::string replication = hc.baseline_replication
+                                      ? fmt::format("{:.2f}", *hc.baseline_replication)
+                                      : std::string("unknown");
+  const bool decisive = hc.baseline_replication && *hc.baseline_replication >= kDecisive;
+  if (moved && exact_required) {
+    hc.outcome = direction;
     hc.change = fmt::format("verdict {} -> {}", hc.baseline_verdict, hc.verdict);
+  } else if (moved && decisive) {
+    hc.outcome = direction;
+    hc.change = fmt::format("decisive verdict {} -> {} (replication probability {} >= {:g}; {})",
+                            hc.baseline_verdict, hc.verdict, replication, kDecisive, estimate);
   } else if (!hc.compatible) {
-    // Toward the claim: in its direction, or for equivalence, closer to zero.
-    const bool toward_claim = h.at("kind") == "equivalence"
-                                  ? std::abs(hc.estimate) < std::abs(hc.baseline_estimate)
-                                  : (diff > 0) == claimed_greater;
-    hc.outcome = toward_claim ? Outcome::kImproved : Outcome::kRegressed;
-    hc.change =
-        fmt::format("estimate {:.6g} -> {:.6g} (z = {:.2f}, incompatible with the baseline)",
-                    hc.baseline_estimate, hc.estimate, hc.z);
+    hc.outcome = direction;
+    hc.change = fmt::format(
+        "{}estimate incompatible with the baseline ({})",
+        moved ? fmt::format("verdict {} -> {}, ", hc.baseline_verdict, hc.verdict) : std::string(),
+        estimate);
+  } else if (moved) {
+    hc.within_noise = true;
+    hc.change = fmt::format(
+        "verdict {} -> {} moved within noise (fragile: replication probability {} < {:g}; "
+        "{}, compatible)",
+        hc.baseline_verdict, hc.verdict, replication, kDecisive, estimate);
   } else if (exact_required && !hc.exact) {
     // One deterministic environment (environment.h) must reproduce bit for bit: anything else
     // is a bug in determinism (or a hand-edited baseline), not noise.
@@ -97,13 +123,15 @@ void judge(HypothesisComparison& hc, const nlohmann::json& h, const nlohmann::js
   }
 }
 
-// One hypothesis of the analysis against its entry in the baseline, if it has one.
-HypothesisComparison compare_hypothesis(const nlohmann::json& h, const nlohmann::json& baseline,
-                                        bool exact_required) {
+// One hypothesis of the analysis against its entry in the baseline, if it has one: everything
+// but the Holm step (which needs the whole claim's z) and the outcome.
+HypothesisComparison compare_hypothesis(const nlohmann::json& h, const nlohmann::json& analysis,
+                                        const nlohmann::json& baseline) {
   HypothesisComparison hc;
   hc.id = h.at("id").get<std::string>();
   hc.verdict = h.at("verdict").get<std::string>();
   hc.estimate = h.at("estimate").get<double>();
+  hc.replication = replication_probability(h, analysis);
   const nlohmann::json* b = find_hypothesis(baseline, hc.id);
   if (b == nullptr) {
     hc.outcome = Outcome::kStale;
@@ -122,7 +150,15 @@ HypothesisComparison compare_hypothesis(const nlohmann::json& h, const nlohmann:
   }
   hc.baseline_verdict = b->at("verdict").get<std::string>();
   hc.baseline_estimate = b->at("estimate").get<double>();
-  judge(hc, h, *b, exact_required);
+  hc.baseline_replication = replication_probability(*b, baseline);
+  const double se = std::hypot(implied_se(h), implied_se(*b));
+  const double diff = hc.estimate - hc.baseline_estimate;
+  hc.z = se > 0 ? diff / se : (diff == 0 ? 0.0 : std::copysign(INFINITY, diff));
+  hc.p_incompatible = std::isfinite(hc.z)
+                          ? 2.0 * boost::math::cdf(boost::math::complement(
+                                      boost::math::normal_distribution<double>(), std::abs(hc.z)))
+                          : 0.0;
+  hc.exact = same_units(h, *b) && diff == 0.0;
   return hc;
 }
 
@@ -168,24 +204,62 @@ fs::path baseline_path(const fs::path& dir, const std::string& claim, const std:
                               "': expected cpu or cuda");
 }
 
-Comparison compare_with_baseline(const nlohmann::json& analysis, const nlohmann::json& baseline) {
+std::string gate_rule(const GateSettings& gate) {
+  return fmt::format(
+      "Gate: in one deterministic environment the runs must reproduce the baseline exactly. "
+      "Elsewhere a hypothesis regresses (or improves) only when a decisive verdict flips "
+      "(replication probability >= {:g}) or its estimate is incompatible with the baseline's "
+      "(Holm across the claim's hypotheses at {:g}/{} = {:.3g}, so the {} claim(s) of the suite "
+      "together raise a false alarm with probability <= {:g}); a fragile verdict that flips "
+      "with a compatible estimate has moved within noise and passes.",
+      kDecisive, gate.alpha, gate.suite_claims, gate.alpha / gate.suite_claims, gate.suite_claims,
+      gate.alpha);
+}
+
+Comparison compare_with_baseline(const nlohmann::json& analysis, const nlohmann::json& baseline,
+                                 const GateSettings& gate) {
+  if (!(gate.alpha > 0.0 && gate.alpha < 1.0) || gate.suite_claims < 1) {
+    throw std::invalid_argument(fmt::format(
+        "compare_with_baseline: gate alpha {} must be in (0, 1) and suite claims {} >= 1",
+        gate.alpha, gate.suite_claims));
+  }
   if (analysis.at("spec_hash") != baseline.at("spec_hash")) return stale_spec(analysis, baseline);
   Comparison c;
+  c.gate = gate;
   const Environment runs = analysis_environment(analysis);
   const Environment base = analysis_environment(baseline);
   c.same_environment = same_environment(runs, base);
-  c.exact_required = exact_reproduction_required(runs, base);
+  c.seed_offset = analysis.value("seed_offset", 0);
+  c.baseline_seed_offset = baseline.value("seed_offset", 0);
+  // Fresh seeds are a replication, never a reproduction: compared statistically.
+  c.exact_required =
+      exact_reproduction_required(runs, base) && c.seed_offset == c.baseline_seed_offset;
   c.run_environment = runs.description;
   c.baseline_environment = base.description;
+  for (const auto& h : analysis.at("hypotheses"))
+    c.hypotheses.push_back(compare_hypothesis(h, analysis, baseline));
+  // Holm across the claim's compared hypotheses, at the suite's alpha split over its claims.
+  std::vector<double> p;
+  std::vector<std::size_t> compared;
+  for (std::size_t i = 0; i < c.hypotheses.size(); ++i) {
+    if (c.hypotheses[i].outcome == Outcome::kStale) continue;
+    p.push_back(c.hypotheses[i].p_incompatible);
+    compared.push_back(i);
+  }
+  const std::vector<double> adjusted = stats::holm(p);
   bool regressed = false;
   bool improved = false;
-  for (const auto& h : analysis.at("hypotheses")) {
-    const HypothesisComparison hc = compare_hypothesis(h, baseline, c.exact_required);
+  for (std::size_t j = 0; j < compared.size(); ++j) {
+    HypothesisComparison& hc = c.hypotheses[compared[j]];
+    hc.holm_p = std::min(1.0, adjusted[j] * gate.suite_claims);
+    hc.compatible = hc.holm_p > gate.alpha;
+    judge(hc, analysis.at("hypotheses").at(compared[j]), c.exact_required);
+  }
+  for (const auto& hc : c.hypotheses) {
     if (hc.outcome == Outcome::kStale) c.outcome = Outcome::kStale;
     if (hc.outcome == Outcome::kRegressed) regressed = true;
     if (hc.outcome == Outcome::kImproved) improved = true;
     if (!hc.change.empty()) c.messages.push_back(hc.id + ": " + hc.change);
-    c.hypotheses.push_back(hc);
   }
   for (const auto& b : baseline.at("hypotheses")) {
     if (find_hypothesis(analysis, b.at("id").get<std::string>()) == nullptr) {
@@ -210,8 +284,13 @@ nlohmann::json to_json(const Comparison& c) {
          {"baseline_estimate", h.baseline_estimate},
          {"estimate", h.estimate},
          {"z", std::isfinite(h.z) ? nlohmann::json(h.z) : nlohmann::json(h.z > 0 ? "inf" : "-inf")},
+         {"holm_p", h.holm_p},
          {"compatible", h.compatible},
          {"exact", h.exact},
+         {"replication", h.replication ? nlohmann::json(*h.replication) : nlohmann::json()},
+         {"baseline_replication",
+          h.baseline_replication ? nlohmann::json(*h.baseline_replication) : nlohmann::json()},
+         {"within_noise", h.within_noise},
          {"outcome", to_string(h.outcome)},
          {"change", h.change}});
   }
@@ -219,6 +298,14 @@ nlohmann::json to_json(const Comparison& c) {
           {"same_environment", c.same_environment},
           {"exact_required", c.exact_required},
           {"environments", {{"baseline", c.baseline_environment}, {"runs", c.run_environment}}},
+          {"seed_offset", c.seed_offset},
+          {"baseline_seed_offset", c.baseline_seed_offset},
+          {"gate",
+           {{"decisive", kDecisive},
+            {"alpha", c.gate.alpha},
+            {"suite_claims", c.gate.suite_claims},
+            {"rule", gate_rule(c.gate)},
+            {"replication", replication_rule()}}},
           {"hypotheses", hyps},
           {"messages", c.messages}};
 }

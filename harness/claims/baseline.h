@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,12 +26,31 @@ struct HypothesisComparison {
   std::string verdict;
   double baseline_estimate = 0.0;
   double estimate = 0.0;
-  double z = 0.0;          // (estimate − baseline) / combined standard error (from the CIs)
-  bool compatible = true;  // statistically compatible with the baseline (|z| <= kCompatibleZ)
-  bool exact = true;       // per-unit values identical to the baseline's
+  double z = 0.0;               // (estimate − baseline) / combined standard error (from the CIs)
+  double p_incompatible = 1.0;  // two-sided normal p of z
+  double holm_p = 1.0;          // Holm across the claim's hypotheses, times the suite's claims
+  bool compatible = true;       // holm_p > the gate's alpha
+  bool exact = true;            // per-unit values identical to the baseline's
+  std::optional<double> replication;           // of this verdict (claims/replication.h)
+  std::optional<double> baseline_replication;  // of the baseline's verdict: decisive or fragile
+  bool within_noise = false;  // a fragile verdict flipped with a compatible estimate: a pass
   Outcome outcome = Outcome::kPass;
   std::string change;  // what moved, in words; empty when nothing did
 };
+
+/// The family-wise level at which the gate calls an estimate incompatible with its baseline,
+/// over the whole suite (baselines/README.md, "The gate").
+inline constexpr double kGateAlpha = 0.01;
+
+/// How estimates are judged compatible: Holm across a claim's hypotheses at alpha/suite_claims
+/// (Bonferroni across the suite's claims), so that the suite's family-wise error is <= alpha.
+struct GateSettings {
+  double alpha = kGateAlpha;
+  int suite_claims = 1;  // the claims of the suite that define the profile
+};
+
+/// The gate's rule in words, for every report.
+std::string gate_rule(const GateSettings& gate);
 
 /// The comparison of a whole claim.
 struct Comparison {
@@ -39,15 +59,15 @@ struct Comparison {
   bool exact_required = false;       // ... and both ran deterministically: units must be equal
   std::string baseline_environment;  // one line each: "baseline from X, runs on Y"
   std::string run_environment;
+  int seed_offset = 0;           // the runs' seeds (0: the profile's own; planner.h)
+  int baseline_seed_offset = 0;  // the baseline's
+  GateSettings gate;
   std::vector<HypothesisComparison> hypotheses;
   std::vector<std::string> messages;  // one line per thing that moved
 };
 
 /// As JSON for report.json.
 nlohmann::json to_json(const Comparison& comparison);
-
-/// |z| above this (two-sided p < 0.001 under normality) makes an estimate incompatible.
-inline constexpr double kCompatibleZ = 3.29;
 
 /// baselines/<claim>/<profile>.json under `dir`: the CPU baseline.
 std::filesystem::path baseline_path(const std::filesystem::path& dir, const std::string& claim,
@@ -58,12 +78,15 @@ std::filesystem::path baseline_path(const std::filesystem::path& dir, const std:
 std::filesystem::path baseline_path(const std::filesystem::path& dir, const std::string& claim,
                                     const std::string& profile, const std::string& device_type);
 
-/// Compares an analysis (to_json(ClaimAnalysis)) with a baseline read by read_baseline().
-/// Verdicts must be equal, estimates compatible, the spec hash unchanged; where both sides ran
-/// deterministically in one environment (environment.h) the per-unit values must also
-/// reproduce exactly (same spec + seed + environment ⇒ same numbers). The CIs are turned into
-/// standard errors with the z of their own level.
-Comparison compare_with_baseline(const nlohmann::json& analysis, const nlohmann::json& baseline);
+/// Compares an analysis (to_json(ClaimAnalysis)) with a baseline read by read_baseline(). The
+/// spec hash must be unchanged. Where both sides ran deterministically in one environment
+/// (environment.h) on the same seeds, the per-unit values must reproduce exactly (same spec +
+/// seed + environment ⇒ same numbers) and verdicts must be equal. Elsewhere the gate: a
+/// decisive verdict that flips, or an estimate incompatible with the baseline's (z from the CIs'
+/// standard errors, Holm per `gate`), regresses or improves; a fragile verdict that flips with a
+/// compatible estimate passes, marked within noise. Throws std::invalid_argument on a bad gate.
+Comparison compare_with_baseline(const nlohmann::json& analysis, const nlohmann::json& baseline,
+                                 const GateSettings& gate = {});
 
 /// Reads and checks a baseline: format version, keys, types, verdict strings and finiteness.
 /// Throws std::runtime_error naming the file, the key path and how to fix it.

@@ -70,6 +70,10 @@ void check_baseline_json(const nlohmann::json& b, const std::string& file) {
   string_member(b, "spec_hash", file, "");
   const double alpha = finite_number(b, "alpha", file, "");
   if (!(alpha > 0 && alpha < 0.5)) bad(file, "alpha", "must be in (0, 0.5)");
+  if (b.contains("seed_offset") &&
+      (!b["seed_offset"].is_number_integer() || b["seed_offset"].get<long long>() < 0)) {
+    bad(file, "seed_offset", "must be an integer >= 0, got " + b["seed_offset"].dump());
+  }
   const nlohmann::json& hyps = member(b, "hypotheses", file, "");
   if (!hyps.is_array()) bad(file, "hypotheses", "must be an array");
   std::map<std::string, std::size_t> ids;
@@ -90,6 +94,21 @@ void check_baseline_json(const nlohmann::json& b, const std::string& file) {
     }
     for (const char* key : {"estimate", "p_value", "holm_p"})
       finite_number(h, key, file, p);
+    // What the gate's replication probability reads (claims/replication.h).
+    const std::string kind = string_member(h, "kind", file, p);
+    if (kind != "superiority" && kind != "non-inferiority" && kind != "equivalence") {
+      bad(file, p + "kind",
+          "unknown kind '" + kind + "' (valid: superiority, non-inferiority, equivalence)");
+    }
+    const std::string direction = string_member(h, "direction", file, p);
+    if (direction != "greater" && direction != "less") {
+      bad(file, p + "direction", "unknown direction '" + direction + "' (valid: greater, less)");
+    }
+    const double margin = finite_number(h, "margin", file, p);
+    if (margin < 0 || (kind == "equivalence" && margin == 0)) {
+      bad(file, p + "margin",
+          "must be >= 0 (> 0 for an equivalence hypothesis), got " + std::to_string(margin));
+    }
     const nlohmann::json& ci = member(h, "ci", file, p);
     const double lo = finite_number(ci, "lo", file, p + "ci.");
     const double hi = finite_number(ci, "hi", file, p + "ci.");

@@ -17,13 +17,16 @@ std::string to_string(RunRole role) {
 }
 
 nlohmann::json RunSpec::config() const {
-  return {{"model", train::to_json(run.model)},
-          {"task", train::to_json(run.task)},
-          {"training", train::to_json(run.training)},
-          {"data_seed", run.data_seed},
-          {"init_seed", run.init_seed},
-          {"noise_seed", run.noise_seed},
-          {"device", device_type}};
+  nlohmann::json c = {{"model", train::to_json(run.model)},
+                      {"task", train::to_json(run.task)},
+                      {"training", train::to_json(run.training)},
+                      {"data_seed", run.data_seed},
+                      {"init_seed", run.init_seed},
+                      {"noise_seed", run.noise_seed},
+                      {"device", device_type}};
+  // Absent at offset 0, so the profile's own runs keep the keys they were stored under.
+  if (seed_offset > 0) c["seed_offset"] = seed_offset;
+  return c;
 }
 
 const std::string& RunSpec::key() const {
@@ -61,11 +64,16 @@ Shard parse_shard(const std::string& text) {
   return {number - 1, count};
 }
 
-TrialDraw draw_trial(const ClaimSpec& spec, int trial) {
+// The hash domain of a seed stream at `seed_offset`: "" for the profile's own seeds.
+std::string offset_domain(int seed_offset) {
+  return seed_offset > 0 ? "offset-" + std::to_string(seed_offset) + ":" : "";
+}
+
+TrialDraw draw_trial(const ClaimSpec& spec, int trial, int seed_offset) {
   if (!spec.search) throw std::invalid_argument(spec.file + ": no search space");
   // One generator per trial index, seeded from the claim: trial j's draw never depends on how
   // many trials a profile has, so smoke's trials are the first of nightly's.
-  stats::Rng rng(env::derive_seed(spec.id, "search-draw", trial));
+  stats::Rng rng(env::derive_seed(spec.id, offset_domain(seed_offset) + "search-draw", trial));
   const auto& s = *spec.search;
   const std::int64_t batch = s.batch[rng.uniform_int(s.batch.size())];
   const double lr = s.lr[rng.uniform_int(s.lr.size())];
@@ -101,7 +109,7 @@ ArmsUsed arms_used(const ClaimSpec& spec, const std::vector<HypothesisSpec>& hyp
 
 // Replicate i (or trial j) of `arm`, sealed.
 RunSpec make_run(const ClaimSpec& spec, const ProfileSpec& profile, const std::string& arm,
-                 RunRole role, int index, const std::string& device_type) {
+                 RunRole role, int index, const std::string& device_type, int seed_offset) {
   RunSpec r;
   r.claim = spec.id;
   r.arm = arm;
@@ -112,18 +120,20 @@ RunSpec make_run(const ClaimSpec& spec, const ProfileSpec& profile, const std::s
   r.run.task = spec.task;
   r.run.training = a.training;
   if (role == RunRole::kTrial) {
-    const TrialDraw d = draw_trial(spec, index);
+    const TrialDraw d = draw_trial(spec, index, seed_offset);
     r.run.training.batch = d.batch;
     r.run.training.lr = d.lr;
   }
   // Common random numbers: every arm's replicate i (or trial j) gets the same seeds, unless
   // the arm has a seed stream of its own.
-  const std::string stream = (a.seed_stream.empty() ? "" : a.seed_stream + ":") +
+  const std::string stream = offset_domain(seed_offset) +
+                             (a.seed_stream.empty() ? "" : a.seed_stream + ":") +
                              (role == RunRole::kReplicate ? "" : "trial-");
   r.run.data_seed = env::derive_seed(spec.id, stream + "data", index);
   r.run.init_seed = env::derive_seed(spec.id, stream + "init", index);
   r.run.noise_seed = env::derive_seed(spec.id, stream + "noise", index);
   r.device_type = device_type;
+  r.seed_offset = seed_offset;
   r.seal();
   return r;
 }
@@ -146,8 +156,14 @@ std::size_t plans_made() {
 }
 
 ProfilePlan plan_profile(const ClaimSpec& spec, const std::string& profile_name,
-                         const std::string& device_type, int replicates_override, Shard shard) {
+                         const std::string& device_type, int replicates_override, Shard shard,
+                         int seed_offset) {
   ++plan_calls;
+  if (seed_offset < 0) {
+    throw std::invalid_argument(spec.id + " (" + profile_name + "): seed offset " +
+                                std::to_string(seed_offset) +
+                                ": expected 0 (the profile's seeds) or K >= 1 (fresh set K)");
+  }
   const ProfileSpec& profile = spec.profile(profile_name);
   if (device_type != "cpu" && device_type != "cuda") {
     throw std::invalid_argument(spec.id + " (" + profile_name + "): device '" + device_type +
@@ -159,6 +175,7 @@ ProfilePlan plan_profile(const ClaimSpec& spec, const std::string& profile_name,
   out.settings = &profile;
   out.device_type = device_type;
   out.shard = shard;
+  out.seed_offset = seed_offset;
   out.hypotheses = spec.hypotheses_in(profile_name);
   const int replicates = replicates_override > 0 ? replicates_override
                          : profile.sequential    ? profile.sequential->max_seeds
@@ -167,7 +184,7 @@ ProfilePlan plan_profile(const ClaimSpec& spec, const std::string& profile_name,
   std::vector<RunSpec> runs;
   std::set<std::string> seen;
   auto add = [&](const std::string& arm, RunRole role, int index) {
-    RunSpec r = make_run(spec, profile, arm, role, index, device_type);
+    RunSpec r = make_run(spec, profile, arm, role, index, device_type, seed_offset);
     if (seen.insert(r.key() + arm).second) runs.push_back(std::move(r));
   };
   const int trials = arms.search.empty() ? 0 : profile.search_trials;
@@ -186,8 +203,9 @@ ProfilePlan plan_profile(const ClaimSpec& spec, const std::string& profile_name,
 }
 
 std::vector<RunSpec> plan(const ClaimSpec& spec, const std::string& profile,
-                          const std::string& device_type, int replicates_override, Shard shard) {
-  return plan_profile(spec, profile, device_type, replicates_override, shard).runs;
+                          const std::string& device_type, int replicates_override, Shard shard,
+                          int seed_offset) {
+  return plan_profile(spec, profile, device_type, replicates_override, shard, seed_offset).runs;
 }
 
 }  // namespace claimcheck::claims

@@ -27,6 +27,7 @@ struct RunSpec {
   int index = 0;            // replicate or trial number, from 0
   train::RunConfig run;     // model, task, training (with a trial's draw applied), seeds
   std::string device_type;  // "cpu" or "cuda": part of the key (results differ by device)
+  int seed_offset = 0;      // the plan's; in config() (and so the key) when > 0
 
   /// What determines the result, as canonical JSON (the RunKey is its hash).
   nlohmann::json config() const;
@@ -66,6 +67,7 @@ struct ProfilePlan {
   const ProfileSpec* settings = nullptr;   // spec->profile(profile)
   std::string device_type;                 // "cpu" or "cuda": every run's key includes it
   Shard shard;                             // the share of the runs this plan holds
+  int seed_offset = 0;                     // 0: the profile's seeds; K > 0: fresh set K
   std::vector<HypothesisSpec> hypotheses;  // the profile's, in spec order
   std::vector<RunSpec> runs;               // sealed (keys computed), replicate-major
 
@@ -76,15 +78,19 @@ struct ProfilePlan {
 /// All runs of `profile` on `device_type` (deduplicated by key, replicate-major), then the
 /// shard's share. `replicates_override` > 0 replaces the profile's replicates (the --seeds
 /// option); a sequential profile plans its whole budget (max_seeds), of which the design
-/// (sequential_design.h) trains what its stopping rule needs.
+/// (sequential_design.h) trains what its stopping rule needs. `seed_offset` K > 0 (the
+/// --seed-offset option) draws every seed and every random-search trial from the K-th fresh
+/// stream (hash domain "offset-K:"), disjoint from the profile's own (offset 0, which blessed
+/// baselines use) and from every other K: a replication of the whole design. K is in each
+/// run's config, so such runs never share a key with the profile's own. Negative K throws.
 ProfilePlan plan_profile(const ClaimSpec& spec, const std::string& profile,
                          const std::string& device_type, int replicates_override = 0,
-                         Shard shard = {});
+                         Shard shard = {}, int seed_offset = 0);
 
 /// plan_profile(...).runs.
 std::vector<RunSpec> plan(const ClaimSpec& spec, const std::string& profile,
                           const std::string& device_type, int replicates_override = 0,
-                          Shard shard = {});
+                          Shard shard = {}, int seed_offset = 0);
 
 /// How many times a profile has been planned in this process (a test counts that `report`
 /// plans each claim × profile once).
@@ -95,7 +101,8 @@ struct TrialDraw {
   std::int64_t batch;
   double lr;
 };
-TrialDraw draw_trial(const ClaimSpec& spec, int trial);
+/// At `seed_offset` K > 0 the draw comes from the K-th fresh stream (see plan_profile).
+TrialDraw draw_trial(const ClaimSpec& spec, int trial, int seed_offset = 0);
 
 /// "replicate" / "trial".
 std::string to_string(RunRole role);

@@ -29,6 +29,7 @@ struct Options {
   std::string profile;
   std::string device;
   int seeds = 0;
+  int seed_offset = 0;
   std::string shard;
   std::string format = "md";
   std::string store = "runs";
@@ -67,17 +68,18 @@ std::string usage_line(const std::string& command) {
   if (command == "list") return "claimcheck list";
   if (command == "run") {
     return "claimcheck run <claim>|--all --profile smoke|nightly [--device auto|cpu|cuda] "
-           "[--store DIR] [--report-dir DIR] [--seeds N] [--shard I/N]";
+           "[--store DIR] [--report-dir DIR] [--seeds N] [--shard I/N] [--seed-offset K]";
   }
   if (command == "analyze") {
-    return "claimcheck analyze <claim> --profile P [--store DIR ...] [--device cpu|cuda]";
+    return "claimcheck analyze <claim> --profile P [--store DIR ...] [--device cpu|cuda] "
+           "[--seed-offset K]";
   }
   if (command == "bless") {
     return "claimcheck bless <claim> --profile P [--store DIR ...] [--device cpu|cuda]";
   }
   if (command == "report") {
     return "claimcheck report --store DIR [--store DIR ...] [--profile P ...] [--claim ID ...] "
-           "[--report-dir DIR] [--format md|html|json]";
+           "[--report-dir DIR] [--format md|html|json] [--seed-offset K]";
   }
   if (command == "env") return "claimcheck env";
   return "claimcheck <list|run|analyze|bless|report|env> [options]   (--help for details)";
@@ -181,6 +183,27 @@ std::string check_seeds(const std::string& text) {
   return "must be an integer >= 2 (a paired CI needs two seeds), got '" + text + "'";
 }
 
+// "--seed-offset K": an integer >= 1 (0 is the profile's own seeds, the default).
+std::string check_seed_offset(const std::string& text) {
+  try {
+    std::size_t used = 0;
+    if (std::stoi(text, &used) >= 1 && used == text.size()) return "";
+  } catch (const std::exception&) {
+  }
+  return "must be an integer >= 1 (fresh seed set K; the profile's own seeds, which baselines "
+         "use, are the default), got '" +
+         text + "'";
+}
+
+void add_seed_offset(CLI::App* command, Options& opt, const std::string& what) {
+  command
+      ->add_option("--seed-offset", opt.seed_offset,
+                   "K >= 1: " + what +
+                       " the K-th fresh set of seeds, disjoint from the profile's own (which "
+                       "baselines use) and every other K: a replication of the design")
+      ->check(check_seed_offset, "K >= 1");
+}
+
 void add_run(CLI::App& app, Options& opt) {
   auto* run =
       app.add_subcommand("run", "Train the runs of one claim (or all) and decide its verdicts");
@@ -198,6 +221,7 @@ void add_run(CLI::App& app, Options& opt) {
       ->check(check_seeds, "N >= 2");
   run->add_option("--shard", opt.shard,
                   "I/N: the I-th of N shards, numbered from 1 (1/2 and 2/2 are the two halves)");
+  add_seed_offset(run, opt, "train");
 }
 
 void add_analyze_and_bless(CLI::App& app, Options& opt) {
@@ -210,6 +234,7 @@ void add_analyze_and_bless(CLI::App& app, Options& opt) {
   analyze->add_option("--report-dir", opt.report_dir, "Where report.json and report.md go");
   analyze->add_option("--device", opt.judge_device, "The runs' device (default: the stored runs')")
       ->check(CLI::IsMember({"cpu", "cuda"}));
+  add_seed_offset(analyze, opt, "judge");
   auto* bless =
       app.add_subcommand("bless", "Write baselines/<claim>/<profile>.json from the run store");
   bless->add_option("claim", opt.claim, "Claim id")->required();
@@ -239,6 +264,7 @@ void add_report(CLI::App& app, Options& opt) {
                      "<first store>/reports)");
   report->add_option("--format", opt.format, "What is printed: md, html or json")
       ->check(CLI::IsMember({"md", "html", "json"}));
+  add_seed_offset(report, opt, "report");
 }
 
 // The whole command line; every option lands in `opt`.
@@ -317,17 +343,22 @@ int dispatch(const std::string& command, Options& opt, std::ostream& out, std::o
           << "\n";
       return kExitUsage;
     }
-    return command_run(paths, {opt.claim, opt.all, opt.profile, opt.device, opt.seeds, opt.shard},
-                       out, err);
+    return command_run(
+        paths, {opt.claim, opt.all, opt.profile, opt.device, opt.seeds, opt.shard, opt.seed_offset},
+        out, err);
   }
-  const JudgeOptions judge{
-      opt.claim, opt.profile, opt.judge_device, {opt.judge_stores.begin(), opt.judge_stores.end()}};
+  const JudgeOptions judge{opt.claim,
+                           opt.profile,
+                           opt.judge_device,
+                           {opt.judge_stores.begin(), opt.judge_stores.end()},
+                           opt.seed_offset};
   if (command == "analyze") return command_analyze(paths, judge, out, err);
   if (command == "bless") return command_bless(paths, judge, out, err);
   if (command == "report") {
     opt.report.stores.assign(opt.report_stores.begin(), opt.report_stores.end());
     opt.report.format = opt.format;
     opt.report.report_dir = opt.report_report_dir;
+    opt.report.seed_offset = opt.seed_offset;
     return command_report(paths, opt.report, out, err);
   }
   return kExitUsage;

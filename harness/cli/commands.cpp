@@ -121,8 +121,8 @@ int command_run(const Paths& paths, const RunOptions& options, std::ostream& out
                                   "drop --seeds");
     }
     // The plan, once: on the device chosen here, which every run's key and the executor read.
-    const claims::ProfilePlan plan =
-        claims::plan_profile(spec, options.profile, env::device_type(device), options.seeds, shard);
+    const claims::ProfilePlan plan = claims::plan_profile(
+        spec, options.profile, env::device_type(device), options.seeds, shard, options.seed_offset);
     // One writer per store for the whole run: a second `run` on it stops here, naming us.
     const claims::StoreWriterLock writer(store_file(paths, spec.id));
     claims::RunStore store(store_file(paths, spec.id));
@@ -160,8 +160,8 @@ namespace {
 // stored runs name. Paths' store becomes the one holding the runs (for hints and reports).
 pipeline::StoredPlan judged_plan(const JudgeOptions& options, const claims::ClaimSpec& spec,
                                  const ClaimStores& stores, Paths& paths) {
-  pipeline::StoredPlan stored =
-      pipeline::stored_plan(spec, options.profile, stores.records(), options.device);
+  pipeline::StoredPlan stored = pipeline::stored_plan(spec, options.profile, stores.records(),
+                                                      options.device, options.seed_offset);
   paths.store = store_of(stored.needed, stores.origin(), options.stores.front());
   return stored;
 }

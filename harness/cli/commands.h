@@ -18,9 +18,10 @@ struct RunOptions {
   std::string claim;  // empty with all = true
   bool all = false;
   std::string profile;
-  std::string device;  // empty: the profile's
-  int seeds = 0;       // 0: the profile's replicates
-  std::string shard;   // "I/N" or empty
+  std::string device;   // empty: the profile's
+  int seeds = 0;        // 0: the profile's replicates
+  std::string shard;    // "I/N" or empty
+  int seed_offset = 0;  // 0: the profile's seeds; K >= 1: fresh set K (planner.h)
 };
 
 /// Options of `analyze` and `bless`.
@@ -29,6 +30,7 @@ struct JudgeOptions {
   std::string profile;
   std::string device;  // "cpu" or "cuda": the runs' device; empty: the one the stored runs name
   std::vector<std::filesystem::path> stores;  // shards of the claim's store (at least one)
+  int seed_offset = 0;                        // analyze only: the seed set judged
 };
 
 /// `claimcheck list`: claims, hypotheses, profiles.

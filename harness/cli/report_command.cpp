@@ -222,7 +222,8 @@ void add_claim_entries(const SuiteInputs& in, const claims::ClaimSpec& spec, Sui
   std::map<std::string, pipeline::StoredPlan> plans;
   for (const auto& [name, p] : spec.profiles) {
     if (wanted.empty() || std::find(wanted.begin(), wanted.end(), name) != wanted.end())
-      plans.emplace(name, pipeline::stored_plan(spec, name, in.records));
+      plans.emplace(name,
+                    pipeline::stored_plan(spec, name, in.records, "", in.options.seed_offset));
   }
   std::vector<std::string> profiles;
   if (wanted.empty()) {

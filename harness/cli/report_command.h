@@ -23,6 +23,7 @@ struct ReportOptions {
   std::vector<std::string> claims;            // empty: every claim in the claims directory
   std::string format = "md";                  // what goes to stdout: md, html or json
   std::filesystem::path report_dir;           // empty: <first store>/reports
+  int seed_offset = 0;                        // the seed set reported (planner.h)
 };
 
 /// `claimcheck report`: 0 when every claim × profile passes; 1 when one moved, has no

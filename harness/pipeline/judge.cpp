@@ -61,7 +61,10 @@ ClaimResult finish_claim(const Paths& paths, const claims::ProfilePlan& plan,
   const ChosenBaseline baseline = choose_baseline(paths, spec.id, profile, plan.device_type);
   claims::Comparison comparison;
   if (fs::exists(baseline.file)) {
-    comparison = claims::compare_with_baseline(analysis_json, claims::read_baseline(baseline.file));
+    claims::GateSettings gate;
+    gate.suite_claims = suite_claims(paths, profile);
+    comparison =
+        claims::compare_with_baseline(analysis_json, claims::read_baseline(baseline.file), gate);
   } else {
     comparison.outcome = claims::Outcome::kNoBaseline;
     comparison.messages.push_back("no baseline at " + baseline.file.string());

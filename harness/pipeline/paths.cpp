@@ -1,5 +1,9 @@
 #include "harness/pipeline/paths.h"
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <fstream>
 #include <optional>
 #include <system_error>
 
@@ -40,6 +44,21 @@ fs::path store_file(const Paths& paths, const std::string& claim) {
 
 fs::path report_dir(const Paths& paths, const std::string& claim, const std::string& profile) {
   return paths.report_dir.empty() ? paths.store / "reports" / claim / profile : paths.report_dir;
+}
+
+int suite_claims(const Paths& paths, const std::string& profile) {
+  int count = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(paths.claims, ec)) {
+    if (entry.path().extension() != ".json") continue;
+    std::ifstream in(entry.path());
+    const nlohmann::json spec = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    // A spec that does not parse is counted: the gate errs toward fewer false alarms.
+    const bool defines = !spec.is_object() || !spec.contains("profiles") ||
+                         !spec["profiles"].is_object() || spec["profiles"].contains(profile);
+    count += defines ? 1 : 0;
+  }
+  return std::max(count, 1);
 }
 
 ChosenBaseline choose_baseline(const Paths& paths, const std::string& claim,

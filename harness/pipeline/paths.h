@@ -43,6 +43,11 @@ struct ChosenBaseline {
 ChosenBaseline choose_baseline(const Paths& paths, const std::string& claim,
                                const std::string& profile, const std::string& device_type);
 
+/// The claims of the suite in --claims-dir that define `profile` (at least 1): the family the
+/// gate splits its alpha over (claims/baseline.h, GateSettings). A spec that does not parse
+/// counts, so a broken neighbour never makes the gate less strict.
+int suite_claims(const Paths& paths, const std::string& profile);
+
 /// "claimcheck <args>" with the user's --claims-dir / --baselines-dir (when not the defaults)
 /// and --store appended when `with_store`.
 std::string command_hint(const Paths& paths, const std::string& args, bool with_store = true);

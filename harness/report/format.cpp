@@ -104,6 +104,17 @@ std::string code_spans_html(const std::string& text) {
   return out;
 }
 
+std::string replication_text(const nlohmann::json& h) {
+  const nlohmann::json r = h.value("replication", nlohmann::json());
+  if (!r.is_object() || !r.contains("probability")) return "—";
+  const double p = r.at("probability").get<double>();
+  // Two decimals, but never a rounded 1.00 or 0.00 for what is not certain.
+  const std::string text = p > 0.995 && p < 1.0   ? ">0.99"
+                           : p < 0.005 && p > 0.0 ? "<0.01"
+                                                  : fmt::format("{:.2f}", p);
+  return text + (r.value("decisive", false) ? " decisive" : " fragile");
+}
+
 std::string short_commit(const nlohmann::json& fp) {
   const std::string commit = fp.is_object() ? fp.value("git_commit", "") : "";
   return commit.empty() ? "unknown" : commit.substr(0, 7);

@@ -35,6 +35,10 @@ std::string html_escape(const std::string& text);
 /// Escapes text for HTML and sets its Markdown `code` spans as <code>.
 std::string code_spans_html(const std::string& text);
 
+/// A hypothesis's replication probability (claims/replication.h) as a table cell: "0.97
+/// decisive", "0.62 fragile", ">0.99 decisive"; "—" when it has none.
+std::string replication_text(const nlohmann::json& hypothesis);
+
 /// The first 7 characters of a git commit, "unknown" when absent.
 std::string short_commit(const nlohmann::json& fingerprint);
 

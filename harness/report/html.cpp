@@ -54,6 +54,9 @@ svg .verdict-inconclusive { stroke: var(--inconclusive); fill: var(--inconclusiv
 svg .baseline-ci { stroke: var(--baseline); stroke-width: 1.5; stroke-dasharray: 3 2; }
 svg .baseline-point { fill: var(--bg); stroke: var(--baseline); stroke-width: 1.5; }
 svg .mark-source { fill: var(--source); }
+svg .mark-replication { stroke: var(--fg); stroke-width: 1; }
+svg .replication-decisive { fill: var(--fg); }
+svg .replication-fragile, svg .replication-unknown { fill: var(--bg); }
 svg text.value, svg text.label { stroke: none; }
 svg .mark-run { fill: var(--accent); fill-opacity: 0.65; }
 svg .mark-run.role-trial { fill: var(--trial); }
@@ -128,6 +131,11 @@ std::string claim_section(const SuiteEntry& e, bool link_files) {
   const std::string environments = baseline_environment_text(e.report);
   if (!environments.empty())
     html += "<p class=\"environments\">" + code_spans_html(environments) + "</p>\n";
+  if (cmp.contains("gate")) {
+    const nlohmann::json& gate = cmp["gate"];
+    html += "<p class=\"gate\">" + html_escape(gate.value("replication", "")) + " " +
+            html_escape(gate.value("rule", "")) + "</p>\n";
+  }
   if (e.outcome() != "pass") {
     html += "<p>If this change is intended: <code>" + html_escape(bless_command(e.report)) +
             "</code> and commit <code>" + html_escape(baseline_commit_path(e.report)) +

@@ -29,6 +29,8 @@ std::string hypotheses_section(const nlohmann::json& report, const MarkdownOptio
     }
   }
   if (!notes.empty()) md += "\n\\* notes:\n" + notes;
+  const nlohmann::json gate = report.at("comparison").value("gate", nlohmann::json::object());
+  if (gate.contains("replication")) md += "\n" + gate["replication"].get<std::string>() + "\n";
   md +=
       "\nPower: of the design to detect the hypothesis's smallest effect of interest "
       "(`min_effect`, else the margin), paired t approximation with the observed sd; — where "
@@ -85,6 +87,13 @@ std::string outcome_sections(const nlohmann::json& report, const MarkdownOptions
   }
   const std::string environments = baseline_environment_text(report);
   if (!environments.empty()) md += "\n" + environments + "\n";
+  if (cmp.contains("gate")) md += "\n" + cmp["gate"].value("rule", "") + "\n";
+  if (const int offset = a.value("seed_offset", 0); offset > 0) {
+    md += fmt::format(
+        "\nSeeds: fresh set {0} (`--seed-offset {0}`), disjoint from the profile's own seeds that "
+        "the baseline used: a replication of the design, so compared statistically.\n",
+        offset);
+  }
   if (cmp.at("outcome") != "pass") {
     md += fmt::format("\nIf this change is intended: `{}` and commit `{}`.\n",
                       bless_command(report), baseline_commit_path(report));

@@ -143,8 +143,8 @@ std::string forest_panel(const std::vector<const nlohmann::json*>& hyps,
   std::string svg = svg_open(bottom + kAxis, "Forest plot: effects on " + metric);
   // The legend names only what this panel draws.
   svg += fmt::format(
-      R"(<text class="legend" x="{}" y="16">● effect, CI{}{}{}   ¦ no effect</text>)", num(kLabel),
-      any_baseline ? "   ○┄ baseline's effect, CI" : "",
+      R"(<text class="legend" x="{}" y="16">● effect, CI{}{}{}   ¦ no effect   ■/□ decisive/fragile</text>)",
+      num(kLabel), any_baseline ? "   ○┄ baseline's effect, CI" : "",
       any_source ? "   ◆ the source's claimed effect" : "", any_band ? "   ▒ margin band" : "");
   svg += axis(s, kTop - 6, bottom, "effect: difference in " + metric_label(metric, unit));
   svg += fmt::format(R"(<line class="zero" x1="{0}" x2="{0}" y1="{1}" y2="{2}"/>)", num(s.x(0)),
@@ -188,8 +188,19 @@ std::string forest_panel(const std::vector<const nlohmann::json*>& hyps,
         R"(<title>{}: {} [{}, {}] — {}</title></circle>)",
         verdict, html_escape(id), num(s.x(est)), num(cy), html_escape(id), signed_num(est),
         signed_num(lo), signed_num(hi), verdict);
+    // The replication mark, between the plot and the numbers: filled when the verdict is
+    // decisive (a fresh replication repeats it with probability >= 0.95), hollow when fragile.
+    const std::string replication = replication_text(h);
+    const std::string rep_class = replication.find("decisive") != std::string::npos  ? "decisive"
+                                  : replication.find("fragile") != std::string::npos ? "fragile"
+                                                                                     : "unknown";
+    svg += fmt::format(
+        R"(<rect class="mark-replication replication-{}" x="{}" y="{}" width="7" height="7">)"
+        R"(<title>{}: a replication of this design is {} again with probability {}</title></rect>)",
+        rep_class, num(kPlotRight + 3), num(cy - 3.5), html_escape(id), verdict,
+        html_escape(replication));
     svg += fmt::format(R"(<text class="value verdict-{}" x="{}" y="{}">{} [{}, {}] {}</text>)",
-                       verdict, num(kPlotRight + 8), num(y + 15), signed_num(est), signed_num(lo),
+                       verdict, num(kPlotRight + 14), num(y + 15), signed_num(est), signed_num(lo),
                        signed_num(hi), verdict);
     y += kRow;
   }

@@ -49,9 +49,15 @@ std::string to_html(const Table& table) {
         case CellStyle::kCode:
           html += "<td><code>" + text + "</code></td>";
           break;
-        case CellStyle::kBold:
-          html += "<td class=\"verdict-" + text + "\"><strong>" + text + "</strong></td>";
+        case CellStyle::kBold: {
+          // "inconclusive*" (a note explains the star) keeps its verdict's colour.
+          std::string verdict = cell.text;
+          while (!verdict.empty() && verdict.back() == '*')
+            verdict.pop_back();
+          html += "<td class=\"verdict-" + html_escape(verdict) + "\"><strong>" + text +
+                  "</strong></td>";
           break;
+        }
         default:
           html += "<td>" + code_spans_html(cell.text) + "</td>";
       }
@@ -74,7 +80,7 @@ Table hypotheses_table(const nlohmann::json& report, const std::map<std::string,
               "source",
               "Holm p"};
   if (!suite_q.empty()) t.header.push_back("BH q (suite)");
-  for (const char* h : {"power", "verdict", "baseline", "outcome"})
+  for (const char* h : {"power", "verdict", "replication", "baseline", "outcome"})
     t.header.push_back(h);
   for (const auto& h : a.at("hypotheses")) {
     const std::string id = h.at("id");
@@ -84,6 +90,7 @@ Table hypotheses_table(const nlohmann::json& report, const std::map<std::string,
       if (c.at("id") == id) {
         baseline = c.at("baseline_verdict");
         hyp_outcome = c.at("outcome");
+        if (c.value("within_noise", false)) hyp_outcome += " (moved within noise)";
       }
     }
     std::string verdict = h.at("verdict");
@@ -104,6 +111,7 @@ Table hypotheses_table(const nlohmann::json& report, const std::map<std::string,
                        ? fmt::format("{:.2f}", h.at("power").get<double>())
                        : "—"});
     row.push_back({verdict, CellStyle::kBold});
+    row.push_back({replication_text(h)});
     row.push_back({baseline});
     row.push_back({hyp_outcome});
     t.rows.push_back(std::move(row));

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <string>
 #include <vector>
@@ -13,6 +15,7 @@
 #include "claims_test_support.h"
 #include "harness/claims/analysis.h"
 #include "harness/claims/planner.h"
+#include "harness/claims/replication.h"
 #include "harness/claims/spec.h"
 
 namespace claimcheck::claims {
@@ -43,6 +46,7 @@ TEST(CompareWithBaseline, EquivalenceMovesTowardZeroAreImprovements) {
   json now = a;
   json& h = hypothesis(now, "geglu-more-accurate");
   h["kind"] = "equivalence";
+  h["margin"] = 0.01;
   json baseline = now;
   hypothesis(baseline, "geglu-more-accurate")["estimate"] = 0.5;  // far from zero before
   EXPECT_EQ(compare_with_baseline(now, baseline).outcome, Outcome::kImproved);
@@ -264,6 +268,235 @@ TEST(CompareWithBaseline, ZeroWidthIntervalsMakeAnyChangeIncompatible) {
   EXPECT_EQ(j["outcome"], "improved");
 }
 
+// ---- the gate across environments (baselines/README.md, "The gate") ----
+
+// `h` decided from a normal estimate with standard error `se`: CI estimate ± 1.96 se and the
+// two-sided p against 0 from the same model (Holm multiplier 1), verdict as the CI says.
+void decided(json& h, double estimate, double se) {
+  h["estimate"] = estimate;
+  h["ci"]["lo"] = estimate - 1.959963984540054 * se;
+  h["ci"]["hi"] = estimate + 1.959963984540054 * se;
+  h["ci"]["confidence"] = 0.95;
+  const double p = std::erfc(std::abs(estimate) / se / std::sqrt(2.0));
+  h["p_value"] = p;
+  h["holm_p"] = p;
+  const double lo = h["ci"]["lo"], hi = h["ci"]["hi"];
+  h["verdict"] = lo > 0 ? "supported" : hi < 0 ? "refuted" : "inconclusive";
+}
+
+// The tiny analysis with geglu-more-accurate decided at (estimate, se), and the baseline the
+// same at (baseline_estimate, se) in another environment (another CPU).
+std::pair<json, json> moved(double estimate, double baseline_estimate, double se = 0.01) {
+  json now = synthetic_analysis();
+  json baseline = now;
+  baseline["fingerprint"]["cpu"] = "Another CPU";
+  decided(hypothesis(now, "geglu-more-accurate"), estimate, se);
+  decided(hypothesis(baseline, "geglu-more-accurate"), baseline_estimate, se);
+  return {now, baseline};
+}
+
+TEST(Gate, AFragileVerdictThatFlipsWithACompatibleEstimateMovedWithinNoise) {
+  // Baseline: lower bound 0.3 se above 0, supported with replication probability ~0.58.
+  // Now: 0.36 se lower, inconclusive; z = -0.25.
+  const auto [now, baseline] = moved(0.0190, 0.0226);
+  ASSERT_EQ(hypothesis(baseline, "geglu-more-accurate")["verdict"], "supported");
+  ASSERT_EQ(hypothesis(now, "geglu-more-accurate")["verdict"], "inconclusive");
+  const Comparison c = compare_with_baseline(now, baseline);
+  EXPECT_FALSE(c.exact_required);
+  EXPECT_EQ(c.outcome, Outcome::kPass) << (c.messages.empty() ? "" : c.messages[0]);
+  const HypothesisComparison& h = c.hypotheses[0];
+  EXPECT_TRUE(h.within_noise);
+  ASSERT_TRUE(h.baseline_replication.has_value());
+  EXPECT_LT(*h.baseline_replication, kDecisive);
+  EXPECT_GT(*h.baseline_replication, 0.5);
+  ASSERT_EQ(c.messages.size(), 1u);
+  EXPECT_TRUE(test::ContainsAll(
+      c.messages[0], {"geglu-more-accurate: verdict supported -> inconclusive moved within noise",
+                      "fragile: replication probability 0.5", "compatible"}));
+  EXPECT_EQ(to_json(c)["hypotheses"][0]["within_noise"], true);
+}
+
+TEST(Gate, ADecisiveVerdictThatFlipsRegressesEvenWithACompatibleEstimate) {
+  // Baseline: lower bound 2.54 se above 0 (replication probability ~0.96); now inconclusive,
+  // z = -1.84: compatible, but a decisive verdict flipped.
+  const auto [now, baseline] = moved(0.0190, 0.0450);
+  const Comparison c = compare_with_baseline(now, baseline);
+  EXPECT_EQ(c.outcome, Outcome::kRegressed);
+  const HypothesisComparison& h = c.hypotheses[0];
+  EXPECT_TRUE(h.compatible);
+  EXPECT_FALSE(h.within_noise);
+  ASSERT_TRUE(h.baseline_replication.has_value());
+  EXPECT_GE(*h.baseline_replication, kDecisive);
+  ASSERT_EQ(c.messages.size(), 1u);
+  EXPECT_TRUE(test::ContainsAll(c.messages[0],
+                                {"geglu-more-accurate: decisive verdict supported -> inconclusive",
+                                 "replication probability 0.9"}));
+  // The other way round (refuted -> inconclusive, decisive): improved.
+  const auto [up, down] = moved(-0.0190, -0.0450);
+  EXPECT_EQ(compare_with_baseline(up, down).outcome, Outcome::kImproved);
+}
+
+TEST(Gate, AnIncompatibleEstimateMovesTheClaimWithoutAFlip) {
+  const auto [now, baseline] = moved(0.1, 0.2);  // z = -7.1, both supported
+  const Comparison c = compare_with_baseline(now, baseline);
+  EXPECT_EQ(c.outcome, Outcome::kRegressed);
+  EXPECT_FALSE(c.hypotheses[0].compatible);
+  ASSERT_EQ(c.messages.size(), 1u);
+  EXPECT_TRUE(test::ContainsAll(
+      c.messages[0], {"estimate incompatible with the baseline", "z = -7.07", "Holm p"}));
+}
+
+TEST(Gate, IncompatibilityIsHolmControlledAcrossTheSuite) {
+  // z = +3.0 on one of the claim's two hypotheses: p = 0.0027, Holm 0.0054. Alone (one claim)
+  // that is below 0.01; split over a suite of 6 claims (0.032) it is compatible. The old fixed
+  // |z| > 3.29 rule would have passed it alone and failed z = 3.4 in any suite.
+  const double se = 0.01;
+  const auto [now, baseline] = moved(0.1 + 3.0 * se * std::sqrt(2.0), 0.1, se);
+  Comparison alone = compare_with_baseline(now, baseline);
+  EXPECT_FALSE(alone.hypotheses[0].compatible);
+  EXPECT_NEAR(alone.hypotheses[0].holm_p, 2 * std::erfc(3.0 / std::sqrt(2.0)), 1e-12);
+  EXPECT_EQ(alone.outcome, Outcome::kImproved);
+  GateSettings suite;
+  suite.suite_claims = 6;
+  const Comparison in_suite = compare_with_baseline(now, baseline, suite);
+  EXPECT_TRUE(in_suite.hypotheses[0].compatible);
+  EXPECT_NEAR(in_suite.hypotheses[0].holm_p, 12 * std::erfc(3.0 / std::sqrt(2.0)), 1e-12);
+  EXPECT_EQ(in_suite.outcome, Outcome::kPass);
+  const json j = to_json(in_suite);
+  EXPECT_EQ(j["gate"]["suite_claims"], 6);
+  EXPECT_TRUE(test::ContainsAll(j["gate"]["rule"].get<std::string>(),
+                                {"decisive verdict flips", "replication probability >= 0.95",
+                                 "Holm across the claim's hypotheses at 0.01/6", "within noise"}));
+  EXPECT_TRUE(
+      test::ContainsAll(j["gate"]["replication"].get<std::string>(), {"Goodman 1992", "2·se²"}));
+  GateSettings bad;
+  bad.suite_claims = 0;
+  EXPECT_THROW(compare_with_baseline(now, baseline, bad), std::invalid_argument);
+}
+
+TEST(Gate, FreshSeedsAreAReplicationNeverAReproduction) {
+  // The same environment, but the runs drew fresh seeds (--seed-offset 2): the units differ
+  // and that is no determinism bug; a fragile flip is within noise.
+  auto [now, baseline] = moved(0.0190, 0.0226);
+  baseline["fingerprint"] = now["fingerprint"];
+  now["seed_offset"] = 2;
+  const Comparison c = compare_with_baseline(now, baseline);
+  EXPECT_TRUE(c.same_environment);
+  EXPECT_FALSE(c.exact_required);
+  EXPECT_EQ(c.outcome, Outcome::kPass) << (c.messages.empty() ? "" : c.messages[0]);
+  EXPECT_TRUE(c.hypotheses[0].within_noise);
+  EXPECT_EQ(to_json(c)["seed_offset"], 2);
+  // The same seeds in the same environment must reproduce: that flip is a regression.
+  now["seed_offset"] = 0;
+  EXPECT_EQ(compare_with_baseline(now, baseline).outcome, Outcome::kRegressed);
+}
+
+// ---- canary for the gate, on the committed smoke baselines ----
+
+const std::vector<std::string>& smoke_claims() {
+  static const std::vector<std::string> kClaims = {"canary-null",
+                                                   "canary-injected",
+                                                   "geglu-vs-relu-mnist",
+                                                   "symmetry-breaking",
+                                                   "activation-reproducibility",
+                                                   "swiglu-vs-relu2-matched"};
+  return kClaims;
+}
+
+json committed_smoke_baseline(const std::string& claim) {
+  return read_baseline(fs::path(CLAIMCHECK_SOURCE_DIR) / "baselines" / claim / "smoke.json");
+}
+
+// The baseline's evidence as if re-run under another LibTorch.
+json in_another_environment(json analysis) {
+  analysis["fingerprint"]["libtorch"] = "99.0.0";
+  analysis["environments"] = json::array();
+  return analysis;
+}
+
+// Moves h's estimate and interval by `shift` and gives it the verdict the model gives there.
+void shift_hypothesis(json& h, const ReplicationModel& m, double shift) {
+  h["estimate"] = h["estimate"].get<double>() + shift;
+  h["ci"]["lo"] = h["ci"]["lo"].get<double>() + shift;
+  h["ci"]["hi"] = h["ci"]["hi"].get<double>() + shift;
+  h["verdict"] = stats::to_string(m.verdict_at(shift));
+}
+
+TEST(GateCanary, EveryFragileFlipWithinNoisePassesAcrossEnvironments) {
+  // Each fragile verdict (replication probability < 0.95) of every committed smoke baseline is
+  // moved by the smallest shift, up to 2.5 standard errors (|z| <= 1.8), that flips it, as a
+  // rerun elsewhere might; the runs' environment is another LibTorch. The gate must pass it all.
+  GateSettings gate;
+  gate.suite_claims = static_cast<int>(smoke_claims().size());
+  int flips = 0;
+  for (const auto& claim : smoke_claims()) {
+    const json baseline = committed_smoke_baseline(claim);
+    json runs = in_another_environment(baseline);
+    std::vector<std::string> flipped;
+    for (auto& h : runs["hypotheses"]) {
+      const auto m = replication_model(h, runs["alpha"].get<double>());
+      const auto r = replication_of(h, runs["alpha"].get<double>());
+      if (!m || !r || r->decisive() || m->se == 0.0) continue;
+      const stats::Verdict was = stats::verdict_from_string(h["verdict"].get<std::string>());
+      for (double k = 0.05; k <= 2.5; k += 0.05) {
+        const double shift = (m->verdict_at(k * m->se) != was ? 1.0 : -1.0) * k * m->se;
+        if (m->verdict_at(shift) != was) {
+          shift_hypothesis(h, *m, shift);
+          flipped.push_back(h["id"]);
+          break;
+        }
+      }
+    }
+    const Comparison c = compare_with_baseline(runs, baseline, gate);
+    EXPECT_FALSE(c.exact_required) << claim;
+    EXPECT_EQ(c.outcome, Outcome::kPass)
+        << claim << ": " << (c.messages.empty() ? "" : c.messages[0]);
+    for (const auto& hc : c.hypotheses) {
+      const bool was_flipped = std::find(flipped.begin(), flipped.end(), hc.id) != flipped.end();
+      EXPECT_EQ(hc.within_noise, was_flipped) << claim << " " << hc.id;
+    }
+    flips += static_cast<int>(flipped.size());
+  }
+  RecordProperty("fragile_flips", flips);
+  EXPECT_GE(flips, 8) << "the canary must flip enough fragile verdicts to mean something";
+}
+
+TEST(GateCanary, APlantedDecisiveFlipAndAPlantedIncompatibleEstimateFail) {
+  GateSettings gate;
+  gate.suite_claims = static_cast<int>(smoke_claims().size());
+  int decisive_planted = 0;
+  for (const auto& claim : smoke_claims()) {
+    const json baseline = committed_smoke_baseline(claim);
+    const double alpha = baseline["alpha"];
+    // A decisive verdict flipped (numbers unchanged: only the verdict moved).
+    for (std::size_t i = 0; i < baseline["hypotheses"].size(); ++i) {
+      const json& b = baseline["hypotheses"][i];
+      const auto r = replication_of(b, alpha);
+      if (!r || !r->decisive() || b["verdict"] == "inconclusive") continue;
+      json runs = in_another_environment(baseline);
+      runs["hypotheses"][i]["verdict"] = "inconclusive";
+      const Comparison c = compare_with_baseline(runs, baseline, gate);
+      EXPECT_EQ(c.outcome, b["verdict"] == "supported" ? Outcome::kRegressed : Outcome::kImproved)
+          << claim << " " << b["id"];
+      ASSERT_FALSE(c.messages.empty());
+      EXPECT_TRUE(test::ContainsAll(c.messages[0], {b["id"].get<std::string>() + ": decisive"}));
+      ++decisive_planted;
+      break;
+    }
+    // An estimate 12 standard errors away, wherever its verdict lands.
+    json runs = in_another_environment(baseline);
+    json& h = runs["hypotheses"][0];
+    const auto m = replication_model(h, alpha);
+    ASSERT_TRUE(m.has_value());
+    if (m->se == 0.0) continue;
+    shift_hypothesis(h, *m, 12.0 * m->se);
+    const Comparison c = compare_with_baseline(runs, baseline, gate);
+    EXPECT_NE(c.outcome, Outcome::kPass) << claim;
+    EXPECT_FALSE(c.hypotheses[0].compatible) << claim;
+  }
+  EXPECT_GE(decisive_planted, 4);
+}
+
 // ---- write_baseline / read_baseline ----
 
 TEST(WriteBaseline, RefusesWhenCiIsSet) {
@@ -343,6 +576,18 @@ TEST(ReadBaseline, DefectsAreNamedByFileAndKey) {
       {"HypothesesNotArray", [](json& b) { b["hypotheses"] = json::object(); },
        "hypotheses: must be an array"},
       {"NotAnObject", [](json& b) { b = json::array(); }, "the baseline: must be a JSON object"},
+      {"UnknownKind", [](json& b) { b["hypotheses"][0]["kind"] = "better"; },
+       "hypotheses[0].kind: unknown kind 'better'"},
+      {"NoDirection", [](json& b) { b["hypotheses"][1].erase("direction"); },
+       "hypotheses[1].direction: missing"},
+      {"EquivalenceAtMarginZero",
+       [](json& b) {
+         b["hypotheses"][0]["kind"] = "equivalence";
+         b["hypotheses"][0]["margin"] = 0.0;
+       },
+       "hypotheses[0].margin: must be >= 0 (> 0 for an equivalence hypothesis)"},
+      {"NegativeSeedOffset", [](json& b) { b["seed_offset"] = -2; },
+       "seed_offset: must be an integer >= 0"},
   };
   for (const Case& c : cases) {
     json b = good;

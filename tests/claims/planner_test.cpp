@@ -218,6 +218,56 @@ TEST(Planner, SeedsOverrideReplacesTheReplicatesAndKeepsThePrefix) {
   EXPECT_EQ(more.size(), 8u * 20u + 2u * 64u);
 }
 
+TEST(Planner, SeedOffsetDrawsADisjointSetOfSeedsAndTrials) {
+  // --seed-offset K: the same design on fresh seeds (and fresh search draws), disjoint from the
+  // profile's own (which the baselines use) and from every other K; offset 0 is the profile's.
+  const ClaimSpec spec = real_spec();
+  const std::vector<RunSpec> own = plan(spec, "smoke", "cpu");
+  std::set<std::uint64_t> seeds;
+  std::set<std::string> keys;
+  auto note = [&](const RunSpec& r) {
+    for (const std::uint64_t s : {r.run.data_seed, r.run.init_seed, r.run.noise_seed})
+      seeds.insert(s);
+    keys.insert(r.key());
+  };
+  for (const auto& r : own)
+    note(r);
+  EXPECT_EQ(plan(spec, "smoke", "cpu", 0, {}, 0).front().key(), own.front().key());
+  EXPECT_FALSE(own.front().config().contains("seed_offset"))
+      << "offset 0 keeps the keys the stores were written with";
+  const std::size_t own_seeds = seeds.size();
+  int trials_drawn_differently = 0;
+  std::size_t sets = 1;
+  for (const int k : {1, 2, 7}) {
+    const ProfilePlan p = plan_profile(spec, "smoke", "cpu", 0, {}, k);
+    EXPECT_EQ(p.seed_offset, k);
+    ASSERT_EQ(p.runs.size(), own.size()) << "the same design";
+    for (std::size_t i = 0; i < own.size(); ++i) {
+      const RunSpec& r = p.runs[i];
+      EXPECT_EQ(place_of(r), place_of(own[i]));
+      EXPECT_EQ(r.config().at("seed_offset"), k) << "recorded in every run's config";
+      note(r);
+      if (r.role == RunRole::kTrial && (r.run.training.batch != own[i].run.training.batch ||
+                                        r.run.training.lr != own[i].run.training.lr)) {
+        ++trials_drawn_differently;
+      }
+    }
+    // Common random numbers within the fresh set: replicate i of every arm shares its seeds.
+    std::map<int, std::uint64_t> data_seed_of;
+    for (const auto& r : p.runs) {
+      if (r.role != RunRole::kReplicate) continue;
+      const auto [it, first] = data_seed_of.emplace(r.index, r.run.data_seed);
+      EXPECT_EQ(it->second, r.run.data_seed) << r.arm << " " << r.index;
+    }
+    ++sets;
+    EXPECT_EQ(seeds.size(), sets * own_seeds) << "set " << k << " shares no seed with another";
+  }
+  EXPECT_EQ(keys.size(), 4 * own.size()) << "no run of one set is a run of another";
+  EXPECT_GT(trials_drawn_differently, 0) << "search trials draw fresh (batch, lr) too";
+  EXPECT_TRUE(test::ThrowsWith<std::invalid_argument>(
+      [&] { plan(spec, "smoke", "cpu", 0, {}, -1); }, {"seed offset -1", "K >= 1"}));
+}
+
 TEST(Planner, UnknownProfileIsASpecError) {
   EXPECT_TRUE(test::ThrowsWith<SpecError>([] { plan(real_spec(), "weekly", "cpu"); },
                                           {"no profile 'weekly'"}));

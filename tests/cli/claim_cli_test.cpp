@@ -273,6 +273,50 @@ TEST_F(TinyClaimCli, OptionsWorkBeforeOrAfterTheSubcommandAndSeedsNeedTwo) {
   EXPECT_TRUE(ContainsAll(extra.err, {"not expected: unexpected"})) << extra.err;
 }
 
+TEST_F(TinyClaimCli, SeedOffsetReplicatesTheDesignOnFreshSeedsAndComparesStatistically) {
+  test::ScopedEnv no_ci("CI", nullptr);
+  ASSERT_EQ(run(store_).code, cli::kExitMismatch);
+  ASSERT_EQ(bless().code, cli::kExitOk);
+  const fs::path fresh = dir_ / "fresh";
+  const test::CliResult r = run(fresh, {"--seed-offset", "3"});
+  ASSERT_NE(r.code, cli::kExitUsage) << r.err;
+  const json rep = report(fresh);
+  EXPECT_EQ(rep["analysis"]["seed_offset"], 3);
+  EXPECT_EQ(rep["comparison"]["seed_offset"], 3);
+  EXPECT_EQ(rep["comparison"]["baseline_seed_offset"], 0);
+  EXPECT_EQ(rep["comparison"]["exact_required"], false) << "fresh seeds: never exact";
+  EXPECT_TRUE(ContainsAll(r.out, {"Seeds: fresh set 3 (`--seed-offset 3`)", "replication"}))
+      << r.out;
+  // Six new runs, none sharing a key or a seed with the profile's own, each recording K.
+  std::set<std::string> own_seeds;
+  for (const auto& line : test::lines_of(store_file(store_))) {
+    const json c = json::parse(line).at("config");
+    own_seeds.insert(c.at("data_seed").dump());
+    EXPECT_FALSE(c.contains("seed_offset"));
+  }
+  const auto lines = test::lines_of(store_file(fresh));
+  ASSERT_EQ(lines.size(), 6u);
+  for (const auto& line : lines) {
+    const json c = json::parse(line).at("config");
+    EXPECT_EQ(c.at("seed_offset"), 3);
+    EXPECT_EQ(own_seeds.count(c.at("data_seed").dump()), 0u);
+  }
+  // Judging the fresh set names its offset; without it the profile's own runs are missing.
+  const test::CliResult again = cli(
+      {"analyze", "tiny", "--profile", "smoke", "--store", fresh.string(), "--seed-offset", "3"});
+  EXPECT_EQ(again.code, r.code) << again.err;
+  EXPECT_EQ(cli({"analyze", "tiny", "--profile", "smoke", "--store", fresh.string()}).code,
+            cli::kExitMismatch);
+  // K must be >= 1, and bless has no offset: a baseline is the profile's own seeds.
+  const test::CliResult zero = run(fresh, {"--seed-offset", "0"});
+  EXPECT_EQ(zero.code, cli::kExitUsage);
+  EXPECT_TRUE(ContainsAll(zero.err, {"--seed-offset", "must be an integer >= 1"})) << zero.err;
+  EXPECT_EQ(
+      cli({"bless", "tiny", "--profile", "smoke", "--store", fresh.string(), "--seed-offset", "3"})
+          .code,
+      cli::kExitUsage);
+}
+
 TEST_F(TinyClaimCli, ASecondRunOnTheSameStoreIsRefusedNamingTheHolder) {
   const claims::StoreWriterLock holder(store_file(store_));  // as another `run` would hold it
   const test::CliResult r = run(store_);

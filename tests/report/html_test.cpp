@@ -34,6 +34,24 @@ TEST(Html, OneMarkPerHypothesisAndPerRun) {
   EXPECT_NE(html.find("claimcheck bless b --profile smoke"), std::string::npos);
 }
 
+TEST(Html, AReplicationMarkPerHypothesisAndStarredVerdictsKeepTheirColour) {
+  FakeClaim a;
+  a.p_values = {0.01, 0.3, 0.02};
+  SuiteEntry e = fake_entry(a);
+  e.report["analysis"]["hypotheses"][1]["note"] = "Holm: CI supported, Holm p 0.6";
+  const Suite suite = make_suite({e}, {"runs"});
+  const std::string html = suite_html(suite);
+  EXPECT_EQ(count_of(html, "class=\"mark-replication replication-decisive\""), 2u);
+  EXPECT_EQ(count_of(html, "class=\"mark-replication replication-fragile\""), 1u);
+  EXPECT_NE(html.find("h1: a replication of this design is inconclusive again with probability "
+                      "0.60 fragile"),
+            std::string::npos);
+  EXPECT_NE(html.find("<td class=\"verdict-inconclusive\"><strong>inconclusive*</strong>"),
+            std::string::npos)
+      << "the star is not part of the CSS class";
+  EXPECT_EQ(html.find("verdict-inconclusive*"), std::string::npos);
+}
+
 TEST(Html, SelfContainedWithDarkMode) {
   const std::string html = suite_html(make_suite({fake_entry({})}, {"runs"}));
   for (const char* outside : {"http://", "https://", "<script", "src=", "@import", "url("})

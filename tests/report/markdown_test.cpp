@@ -19,8 +19,8 @@ TEST(Markdown, StandaloneSectionHasHeadingAndFingerprint) {
   EXPECT_EQ(md.find("BH q"), std::string::npos);
   EXPECT_EQ(md.find("claimcheck bless"), std::string::npos) << "nothing moved";
   EXPECT_NE(md.find("| `h0` | b − a > 0 (test_accuracy) | paired, n=4 | +0.0100 | "
-                    "[+0.0050, +0.0150] | +0.0200 | 0.0020 | — | **supported** | supported | "
-                    "pass |"),
+                    "[+0.0050, +0.0150] | +0.0200 | 0.0020 | — | **supported** | 0.97 decisive | "
+                    "supported | pass |"),
             std::string::npos)
       << md;
 }
@@ -77,6 +77,24 @@ TEST(Markdown, SaysWhichEnvironmentsWereComparedAndHow) {
             std::string::npos);
   // A report without a baseline (or written before environments were recorded) says nothing.
   EXPECT_EQ(markdown_report(fake_report({})).find("Baseline from"), std::string::npos);
+}
+
+TEST(Markdown, ShowsTheReplicationProbabilityTheGateAndAMoveWithinNoise) {
+  FakeClaim f;
+  nlohmann::json r = fake_report(f);
+  r["comparison"]["hypotheses"][1]["within_noise"] = true;
+  r["comparison"]["gate"] = {{"rule", "Gate: the rule in words."},
+                             {"replication", "Replication probability: the model in words."}};
+  const std::string md = markdown_report(r);
+  EXPECT_NE(md.find("| replication |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| **inconclusive** | 0.60 fragile | inconclusive | pass (moved within "
+                    "noise) |"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("\nGate: the rule in words.\n"), std::string::npos) << md;
+  EXPECT_NE(md.find("\nReplication probability: the model in words.\n"), std::string::npos) << md;
+  r["analysis"]["seed_offset"] = 4;
+  EXPECT_NE(markdown_report(r).find("Seeds: fresh set 4 (`--seed-offset 4`)"), std::string::npos);
 }
 
 TEST(Markdown, EquivalenceClaimEscapesItsBars) {

@@ -31,23 +31,26 @@ inline nlohmann::json fake_report(const FakeClaim& f) {
     const std::string id = "h" + std::to_string(i);
     const double est = 0.01 * static_cast<double>(i + 1);
     const std::string verdict = f.p_values[i] < 0.05 ? "supported" : "inconclusive";
-    hyps.push_back({{"id", id},
-                    {"kind", "superiority"},
-                    {"direction", "greater"},
-                    {"margin", 0.0},
-                    {"formula", "b − a"},
-                    {"terms", {{{"arm", "b"}, {"weight", 1.0}}, {{"arm", "a"}, {"weight", -1.0}}}},
-                    {"design", "paired"},
-                    {"n", f.replicates},
-                    {"metric", "test_accuracy"},
-                    {"estimate", est},
-                    {"ci", {{"lo", est - 0.005}, {"hi", est + 0.005}}},
-                    {"p_value", f.p_values[i]},
-                    {"holm_p", std::min(1.0, f.p_values[i] * 2)},
-                    {"verdict", verdict},
-                    {"note", ""},
-                    {"power", nullptr},
-                    {"source_effect", 0.02}});
+    hyps.push_back(
+        {{"id", id},
+         {"kind", "superiority"},
+         {"direction", "greater"},
+         {"margin", 0.0},
+         {"formula", "b − a"},
+         {"terms", {{{"arm", "b"}, {"weight", 1.0}}, {{"arm", "a"}, {"weight", -1.0}}}},
+         {"design", "paired"},
+         {"n", f.replicates},
+         {"metric", "test_accuracy"},
+         {"estimate", est},
+         {"ci", {{"lo", est - 0.005}, {"hi", est + 0.005}}},
+         {"p_value", f.p_values[i]},
+         {"holm_p", std::min(1.0, f.p_values[i] * 2)},
+         {"verdict", verdict},
+         {"replication",
+          {{"probability", f.p_values[i] < 0.05 ? 0.97 : 0.6}, {"decisive", f.p_values[i] < 0.05}}},
+         {"note", ""},
+         {"power", nullptr},
+         {"source_effect", 0.02}});
     const bool moved = f.outcome == "regressed" && i == 0;
     cmp.push_back({{"id", id},
                    {"baseline_verdict", moved ? "refuted" : verdict},
