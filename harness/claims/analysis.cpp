@@ -306,6 +306,10 @@ ClaimAnalysis analyze(const ProfilePlan& plan,
   std::set<std::pair<std::string, stats::PdMeasure>> pd_used;
   test_all(plan, units, pd_tables, design, out, pd_used);
   apply_holm(profile.alpha, out.hypotheses);
+  for (auto& r : out.hypotheses) {
+    const auto it = profile.report_only.find(r.spec.id);
+    if (it != profile.report_only.end()) r.report_only = it->second;
+  }
   out.tallies = tallies_of(spec, out.hypotheses);
 
   // Arms are summarised on the first hypothesis's metric, or on the task's first metric when

@@ -54,7 +54,8 @@ struct HypothesisResult {
     int fixed_seeds = 0;
   };
   std::optional<Sequential> sequential;
-  std::string note;  // why the verdict is what it is, when not obvious
+  std::string note;         // why the verdict is what it is, when not obvious
+  std::string report_only;  // the profile's reason not to gate it; empty: it gates
 };
 
 /// Per-arm summary of its paired replicates (and its search trials, where it has them).

@@ -46,6 +46,8 @@ nlohmann::json to_json(const ClaimAnalysis& a) {
       j["seeds_needed"] = r.seeds_needed ? nlohmann::json(*r.seeds_needed) : nlohmann::json();
     }
     j["replication"] = to_json(replication_of(j, a.alpha));
+    j["gate"] = r.report_only.empty();
+    if (!r.report_only.empty()) j["report_only"] = r.report_only;
     hyps.push_back(j);
   }
   nlohmann::json arms = nlohmann::json::array();

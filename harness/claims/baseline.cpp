@@ -132,6 +132,7 @@ HypothesisComparison compare_hypothesis(const nlohmann::json& h, const nlohmann:
   hc.verdict = h.at("verdict").get<std::string>();
   hc.estimate = h.at("estimate").get<double>();
   hc.replication = replication_probability(h, analysis);
+  hc.gated = h.value("gate", true);
   const nlohmann::json* b = find_hypothesis(baseline, hc.id);
   if (b == nullptr) {
     hc.outcome = Outcome::kStale;
@@ -242,7 +243,7 @@ Comparison compare_with_baseline(const nlohmann::json& analysis, const nlohmann:
   std::vector<double> p;
   std::vector<std::size_t> compared;
   for (std::size_t i = 0; i < c.hypotheses.size(); ++i) {
-    if (c.hypotheses[i].outcome == Outcome::kStale) continue;
+    if (c.hypotheses[i].outcome == Outcome::kStale || !c.hypotheses[i].gated) continue;
     p.push_back(c.hypotheses[i].p_incompatible);
     compared.push_back(i);
   }
@@ -254,6 +255,23 @@ Comparison compare_with_baseline(const nlohmann::json& analysis, const nlohmann:
     hc.holm_p = std::min(1.0, adjusted[j] * gate.suite_claims);
     hc.compatible = hc.holm_p > gate.alpha;
     judge(hc, analysis.at("hypotheses").at(compared[j]), c.exact_required);
+  }
+  // Report-only hypotheses: judged alone (their own p times the suite's claims, outside the
+  // family), shown, never moving the claim, except that one deterministic environment must
+  // still reproduce them exactly (that is about the code, not the design).
+  for (std::size_t i = 0; i < c.hypotheses.size(); ++i) {
+    HypothesisComparison& hc = c.hypotheses[i];
+    if (hc.outcome == Outcome::kStale || hc.gated) continue;
+    hc.holm_p = std::min(1.0, hc.p_incompatible * gate.suite_claims);
+    hc.compatible = hc.holm_p > gate.alpha;
+    const nlohmann::json& h = analysis.at("hypotheses").at(i);
+    judge(hc, h, c.exact_required);
+    const bool exactness = c.exact_required && !hc.exact;
+    if (hc.outcome != Outcome::kPass && !exactness) {
+      hc.change = "report-only (" + h.value("report_only", std::string("not gated")) +
+                  "), not gating: " + hc.change;
+      hc.outcome = Outcome::kPass;
+    }
   }
   for (const auto& hc : c.hypotheses) {
     if (hc.outcome == Outcome::kStale) c.outcome = Outcome::kStale;
@@ -291,6 +309,7 @@ nlohmann::json to_json(const Comparison& c) {
          {"baseline_replication",
           h.baseline_replication ? nlohmann::json(*h.baseline_replication) : nlohmann::json()},
          {"within_noise", h.within_noise},
+         {"gated", h.gated},
          {"outcome", to_string(h.outcome)},
          {"change", h.change}});
   }

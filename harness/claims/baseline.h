@@ -34,6 +34,7 @@ struct HypothesisComparison {
   std::optional<double> replication;           // of this verdict (claims/replication.h)
   std::optional<double> baseline_replication;  // of the baseline's verdict: decisive or fragile
   bool within_noise = false;  // a fragile verdict flipped with a compatible estimate: a pass
+  bool gated = true;          // false: report-only in this profile (spec "report_only")
   Outcome outcome = Outcome::kPass;
   std::string change;  // what moved, in words; empty when nothing did
 };

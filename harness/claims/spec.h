@@ -153,6 +153,10 @@ struct ProfileSpec {
   int resamples = 9999;                 // bootstrap resamples
   int timeout = 0;                      // seconds CTest allows the claim test (0: the default)
   std::vector<std::string> hypotheses;  // ids decided in this profile (empty: all of them)
+  // Hypotheses this profile decides and reports but does not gate across environments (id ->
+  // why, e.g. "fragile at 16 seeds: replication probability 0.62"): baselines/README.md, "The
+  // gate". Not part of the spec hash: it changes no result.
+  std::map<std::string, std::string> report_only;
   std::optional<SequentialSpec> sequential;  // paired hypotheses decided in rounds
   nlohmann::json training_override = nlohmann::json::object();  // over every arm's training
   nlohmann::json model_override = nlohmann::json::object();     // merged into every arm's options

@@ -92,6 +92,7 @@ nlohmann::json to_json(const ClaimSpec& spec) {
     if (!p.training_override.empty()) j["profiles"][name]["training"] = p.training_override;
     if (!p.model_override.empty()) j["profiles"][name]["model_options"] = p.model_override;
     if (!p.hypotheses.empty()) j["profiles"][name]["hypotheses"] = p.hypotheses;
+    if (!p.report_only.empty()) j["profiles"][name]["report_only"] = p.report_only;
     if (p.sequential) {
       j["profiles"][name]["sequential"] = {{"min_seeds", p.sequential->min_seeds},
                                            {"max_seeds", p.sequential->max_seeds},
@@ -124,8 +125,9 @@ std::string spec_hash(const ClaimSpec& spec, const std::string& profile) {
     j["hypotheses"].push_back(hj);
   }
   nlohmann::json chosen = j["profiles"][profile];
-  chosen.erase("timeout");   // how long CTest waits does not change a result
-  chosen.erase("training");  // resolved into the arms above
+  chosen.erase("timeout");      // how long CTest waits does not change a result
+  chosen.erase("report_only");  // nor does whether a hypothesis gates (baseline.h)
+  chosen.erase("training");     // resolved into the arms above
   chosen.erase("model_options");
   j["profiles"] = {{profile, chosen}};
   return base::hash_hex(j.dump());

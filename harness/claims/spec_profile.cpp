@@ -23,6 +23,31 @@ void parse_decided(ObjectReader& r, const ClaimSpec& spec, ProfileSpec& p) {
   }
 }
 
+// The profile's "report_only": {id: reason}, each id one the profile decides, each reason said.
+void parse_report_only(ObjectReader& r, const ClaimSpec& spec, ProfileSpec& p) {
+  if (!r.has("report_only")) return;
+  const nlohmann::json& map = r.raw("report_only");
+  if (!map.is_object()) {
+    r.fail("report_only", "must be an object {\"<hypothesis id>\": \"<why it does not gate>\"}");
+  }
+  for (const auto& [id, reason] : map.items()) {
+    const bool decided =
+        std::any_of(spec.hypotheses.begin(), spec.hypotheses.end(),
+                    [&](const HypothesisSpec& h) { return h.id == id; }) &&
+        (p.hypotheses.empty() ||
+         std::find(p.hypotheses.begin(), p.hypotheses.end(), id) != p.hypotheses.end());
+    if (!decided) {
+      r.fail("report_only", "'" + id + "' is not a hypothesis this profile decides");
+    }
+    if (!reason.is_string() || reason.get<std::string>().empty()) {
+      r.fail("report_only", "'" + id +
+                                "': the reason must be a non-empty string saying why it does not "
+                                "gate (e.g. its replication probability at these seeds)");
+    }
+    p.report_only[id] = reason.get<std::string>();
+  }
+}
+
 // The largest k of the hypotheses the profile decides and of the source's bootstrap of the max.
 int largest_k(const ClaimSpec& spec, const ProfileSpec& p) {
   int max_k = 0;
@@ -118,6 +143,7 @@ ProfileSpec parse_profile(ObjectReader r, const ClaimSpec& spec, const std::stri
   if (p.replicates < 2) r.fail("replicates", "must be >= 2 (a paired CI needs two seeds)");
   p.search_trials = r.optional<int>("search_trials", p.search_trials);
   parse_decided(r, spec, p);
+  parse_report_only(r, spec, p);
   if (const int max_k = largest_k(spec, p); p.search_trials < max_k) {
     r.fail("search_trials", std::to_string(p.search_trials) + " is less than the largest k (" +
                                 std::to_string(max_k) +

@@ -187,6 +187,22 @@ int command_analyze(const Paths& given, const JudgeOptions& options, std::ostrea
   }
 }
 
+namespace {
+
+// Whether two analyses hold the same evidence: equal but for the git commit (and dirty flag)
+// in their fingerprints.
+bool same_evidence(nlohmann::json a, nlohmann::json b) {
+  for (nlohmann::json* j : {&a, &b}) {
+    if (j->contains("fingerprint") && (*j)["fingerprint"].is_object()) {
+      (*j)["fingerprint"].erase("git_commit");
+      (*j)["fingerprint"].erase("git_dirty");
+    }
+  }
+  return a == b;
+}
+
+}  // namespace
+
 int command_bless(const Paths& given, const JudgeOptions& options, std::ostream& out,
                   std::ostream& err) {
   const char* ci = std::getenv("CI");
@@ -248,6 +264,14 @@ int command_bless(const Paths& given, const JudgeOptions& options, std::ostream&
       out << fmt::format("  {}: {} {:+.4f}\n", h.at("id").get<std::string>(),
                          h.at("verdict").get<std::string>(), h.at("estimate").get<double>());
     }
+  }
+  if (!old.is_null() && same_evidence(old, analysis)) {
+    // Only the commit that ran it differs: rewriting would churn the file for nothing.
+    out << fmt::format(
+        "the evidence is unchanged (every number, verdict and environment equal; only the git "
+        "commit differs): {} not rewritten\n",
+        file.string());
+    return kExitOk;
   }
   claims::write_baseline(file, analysis);
   out << "wrote " << file.string() << "\n";

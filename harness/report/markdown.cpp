@@ -29,6 +29,17 @@ std::string hypotheses_section(const nlohmann::json& report, const MarkdownOptio
     }
   }
   if (!notes.empty()) md += "\n\\* notes:\n" + notes;
+  std::string ungated;
+  for (const auto& h : a.at("hypotheses")) {
+    if (h.contains("report_only")) {
+      ungated += fmt::format("- `{}`: {}\n", h.at("id").get<std::string>(),
+                             h.at("report_only").get<std::string>());
+    }
+  }
+  if (!ungated.empty()) {
+    md += "\nReport-only in this profile (decided and shown, never gating across environments):\n" +
+          ungated;
+  }
   const nlohmann::json gate = report.at("comparison").value("gate", nlohmann::json::object());
   if (gate.contains("replication")) md += "\n" + gate["replication"].get<std::string>() + "\n";
   md +=

@@ -91,6 +91,7 @@ Table hypotheses_table(const nlohmann::json& report, const std::map<std::string,
         baseline = c.at("baseline_verdict");
         hyp_outcome = c.at("outcome");
         if (c.value("within_noise", false)) hyp_outcome += " (moved within noise)";
+        if (!c.value("gated", true)) hyp_outcome += " (report-only)";
       }
     }
     std::string verdict = h.at("verdict");

@@ -374,6 +374,29 @@ TEST(Gate, IncompatibilityIsHolmControlledAcrossTheSuite) {
   EXPECT_THROW(compare_with_baseline(now, baseline, bad), std::invalid_argument);
 }
 
+TEST(Gate, AReportOnlyHypothesisIsShownButNeverMovesTheClaim) {
+  // A decisive flip and then an incompatible estimate, on a hypothesis the profile reports only.
+  for (const auto& [estimate, baseline_estimate] : {std::pair{0.0190, 0.0450}, {0.1, 0.2}}) {
+    auto [now, baseline] = moved(estimate, baseline_estimate);
+    for (json* a : {&now, &baseline}) {
+      hypothesis(*a, "geglu-more-accurate")["gate"] = false;
+      hypothesis(*a, "geglu-more-accurate")["report_only"] = "fragile at 3 seeds";
+    }
+    const Comparison c = compare_with_baseline(now, baseline);
+    EXPECT_EQ(c.outcome, Outcome::kPass) << (c.messages.empty() ? "" : c.messages[0]);
+    EXPECT_FALSE(c.hypotheses[0].gated);
+    ASSERT_EQ(c.messages.size(), 1u);
+    EXPECT_TRUE(test::ContainsAll(c.messages[0],
+                                  {"geglu-more-accurate: report-only (fragile at 3 seeds)"}));
+    EXPECT_EQ(to_json(c)["hypotheses"][0]["gated"], false);
+  }
+  // One deterministic environment must still reproduce it exactly.
+  json a = synthetic_analysis();
+  hypothesis(a, "geglu-more-accurate")["gate"] = false;
+  json changed = last_digit_changed(a);
+  EXPECT_EQ(compare_with_baseline(a, changed).outcome, Outcome::kRegressed);
+}
+
 TEST(Gate, FreshSeedsAreAReplicationNeverAReproduction) {
   // The same environment, but the runs drew fresh seeds (--seed-offset 2): the units differ
   // and that is no determinism bug; a fragile flip is within noise.
@@ -459,6 +482,27 @@ TEST(GateCanary, EveryFragileFlipWithinNoisePassesAcrossEnvironments) {
   }
   RecordProperty("fragile_flips", flips);
   EXPECT_GE(flips, 8) << "the canary must flip enough fragile verdicts to mean something";
+}
+
+TEST(Gate, ASwitchOfLibTorchOnTheSameSeedsRaisesNoFalseAlarm) {
+  // The smoke baselines blessed under Debian's LibTorch 1.13 (OpenBLAS) against today's, blessed
+  // under pip's 2.13 (MKL) on the same seeds: another environment, so the gate decides. No
+  // decisive verdict flipped and no estimate moved incompatibly (ci/replication/
+  // cross_environment.py: 39 hypotheses, 0 final-verdict flips, max |z| 1.74), so nothing
+  // regresses, either way round.
+  GateSettings gate;
+  gate.suite_claims = static_cast<int>(smoke_claims().size());
+  for (const auto& claim : smoke_claims()) {
+    const json old = read_baseline(fs::path(CLAIMCHECK_SOURCE_DIR) / "tests" / "claims" / "data" /
+                                   "libtorch-1.13-smoke" / (claim + ".json"));
+    const json now = committed_smoke_baseline(claim);
+    for (const auto& [runs, baseline] : {std::pair{&now, &old}, std::pair{&old, &now}}) {
+      const Comparison c = compare_with_baseline(*runs, *baseline, gate);
+      EXPECT_FALSE(c.same_environment) << claim;
+      EXPECT_EQ(c.outcome, Outcome::kPass)
+          << claim << ": " << (c.messages.empty() ? "" : c.messages[0]);
+    }
+  }
 }
 
 TEST(GateCanary, APlantedDecisiveFlipAndAPlantedIncompatibleEstimateFail) {

@@ -401,6 +401,28 @@ TEST(SpecRoundTrip, ToJsonParsesBackToTheSameJsonAndKeepsWhatTheSpecSaid) {
   EXPECT_EQ(j["source"]["repository"], "Kipung/ffn_relu_vs_geglu_mnist");
 }
 
+TEST(SpecProfile, ReportOnlyNamesHypothesesItDecidesWithAReason) {
+  json j = test::real_claim_json();
+  const std::string id = j["hypotheses"][0]["id"];
+  j["profiles"]["smoke"]["report_only"] = {{id, "fragile at 16 seeds"}};
+  const ClaimSpec spec = parse_claim(j, kFile);
+  EXPECT_EQ(spec.profile("smoke").report_only.at(id), "fragile at 16 seeds");
+  EXPECT_TRUE(spec.profile("nightly").report_only.empty());
+  EXPECT_EQ(to_json(spec)["profiles"]["smoke"]["report_only"][id], "fragile at 16 seeds");
+  for (const auto& [value, fragment] : std::vector<std::pair<json, std::string>>{
+           {json{{"no-such-hypothesis", "why"}},
+            "'no-such-hypothesis' is not a hypothesis this profile decides"},
+           {json{{id, ""}}, "the reason must be a non-empty string"},
+           {json{{id, false}}, "the reason must be a non-empty string"},
+           {json::array({id}), "must be an object"}}) {
+    json bad = test::real_claim_json();
+    bad["profiles"]["smoke"]["report_only"] = value;
+    EXPECT_TRUE(test::ThrowsWith<SpecError>([&] { parse_claim(bad, kFile); },
+                                            {"profiles.smoke.report_only", fragment}))
+        << value.dump();
+  }
+}
+
 TEST(SpecHash, IsStableAndSixteenHexDigits) {
   const std::string h = spec_hash(real_spec(), "smoke");
   EXPECT_EQ(h, spec_hash(real_spec(), "smoke"));
@@ -443,6 +465,10 @@ TEST(SpecHash, IgnoresProvenanceAndTheOtherProfile) {
   EXPECT_EQ(base, smoke_hash_after([](json& j) { j["profiles"]["nightly"]["replicates"] = 99; }));
   EXPECT_EQ(base, smoke_hash_after([](json& j) { j["profiles"].erase("nightly"); }));
   EXPECT_EQ(base, smoke_hash_after([](json& j) { j["profiles"]["smoke"]["timeout"] = 600; }));
+  // Whether a hypothesis gates changes no result, so no baseline goes stale over it.
+  EXPECT_EQ(base, smoke_hash_after([](json& j) {
+              j["profiles"]["smoke"]["report_only"] = {{j["hypotheses"][0]["id"], "fragile"}};
+            }));
   // The same training written per arm instead of at claim level hashes alike.
   EXPECT_EQ(base, smoke_hash_after([](json& j) {
               for (auto& arm : j["arms"])

@@ -96,6 +96,17 @@ TEST_F(TinyClaimCli, BlessThenCompareDetectsTamperingAndSpecEdits) {
   const json baseline = test::read_json(baseline_file());
   EXPECT_EQ(baseline, report(store_)["analysis"]);
 
+  // Blessing the same evidence again from another commit writes nothing, and says so.
+  json other_commit = baseline;
+  other_commit["fingerprint"]["git_commit"] = "0000000000000000000000000000000000000000";
+  test::write_json(baseline_file(), other_commit);
+  const std::string before = test::read_text(baseline_file());
+  r = bless();
+  ASSERT_EQ(r.code, cli::kExitOk) << r.err;
+  EXPECT_TRUE(ContainsAll(r.out, {"the evidence is unchanged", "not rewritten"})) << r.out;
+  EXPECT_EQ(test::read_text(baseline_file()), before);
+  test::write_json(baseline_file(), baseline);
+
   r = run(store_);
   EXPECT_EQ(r.code, cli::kExitOk) << r.out;
   EXPECT_TRUE(ContainsAll(r.err, {"6 of 6 runs already in", "tiny (smoke): pass"}));
