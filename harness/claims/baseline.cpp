@@ -4,8 +4,10 @@
 
 #include <boost/math/distributions/normal.hpp>
 #include <cmath>
+#include <map>
 #include <optional>
 #include <stdexcept>
+#include <vector>
 
 #include "harness/claims/environment.h"
 #include "harness/claims/replication.h"
@@ -60,13 +62,130 @@ std::optional<double> replication_probability(const nlohmann::json& h,
   return r ? std::optional<double>(r->probability) : std::nullopt;
 }
 
-// The whole claim is stale: its spec hash differs from the baseline's.
+// "a.b.c" -> value of every leaf of `j` under `prefix`.
+void flatten(const nlohmann::json& j, const std::string& prefix,
+             std::map<std::string, nlohmann::json>& out) {
+  if (j.is_object() && !j.empty()) {
+    for (const auto& [k, v] : j.items())
+      flatten(v, prefix.empty() ? k : prefix + "." + k, out);
+  } else {
+    out[prefix] = j;
+  }
+}
+
+// "key old -> new" for every leaf that differs between two objects (absent: "—").
+std::vector<std::string> changed_keys(const nlohmann::json& before, const nlohmann::json& after) {
+  std::map<std::string, nlohmann::json> a, b;
+  flatten(before, "", a);
+  flatten(after, "", b);
+  for (const auto& [k, v] : b)
+    a.emplace(k, nlohmann::json());  // every key on both sides
+  std::vector<std::string> out;
+  for (const auto& [k, v] : a) {
+    const auto it = b.find(k);
+    const nlohmann::json& now = it == b.end() ? nlohmann::json() : it->second;
+    if (v != now) {
+      out.push_back(fmt::format("{} {} -> {}", k, v.is_null() ? "—" : v.dump(),
+                                now.is_null() ? "—" : now.dump()));
+    }
+  }
+  return out;
+}
+
+// What each arm trains, as one of its replicate runs' configs says (seeds dropped: they follow
+// from the claim and the index, not from what was edited).
+std::map<std::string, nlohmann::json> arm_configs(const nlohmann::json& analysis) {
+  std::map<std::string, nlohmann::json> out;
+  if (!analysis.contains("runs") || !analysis["runs"].is_object()) return out;
+  for (const auto& [key, run] : analysis["runs"].items()) {
+    if (!run.is_object() || run.value("role", "") != "replicate" || !run.contains("config"))
+      continue;
+    nlohmann::json config = run["config"];
+    for (const char* seed : {"data_seed", "init_seed", "noise_seed"})
+      config.erase(seed);
+    out.emplace(run.value("arm", "?"), std::move(config));
+  }
+  return out;
+}
+
+// What a hypothesis claims and how it is decided (not its results).
+nlohmann::json hypothesis_design(const nlohmann::json& h) {
+  nlohmann::json d = nlohmann::json::object();
+  for (const char* key : {"formula", "metric", "kind", "direction", "margin", "design", "k",
+                          "min_effect", "bound", "n"}) {
+    if (h.contains(key)) d[key] = h[key];
+  }
+  if (h.contains("ci")) {
+    d["confidence"] = h["ci"].value("confidence", 0.0);
+    d["resamples"] = h["ci"].value("resamples", 0);
+  }
+  return d;
+}
+
+// The whole claim is stale: its spec hash differs from the baseline's. Says which keys moved
+// (each arm's training and model as its runs' configs record them, each hypothesis's design,
+// the claim's alpha) and keeps the baseline's verdicts beside the new ones.
 Comparison stale_spec(const nlohmann::json& analysis, const nlohmann::json& baseline) {
   Comparison c;
   c.outcome = Outcome::kStale;
-  c.messages.push_back(fmt::format("the spec changed since the baseline (spec hash {} -> {})",
-                                   baseline.at("spec_hash").get<std::string>(),
-                                   analysis.at("spec_hash").get<std::string>()));
+  std::vector<std::string> changes;
+  if (analysis.value("alpha", 0.0) != baseline.value("alpha", 0.0)) {
+    changes.push_back(
+        fmt::format("alpha {} -> {}", baseline.value("alpha", 0.0), analysis.value("alpha", 0.0)));
+  }
+  const auto before = arm_configs(baseline);
+  const auto after = arm_configs(analysis);
+  for (const auto& [arm, config] : after) {
+    const auto it = before.find(arm);
+    if (it == before.end()) {
+      if (!before.empty()) changes.push_back("arm " + arm + ": new");
+      continue;
+    }
+    for (const auto& change : changed_keys(it->second, config))
+      changes.push_back("arm " + arm + ": " + change);
+  }
+  for (const auto& [arm, config] : before) {
+    if (!after.empty() && after.count(arm) == 0) changes.push_back("arm " + arm + ": removed");
+  }
+  for (const auto& h : analysis.at("hypotheses")) {
+    const std::string id = h.at("id").get<std::string>();
+    const nlohmann::json* b = find_hypothesis(baseline, id);
+    if (b == nullptr) continue;  // named below
+    for (const auto& change : changed_keys(hypothesis_design(*b), hypothesis_design(h)))
+      changes.push_back(id + ": " + change);
+  }
+  std::string what;
+  for (const auto& change : changes)
+    what += (what.empty() ? "" : "; ") + change;
+  c.messages.push_back(fmt::format(
+      "the spec changed since the baseline (spec hash {} -> {}): {}",
+      baseline.at("spec_hash").get<std::string>(), analysis.at("spec_hash").get<std::string>(),
+      what.empty() ? "nothing the runs' configs or the hypotheses record (a profile setting?)"
+                   : what));
+  // The old verdicts beside the new, for a reader deciding whether to bless.
+  for (const auto& h : analysis.at("hypotheses")) {
+    HypothesisComparison hc;
+    hc.id = h.at("id").get<std::string>();
+    hc.verdict = h.at("verdict").get<std::string>();
+    hc.estimate = h.at("estimate").get<double>();
+    hc.outcome = Outcome::kStale;
+    if (const nlohmann::json* b = find_hypothesis(baseline, hc.id)) {
+      hc.baseline_verdict = b->at("verdict").get<std::string>();
+      hc.baseline_estimate = b->at("estimate").get<double>();
+      hc.change = fmt::format("stale: verdict {} -> {}, estimate {:.6g} -> {:.6g}",
+                              hc.baseline_verdict, hc.verdict, hc.baseline_estimate, hc.estimate);
+    } else {
+      hc.change = "not in the baseline";
+      c.messages.push_back(hc.id + ": not in the baseline");
+    }
+    c.hypotheses.push_back(hc);
+  }
+  for (const auto& b : baseline.at("hypotheses")) {
+    if (find_hypothesis(analysis, b.at("id").get<std::string>()) == nullptr) {
+      c.messages.push_back(b.at("id").get<std::string>() +
+                           ": in the baseline but no longer in the spec");
+    }
+  }
   return c;
 }
 

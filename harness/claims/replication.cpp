@@ -2,9 +2,26 @@
 
 #include <fmt/format.h>
 
+#include <boost/math/distributions/normal.hpp>
+
+#include <algorithm>
 #include <cmath>
 
 namespace claimcheck::claims {
+
+namespace {
+
+// The null of the test behind a hypothesis's p_value, on its (CV form: bound-subtracted) scale:
+// the margin boundary for paired designs (decision.cpp), 0 for the permutation tests of
+// random-search and prediction-difference designs (pd_analysis.cpp) and for a CV bound.
+double test_null(const nlohmann::json& h) {
+  if (h.value("design", "paired") != "paired" || h.contains("bound")) return 0.0;
+  const double m = h.at("margin").get<double>();
+  const double sign = h.at("direction") == "greater" ? 1.0 : -1.0;
+  return h.at("kind") == "superiority" ? sign * m : -sign * m;
+}
+
+}  // namespace
 
 stats::Verdict ReplicationModel::verdict_at(double shift) const {
   return stats::shifted_verdict(ci, estimate, kind, direction, margin, p ? &*p : nullptr, shift);
@@ -36,14 +53,11 @@ std::optional<ReplicationModel> replication_model(const nlohmann::json& h, doubl
   m.se = stats::implied_se(m.ci, ci.at("confidence").get<double>());
   // A sequential hypothesis is decided by its confidence sequence alone (its Holm p is the
   // Bonferroni the sequence's level already paid for); a fixed design also needs its Holm p,
-  // against the null of the test behind p_value (decision.cpp, pd_analysis.cpp).
+  // against the null of the test behind p_value.
   if (!h.contains("sequential")) {
-    const double sign = m.direction == stats::Direction::kGreater ? 1.0 : -1.0;
-    const double boundary = h.value("design", "paired") != "paired"         ? 0.0
-                            : m.kind == stats::HypothesisKind::kSuperiority ? sign * m.margin
-                                                                            : -sign * m.margin;
-    m.p = stats::p_condition(m.estimate, h.at("p_value").get<double>(),
-                             h.at("holm_p").get<double>(), alpha, m.kind, boundary, m.margin, m.se);
+    m.p =
+        stats::p_condition(m.estimate, h.at("p_value").get<double>(), h.at("holm_p").get<double>(),
+                           alpha, m.kind, test_null(h), m.margin, m.se);
   }
   return m;
 }
@@ -56,6 +70,46 @@ std::optional<Replication> replication_of(const nlohmann::json& h, double alpha)
   r.verdicts = m->replication();
   r.probability = r.verdicts.of(stats::verdict_from_string(h.at("verdict").get<std::string>()));
   return r;
+}
+
+std::optional<int> units_for_decisive(const nlohmann::json& h, double alpha,
+                                      std::optional<double> effect) {
+  if (h.contains("sequential")) return std::nullopt;
+  const std::optional<ReplicationModel> m = replication_model(h, alpha);
+  if (!m || m->se == 0.0) return std::nullopt;
+  const int n = h.at("n").get<int>();
+  const double bound = h.contains("bound") && h["bound"].is_number() ? h["bound"].get<double>() : 0;
+  const double estimate = h.at("estimate").get<double>();
+  const double e = effect.value_or(estimate);
+  const double lo = h.at("ci").at("lo").get<double>(), hi = h.at("ci").at("hi").get<double>();
+  const double p = h.at("p_value").get<double>();
+  const double c = p > 0.0 ? std::max(1.0, h.at("holm_p").get<double>() / p) : 1.0;
+  const bool tost = m->kind == stats::HypothesisKind::kEquivalence;
+  const double null = test_null(h) + bound;  // on the hypothesis's own scale
+  const boost::math::normal_distribution<double> normal;
+  // The test's z at n: read off p where it carries it (as stats::p_condition does), else the
+  // normal model's at the interval's se.
+  double z_n = tost ? (m->margin - std::abs(e)) / m->se : std::abs(e - null) / m->se;
+  if (!effect && p > 0.0 && p < (tost ? 0.5 : 1.0)) {
+    z_n = boost::math::quantile(boost::math::complement(normal, tost ? p : p / 2.0));
+  }
+  for (int units = n + 1; units <= 40 * n; ++units) {
+    const double r = std::sqrt(static_cast<double>(units) / n);
+    nlohmann::json g = h;
+    g["n"] = units;
+    g["estimate"] = e;
+    g["ci"]["lo"] = e - (estimate - lo) / r;
+    g["ci"]["hi"] = e + (hi - estimate) / r;
+    const double tail = boost::math::cdf(boost::math::complement(normal, z_n * r));
+    const double p_units = z_n <= 0.0 ? 1.0 : std::min(1.0, tost ? tail : 2.0 * tail);
+    g["p_value"] = p_units;
+    g["holm_p"] = std::min(1.0, c * p_units);
+    const std::optional<ReplicationModel> at = replication_model(g, alpha);
+    const stats::Verdict v = at->verdict_at(0.0);
+    if (v == stats::Verdict::kInconclusive) continue;
+    if (at->replication().of(v) >= kDecisive) return units;
+  }
+  return std::nullopt;
 }
 
 nlohmann::json to_json(const std::optional<Replication>& r) {

@@ -56,6 +56,16 @@ struct Replication {
 /// (decided as CV − bound < 0). nullopt when its interval has an infinite end.
 std::optional<Replication> replication_of(const nlohmann::json& hypothesis, double alpha);
 
+/// The units (seeds, or trials for random search) a fixed design would need for a decisive
+/// verdict if its effect were `effect` (nullopt: the observed estimate), with the spread it
+/// showed at its own n: the interval shrinks about the effect by sqrt(n/N) and the test's z grows
+/// by sqrt(N/n) (for a stated effect, p comes from the normal model with the interval's se),
+/// Holm's multiplier kept. The smallest N in (n, 40 n] at which the verdict is decided and its
+/// replication probability >= kDecisive; nullopt when none (or for a sequential design, whose
+/// seeds follow from its stopping rule).
+std::optional<int> units_for_decisive(const nlohmann::json& hypothesis, double alpha,
+                                      std::optional<double> effect = std::nullopt);
+
 /// As JSON: {probability, supported, refuted, inconclusive, decisive}; null for nullopt.
 nlohmann::json to_json(const std::optional<Replication>& replication);
 

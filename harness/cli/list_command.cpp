@@ -1,12 +1,16 @@
-// `claimcheck list`: every claim, its profiles, the arms each profile trains and the hypotheses
-// with what each claims and which profiles decide it.
+// `claimcheck list`: every claim, its profiles, the arms each profile trains, the hypotheses
+// with what each claims and which profiles decide it, and, where a profile has a baseline, how
+// decisive each verdict is and the seeds a decisive one would need.
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <ostream>
 #include <set>
 
 #include "harness/base/text.h"
+#include "harness/claims/baseline.h"
+#include "harness/claims/replication.h"
 #include "harness/claims/spec.h"
 #include "harness/cli/cli.h"
 #include "harness/cli/commands.h"
@@ -66,6 +70,56 @@ void list_hypotheses(const claims::ClaimSpec& spec, std::ostream& out) {
   }
 }
 
+// What a profile's committed baseline says of each hypothesis's design: its replication
+// probability, whether it gates, and the units a decisive verdict would need at the observed
+// effect and at the smallest effect of interest (claims/replication.h).
+void list_profile_design(const Paths& paths, const claims::ClaimSpec& spec, const std::string& name,
+                         const claims::ProfileSpec& p, std::ostream& out) {
+  const std::filesystem::path file = claims::baseline_path(paths.baselines, spec.id, name);
+  if (!std::filesystem::exists(file)) return;
+  nlohmann::json baseline;
+  try {
+    baseline = claims::read_baseline(file);
+  } catch (const std::exception& e) {
+    out << fmt::format("  design ({}): the baseline cannot be read: {}\n", name, e.what());
+    return;
+  }
+  const bool stale = baseline.at("spec_hash") != claims::spec_hash(spec, name);
+  out << fmt::format("  design ({}, from {}{}):\n", name, file.string(),
+                     stale ? "; stale: the spec changed since" : "");
+  const double alpha = baseline.at("alpha").get<double>();
+  for (const auto& h : baseline.at("hypotheses")) {
+    const std::string id = h.at("id").get<std::string>();
+    const auto r = claims::replication_of(h, alpha);
+    const bool sequential = h.contains("sequential");
+    const std::string unit = h.value("design", "paired") == "random-search" ? "trials" : "seeds";
+    const int n = h.at("n").get<int>();
+    std::string line = fmt::format("    - {}: {} at {} {}, replication probability {} ({}{})", id,
+                                   h.at("verdict").get<std::string>(), n, unit,
+                                   r ? fmt::format("{:.2f}", r->probability) : "?",
+                                   r && r->decisive() ? "decisive" : "fragile",
+                                   p.report_only.count(id) != 0 ? ", report-only" : ", gates");
+    if (sequential) {
+      line += "; sequential: its seeds follow from its stopping rule";
+    } else if (!r || !r->decisive()) {
+      auto needed = [&](std::optional<double> effect) {
+        const auto units = claims::units_for_decisive(h, alpha, effect);
+        return units ? fmt::format("~{} {}", *units, unit) : fmt::format("> {} {}", 40 * n, unit);
+      };
+      line += "; decisive at the observed effect with " + needed(std::nullopt);
+      const auto spec_h = std::find_if(spec.hypotheses.begin(), spec.hypotheses.end(),
+                                       [&](const claims::HypothesisSpec& s) { return s.id == id; });
+      if (spec_h != spec.hypotheses.end() && spec_h->kind == stats::HypothesisKind::kSuperiority &&
+          spec_h->effect_of_interest()) {
+        const double sign = spec_h->direction == stats::Direction::kGreater ? 1.0 : -1.0;
+        const double e = sign * *spec_h->effect_of_interest();
+        line += fmt::format(", at min_effect {:g} with {}", e, needed(e));
+      }
+    }
+    out << line << "\n";
+  }
+}
+
 }  // namespace
 
 int command_list(const Paths& paths, std::ostream& out) {
@@ -85,6 +139,8 @@ int command_list(const Paths& paths, std::ostream& out) {
     for (const auto& [name, p] : spec.profiles)
       list_profile_arms(spec, name, p, out);
     list_hypotheses(spec, out);
+    for (const auto& [name, p] : spec.profiles)
+      list_profile_design(paths, spec, name, p, out);
   }
   return kExitOk;
 }

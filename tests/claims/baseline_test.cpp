@@ -143,6 +143,29 @@ TEST(CompareWithBaseline, ChangedSpecHashIsStale) {
       c.messages[0], {"spec changed", "0000000000000000 -> " + a["spec_hash"].get<std::string>()}));
 }
 
+TEST(CompareWithBaseline, AStaleReportNamesTheKeysThatChangedAndKeepsTheOldVerdicts) {
+  const json a = synthetic_analysis();
+  json baseline = synthetic_analysis(/*accuracy_gain=*/-0.05);
+  baseline["spec_hash"] = "0000000000000000";
+  for (auto& [key, run] : baseline["runs"].items()) {
+    if (run["arm"] == "geglu") run["config"]["training"]["lr"] = 0.002;
+  }
+  hypothesis(baseline, "geglu-lower-loss")["margin"] = 0.05;
+  const Comparison c = compare_with_baseline(a, baseline);
+  EXPECT_EQ(c.outcome, Outcome::kStale);
+  ASSERT_EQ(c.messages.size(), 1u);
+  EXPECT_TRUE(test::ContainsAll(
+      c.messages[0], {"spec hash 0000000000000000 -> ", "arm geglu: training.lr 0.002 -> 0.001",
+                      "geglu-lower-loss: margin 0.05 -> 0.0"}))
+      << c.messages[0];
+  EXPECT_EQ(c.messages[0].find("arm relu"), std::string::npos) << "relu did not change";
+  ASSERT_EQ(c.hypotheses.size(), 2u);
+  EXPECT_EQ(c.hypotheses[0].baseline_verdict,
+            hypothesis(baseline, "geglu-more-accurate")["verdict"].get<std::string>());
+  EXPECT_EQ(c.hypotheses[0].outcome, Outcome::kStale);
+  EXPECT_TRUE(test::ContainsAll(c.hypotheses[0].change, {"stale: verdict"}));
+}
+
 TEST(CompareWithBaseline, AddedOrRemovedHypothesisIsStale) {
   const json a = synthetic_analysis();
   json removed = a;

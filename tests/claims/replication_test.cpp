@@ -65,6 +65,32 @@ TEST(ReplicationOf, AnInfiniteIntervalHasNone) {
   EXPECT_TRUE(to_json(replication_of(h, 0.05)).is_null());
 }
 
+TEST(UnitsForDecisive, TheTextbookCaseNeedsTheSeedsThatPutItsBound233StandardErrorsOut) {
+  // A "greater" superiority at margin 0, n = 16, s = 1, its lower bound k = 1 s above 0 (P =
+  // 0.76) and p from the same normal model. Decisive needs the bound 2.326 s_N out: s_N <=
+  // 2.96 / 4.286, N >= 16 / 0.6906² = 33.5, so 34.
+  const double estimate = 1.0 + 1.959963984540054;
+  json h = {{"kind", "superiority"},
+            {"direction", "greater"},
+            {"design", "paired"},
+            {"margin", 0.0},
+            {"n", 16},
+            {"estimate", estimate},
+            {"ci", {{"lo", 1.0}, {"hi", 1.0 + 2 * 1.959963984540054}, {"confidence", 0.95}}},
+            {"p_value", std::erfc(estimate / std::sqrt(2.0))},
+            {"verdict", "supported"}};
+  h["holm_p"] = h["p_value"];
+  EXPECT_NEAR(replication_of(h, 0.05)->probability, 0.760249938907, 1e-9);
+  EXPECT_EQ(units_for_decisive(h, 0.05), 34);
+  // At a stated effect of half the estimate: the bound must clear 0 by 2.326 s_N with the
+  // estimate 1.48: N >= 16 (4.286 / 1.48)² = 134.2, so 135.
+  EXPECT_EQ(units_for_decisive(h, 0.05, estimate / 2), 135);
+  // No effect at all is never decided; a sequential design plans its own seeds.
+  EXPECT_FALSE(units_for_decisive(h, 0.05, 0.0).has_value());
+  h["sequential"] = json::object();
+  EXPECT_FALSE(units_for_decisive(h, 0.05).has_value());
+}
+
 // Calibration over `splits` designs decided twice on disjoint units with the same planted
 // effect: the mean predicted probability that the second design repeats the first's verdict,
 // and how often it did.

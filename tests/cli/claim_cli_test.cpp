@@ -96,6 +96,13 @@ TEST_F(TinyClaimCli, BlessThenCompareDetectsTamperingAndSpecEdits) {
   const json baseline = test::read_json(baseline_file());
   EXPECT_EQ(baseline, report(store_)["analysis"]);
 
+  // `list` reads the baseline: how decisive each verdict is, and what a decisive one needs.
+  r = cli({"list"});
+  ASSERT_EQ(r.code, cli::kExitOk) << r.err;
+  EXPECT_TRUE(ContainsAll(r.out, {"design (smoke, from " + baseline_file().string(),
+                                  "geglu-more-accurate: ", "replication probability", "gates"}))
+      << r.out;
+
   // Blessing the same evidence again from another commit writes nothing, and says so.
   json other_commit = baseline;
   other_commit["fingerprint"]["git_commit"] = "0000000000000000000000000000000000000000";
@@ -140,7 +147,9 @@ TEST_F(TinyClaimCli, BlessThenCompareDetectsTamperingAndSpecEdits) {
   r = run(store_);
   EXPECT_EQ(r.code, cli::kExitMismatch);
   EXPECT_TRUE(ContainsAll(r.err, {"tiny (smoke): stale"}));
-  EXPECT_TRUE(ContainsAll(r.out, {"the spec changed since the baseline"}));
+  EXPECT_TRUE(ContainsAll(
+      r.out, {"the spec changed since the baseline", "geglu-more-accurate: margin 0.0 -> 0.001"}))
+      << r.out;
   EXPECT_EQ(test::lines_of(store_file(store_)).size(), 6u) << "a margin is not part of any run";
 
   // Re-blessing shows the hash move and makes the edited spec pass.
