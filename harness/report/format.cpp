@@ -115,6 +115,16 @@ std::string replication_text(const nlohmann::json& h) {
   return text + (r.value("decisive", false) ? " decisive" : " fragile");
 }
 
+std::vector<std::pair<std::string, std::string>> hypothesis_texts(const nlohmann::json& analysis,
+                                                                  const std::string& key) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& h : analysis.at("hypotheses")) {
+    const std::string text = h.contains(key) && h[key].is_string() ? h[key].get<std::string>() : "";
+    if (!text.empty()) out.emplace_back(h.at("id").get<std::string>(), text);
+  }
+  return out;
+}
+
 std::string short_commit(const nlohmann::json& fp) {
   const std::string commit = fp.is_object() ? fp.value("git_commit", "") : "";
   return commit.empty() ? "unknown" : commit.substr(0, 7);

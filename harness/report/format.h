@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace claimcheck::report {
 
@@ -38,6 +40,12 @@ std::string code_spans_html(const std::string& text);
 /// A hypothesis's replication probability (claims/replication.h) as a table cell: "0.97
 /// decisive", "0.62 fragile", ">0.99 decisive"; "—" when it has none.
 std::string replication_text(const nlohmann::json& hypothesis);
+
+/// (hypothesis id, text) of every hypothesis of an analysis JSON that has `key` non-empty: its
+/// "note" (why a verdict carries a star: Holm, sequential, underpowered, degenerate) or its
+/// "report_only" reason.
+std::vector<std::pair<std::string, std::string>> hypothesis_texts(const nlohmann::json& analysis,
+                                                                  const std::string& key);
 
 /// The first 7 characters of a git commit, "unknown" when absent.
 std::string short_commit(const nlohmann::json& fingerprint);

@@ -121,6 +121,18 @@ std::string claim_section(const SuiteEntry& e, bool link_files) {
   }
   html += "<h3>Hypotheses</h3>\n" + forest_plot_svg(e.report, e.baseline, e.units) +
           to_html(hypotheses_table(e.report, e.suite_q));
+  // What the table's stars and "(report-only)" mean, as the Markdown report says it.
+  for (const auto& [key, heading] :
+       {std::pair<std::string, std::string>{"note", "* notes"},
+        {"report_only",
+         "Report-only in this profile (decided and shown, never gating across environments)"}}) {
+    const auto texts = hypothesis_texts(a, key);
+    if (texts.empty()) continue;
+    html += "<p class=\"notes\">" + html_escape(heading) + ":</p>\n<ul class=\"notes\">\n";
+    for (const auto& [id, text] : texts)
+      html += "<li><code>" + html_escape(id) + "</code>: " + code_spans_html(text) + "</li>\n";
+    html += "</ul>\n";
+  }
   const nlohmann::json& cmp = e.report.at("comparison");
   if (!cmp.at("messages").empty()) {
     html += "<h3>What moved</h3>\n<ul>\n";

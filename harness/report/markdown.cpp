@@ -22,20 +22,12 @@ std::string hypotheses_section(const nlohmann::json& report, const MarkdownOptio
   const nlohmann::json& a = report.at("analysis");
   std::string md = to_markdown(hypotheses_table(report, options.suite_q));
   std::string notes;
-  for (const auto& h : a.at("hypotheses")) {
-    if (!h.value("note", "").empty()) {
-      notes += fmt::format("- `{}`: {}\n", h.at("id").get<std::string>(),
-                           h.at("note").get<std::string>());
-    }
-  }
+  for (const auto& [id, note] : hypothesis_texts(a, "note"))
+    notes += fmt::format("- `{}`: {}\n", id, note);
   if (!notes.empty()) md += "\n\\* notes:\n" + notes;
   std::string ungated;
-  for (const auto& h : a.at("hypotheses")) {
-    if (h.contains("report_only")) {
-      ungated += fmt::format("- `{}`: {}\n", h.at("id").get<std::string>(),
-                             h.at("report_only").get<std::string>());
-    }
-  }
+  for (const auto& [id, reason] : hypothesis_texts(a, "report_only"))
+    ungated += fmt::format("- `{}`: {}\n", id, reason);
   if (!ungated.empty()) {
     md += "\nReport-only in this profile (decided and shown, never gating across environments):\n" +
           ungated;

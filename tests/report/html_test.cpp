@@ -50,6 +50,9 @@ TEST(Html, AReplicationMarkPerHypothesisAndStarredVerdictsKeepTheirColour) {
             std::string::npos)
       << "the star is not part of the CSS class";
   EXPECT_EQ(html.find("verdict-inconclusive*"), std::string::npos);
+  EXPECT_NE(html.find("<li><code>h1</code>: Holm: CI supported, Holm p 0.6</li>"),
+            std::string::npos)
+      << "the note that explains the star";
 }
 
 TEST(Html, SelfContainedWithDarkMode) {
