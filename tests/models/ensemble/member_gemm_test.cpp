@@ -91,9 +91,20 @@ TEST(MemberGemm, BelowFourHundredAPlainBmmSumsInAnotherOrderThanMm) {
   const torch::Tensor a = torch::randn({30, 8, 2}, g);
   const torch::Tensor b = torch::randn({30, 2, 10}, g);
   const torch::Tensor batched = a.bmm(b);
+  // What matters: member_mm_out gives mm's numbers for these sizes, whatever bmm does.
+  torch::Tensor out = torch::empty({30, 8, 10});
+  member_mm_out(out, a, b);
+  for (std::int64_t e = 0; e < 30; ++e)
+    EXPECT_TRUE(torch::equal(out[e], a[e].mm(b[e]))) << "member " << e;
   bool all_equal = true;
   for (std::int64_t e = 0; e < 30; ++e)
     all_equal = all_equal && torch::equal(batched[e], a[e].mm(b[e]));
+  if (all_equal) {
+    // Seen on an AMD EPYC with pip's 2.13 (MKL takes other small-matrix paths there): what
+    // member_mm_out guards against does not arise on this CPU, so there is nothing to show.
+    GTEST_SKIP() << "on this CPU and LibTorch, bmm below 400 sums as mm does (member_mm_out "
+                    "still never calls bmm: other CPUs differ)";
+  }
   EXPECT_FALSE(all_equal) << "bmm below 400 now equals mm";
 }
 
