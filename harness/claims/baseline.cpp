@@ -62,6 +62,19 @@ std::optional<double> replication_probability(const nlohmann::json& h,
   return r ? std::optional<double>(r->probability) : std::nullopt;
 }
 
+// Names every hypothesis of the baseline that the analysis no longer has; whether there was one.
+bool note_removed(const nlohmann::json& analysis, const nlohmann::json& baseline, Comparison& c) {
+  bool any = false;
+  for (const auto& b : baseline.at("hypotheses")) {
+    if (find_hypothesis(analysis, b.at("id").get<std::string>()) == nullptr) {
+      c.messages.push_back(b.at("id").get<std::string>() +
+                           ": in the baseline but no longer in the spec");
+      any = true;
+    }
+  }
+  return any;
+}
+
 // "a.b.c" -> value of every leaf of `j` under `prefix`.
 void flatten(const nlohmann::json& j, const std::string& prefix,
              std::map<std::string, nlohmann::json>& out) {
@@ -180,12 +193,7 @@ Comparison stale_spec(const nlohmann::json& analysis, const nlohmann::json& base
     }
     c.hypotheses.push_back(hc);
   }
-  for (const auto& b : baseline.at("hypotheses")) {
-    if (find_hypothesis(analysis, b.at("id").get<std::string>()) == nullptr) {
-      c.messages.push_back(b.at("id").get<std::string>() +
-                           ": in the baseline but no longer in the spec");
-    }
-  }
+  note_removed(analysis, baseline, c);
   return c;
 }
 
@@ -398,13 +406,7 @@ Comparison compare_with_baseline(const nlohmann::json& analysis, const nlohmann:
     if (hc.outcome == Outcome::kImproved) improved = true;
     if (!hc.change.empty()) c.messages.push_back(hc.id + ": " + hc.change);
   }
-  for (const auto& b : baseline.at("hypotheses")) {
-    if (find_hypothesis(analysis, b.at("id").get<std::string>()) == nullptr) {
-      c.messages.push_back(b.at("id").get<std::string>() +
-                           ": in the baseline but no longer in the spec");
-      c.outcome = Outcome::kStale;
-    }
-  }
+  if (note_removed(analysis, baseline, c)) c.outcome = Outcome::kStale;
   if (c.outcome != Outcome::kStale) {
     c.outcome = regressed ? Outcome::kRegressed : improved ? Outcome::kImproved : Outcome::kPass;
   }

@@ -87,12 +87,10 @@ std::optional<int> units_for_decisive(const nlohmann::json& h, double alpha,
   const bool tost = m->kind == stats::HypothesisKind::kEquivalence;
   const double null = test_null(h) + bound;  // on the hypothesis's own scale
   const boost::math::normal_distribution<double> normal;
-  // The test's z at n: read off p where it carries it (as stats::p_condition does), else the
-  // normal model's at the interval's se.
-  double z_n = tost ? (m->margin - std::abs(e)) / m->se : std::abs(e - null) / m->se;
-  if (!effect && p > 0.0 && p < (tost ? 0.5 : 1.0)) {
-    z_n = boost::math::quantile(boost::math::complement(normal, tost ? p : p / 2.0));
-  }
+  // The test's z at n: at the observed effect the one its own p implies (stats::p_condition's
+  // s_p), at a stated effect the normal model's at the interval's se.
+  const double distance = tost ? m->margin - std::abs(e) : std::abs(e - null);
+  const double z_n = distance / (effect ? m->se : m->p->s_p);
   for (int units = n + 1; units <= 40 * n; ++units) {
     const double r = std::sqrt(static_cast<double>(units) / n);
     nlohmann::json g = h;

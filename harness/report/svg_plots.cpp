@@ -191,9 +191,10 @@ std::string forest_panel(const std::vector<const nlohmann::json*>& hyps,
     // The replication mark, between the plot and the numbers: filled when the verdict is
     // decisive (a fresh replication repeats it with probability >= 0.95), hollow when fragile.
     const std::string replication = replication_text(h);
-    const std::string rep_class = replication.find("decisive") != std::string::npos  ? "decisive"
-                                  : replication.find("fragile") != std::string::npos ? "fragile"
-                                                                                     : "unknown";
+    const nlohmann::json rep = h.value("replication", nlohmann::json());
+    const std::string rep_class = !rep.is_object()               ? "unknown"
+                                  : rep.value("decisive", false) ? "decisive"
+                                                                 : "fragile";
     svg += fmt::format(
         R"(<rect class="mark-replication replication-{}" x="{}" y="{}" width="7" height="7">)"
         R"(<title>{}: a replication of this design is {} again with probability {}</title></rect>)",

@@ -80,6 +80,7 @@ PCondition p_condition(double estimate, double p, double holm_p, double alpha, H
   }
   // A two-sided p of 1 (the test sees nothing: a least favourable comparison, a permutation p
   // at its ceiling) never passes, and its replication is as blunt.
+  c.s_p = s_p;
   c.half_width = !c.tost && p >= 1.0 ? INFINITY : z_h * s_p;
   return c;
 }

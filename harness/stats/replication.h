@@ -42,6 +42,7 @@ struct VerdictProbabilities {
 struct PCondition {
   bool tost = false;
   double boundary = 0.0;
+  double s_p = 0.0;         // the test's own standard error (from its p, else the interval's)
   double half_width = 0.0;  // z_h · s_p; +inf: never passes
 
   /// Whether an estimate passes.
