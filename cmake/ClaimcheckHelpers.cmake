@@ -53,14 +53,17 @@ endfunction()
 
 # claimcheck_add_claim(<id> <profile> <profile-json>)
 # One CTest test that runs the claim under the profile and compares it with its baseline. Its
-# TIMEOUT is the profile's expected duration (`timeout`, seconds; absent or 0: 1800), so a
-# nightly that legitimately takes an hour is not killed and a smoke that hangs is.
+# store is the checkout's runs/, the main job's (`claimcheck run --all --profile smoke --store
+# runs`, ci/setup.sh): the runs this build already trained there are reused, and every other run
+# (missing, or trained by another build: pipeline/train_profile.h) is trained. Its report goes
+# to <build>/claim-runs/<profile>/reports/<id>. Its TIMEOUT is the profile's expected duration
+# (`timeout`, seconds; absent or 0: 1800), so a nightly that legitimately takes an hour is not
+# killed and a smoke that hangs is.
 function(claimcheck_add_claim id profile profile_json)
   set(name claim.${id}.${profile})
-  set(dir "${CMAKE_BINARY_DIR}/claim-runs/${profile}")
   add_test(NAME ${name}
-    COMMAND claimcheck run ${id} --profile ${profile} --store "${dir}"
-            --report-dir "${dir}/reports/${id}")
+    COMMAND claimcheck run ${id} --profile ${profile} --store "${PROJECT_SOURCE_DIR}/runs"
+            --report-dir "${CMAKE_BINARY_DIR}/claim-runs/${profile}/reports/${id}")
   set(labels claim ${profile})
   string(JSON _gpu ERROR_VARIABLE _no_gpu GET "${profile_json}" gpu)
   if(NOT _no_gpu AND _gpu)

@@ -281,6 +281,8 @@ ClaimAnalysis analyze(const ProfilePlan& plan,
   out.title = spec.title;
   out.profile = plan.profile;
   out.seed_offset = plan.seed_offset;
+  out.seeds_override = plan.seeds_override;
+  out.profile_seeds = profile.sequential ? 0 : profile.replicates;
   out.spec_hash = spec_hash(spec, plan.profile);
   out.source = spec.source;
   out.alpha = profile.alpha;

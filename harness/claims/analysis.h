@@ -99,7 +99,9 @@ struct ClaimAnalysis {
   std::string spec_hash;
   nlohmann::json source;  // the spec's provenance (shown in reports; not part of the hash)
   double alpha = 0.05;
-  int seed_offset = 0;  // the plan's (planner.h): 0 for the profile's own seeds
+  int seed_offset = 0;     // the plan's (planner.h): 0 for the profile's own seeds
+  int seeds_override = 0;  // the plan's (planner.h): 0 for the profile's own number of seeds
+  int profile_seeds = 0;   // the profile's replicates (0 for a sequential profile)
   std::vector<HypothesisResult> hypotheses;
   std::vector<ArmSummary> arms;
   std::vector<SourceMaxResult> source_max;

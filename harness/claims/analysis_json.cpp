@@ -88,22 +88,29 @@ nlohmann::json to_json(const ClaimAnalysis& a) {
                        {"inconclusive", t.inconclusive},
                        {"of", t.supported + t.refuted + t.inconclusive}});
   }
-  return {{"format", kAnalysisFormat},
-          {"claim", a.claim},
-          {"title", a.title},
-          {"profile", a.profile},
-          {"spec_hash", a.spec_hash},
-          {"source", a.source},
-          {"alpha", a.alpha},
-          {"seed_offset", a.seed_offset},
-          {"hypotheses", hyps},
-          {"arms", arms},
-          {"checks", checks},
-          {"tallies", tallies},
-          {"source_bootstrap_of_max", source_max},
-          {"runs", a.runs},
-          {"fingerprint", a.fingerprint},
-          {"environments", a.environments}};
+  nlohmann::json out = {{"format", kAnalysisFormat},
+                        {"claim", a.claim},
+                        {"title", a.title},
+                        {"profile", a.profile},
+                        {"spec_hash", a.spec_hash},
+                        {"source", a.source},
+                        {"alpha", a.alpha},
+                        {"seed_offset", a.seed_offset},
+                        {"hypotheses", hyps},
+                        {"arms", arms},
+                        {"checks", checks},
+                        {"tallies", tallies},
+                        {"source_bootstrap_of_max", source_max},
+                        {"runs", a.runs},
+                        {"fingerprint", a.fingerprint},
+                        {"environments", a.environments}};
+  // Only when --seeds changed the design: the profile's own analyses (and baselines) keep
+  // their bytes.
+  if (a.seeds_override > 0) {
+    out["seeds_override"] = a.seeds_override;
+    out["profile_seeds"] = a.profile_seeds;
+  }
+  return out;
 }
 
 }  // namespace claimcheck::claims

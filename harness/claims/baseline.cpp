@@ -253,7 +253,7 @@ void judge(HypothesisComparison& hc, const nlohmann::json& h, bool exact_require
 // One hypothesis of the analysis against its entry in the baseline, if it has one: everything
 // but the Holm step (which needs the whole claim's z) and the outcome.
 HypothesisComparison compare_hypothesis(const nlohmann::json& h, const nlohmann::json& analysis,
-                                        const nlohmann::json& baseline) {
+                                        const nlohmann::json& baseline, bool same_design) {
   HypothesisComparison hc;
   hc.id = h.at("id").get<std::string>();
   hc.verdict = h.at("verdict").get<std::string>();
@@ -267,12 +267,13 @@ HypothesisComparison compare_hypothesis(const nlohmann::json& h, const nlohmann:
     return hc;
   }
   // A sequential hypothesis stops where its rule says: another n reached by the same rule is
-  // not a different design.
-  if (!h.contains("sequential") && h.value("n", 0) != b->value("n", 0)) {
+  // not a different design. Nor is --seeds N unnoticed: the comparison says so and is
+  // statistical.
+  if (same_design && !h.contains("sequential") && h.value("n", 0) != b->value("n", 0)) {
     hc.outcome = Outcome::kStale;
     hc.change = fmt::format(
-        "n = {} here, {} in the baseline (was --seeds used?); run with the "
-        "profile's seeds to compare",
+        "n = {} here, {} in the baseline with the same design (a hand-edited baseline?); bless "
+        "again to compare",
         h.value("n", 0), b->value("n", 0));
     return hc;
   }
@@ -359,13 +360,29 @@ Comparison compare_with_baseline(const nlohmann::json& analysis, const nlohmann:
   c.same_environment = same_environment(runs, base);
   c.seed_offset = analysis.value("seed_offset", 0);
   c.baseline_seed_offset = baseline.value("seed_offset", 0);
-  // Fresh seeds are a replication, never a reproduction: compared statistically.
-  c.exact_required =
-      exact_reproduction_required(runs, base) && c.seed_offset == c.baseline_seed_offset;
+  c.seeds_override = analysis.value("seeds_override", 0);
+  c.baseline_seeds_override = baseline.value("seeds_override", 0);
+  const bool same_design = c.seeds_override == c.baseline_seeds_override;
+  // Fresh seeds are a replication, never a reproduction, and more (or fewer) seeds another
+  // design of the same question: both compared statistically.
+  c.exact_required = exact_reproduction_required(runs, base) &&
+                     c.seed_offset == c.baseline_seed_offset && same_design;
   c.run_environment = runs.description;
   c.baseline_environment = base.description;
+  if (!same_design) {
+    const int profile_seeds = analysis.value("profile_seeds", baseline.value("profile_seeds", 0));
+    auto seeds = [&](int n) {
+      if (n > 0) return fmt::format("--seeds {}", n);
+      return profile_seeds > 0 ? fmt::format("the profile's {} seeds", profile_seeds)
+                               : std::string("the profile's seeds");
+    };
+    c.messages.push_back(fmt::format(
+        "design: {} here, {} in the baseline: another design of the same question, compared "
+        "statistically (never exactly)",
+        seeds(c.seeds_override), seeds(c.baseline_seeds_override)));
+  }
   for (const auto& h : analysis.at("hypotheses"))
-    c.hypotheses.push_back(compare_hypothesis(h, analysis, baseline));
+    c.hypotheses.push_back(compare_hypothesis(h, analysis, baseline, same_design));
   // Holm across the claim's compared hypotheses, at the suite's alpha split over its claims.
   std::vector<double> p;
   std::vector<std::size_t> compared;
@@ -440,6 +457,8 @@ nlohmann::json to_json(const Comparison& c) {
           {"environments", {{"baseline", c.baseline_environment}, {"runs", c.run_environment}}},
           {"seed_offset", c.seed_offset},
           {"baseline_seed_offset", c.baseline_seed_offset},
+          {"seeds_override", c.seeds_override},
+          {"baseline_seeds_override", c.baseline_seeds_override},
           {"gate",
            {{"decisive", kDecisive},
             {"alpha", c.gate.alpha},

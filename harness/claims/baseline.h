@@ -60,8 +60,10 @@ struct Comparison {
   bool exact_required = false;       // ... and both ran deterministically: units must be equal
   std::string baseline_environment;  // one line each: "baseline from X, runs on Y"
   std::string run_environment;
-  int seed_offset = 0;           // the runs' seeds (0: the profile's own; planner.h)
-  int baseline_seed_offset = 0;  // the baseline's
+  int seed_offset = 0;              // the runs' seeds (0: the profile's own; planner.h)
+  int baseline_seed_offset = 0;     // the baseline's
+  int seeds_override = 0;           // the runs' --seeds N (0: the profile's own number; planner.h)
+  int baseline_seeds_override = 0;  // the baseline's (always 0: bless blesses the profile's)
   GateSettings gate;
   std::vector<HypothesisComparison> hypotheses;
   std::vector<std::string> messages;  // one line per thing that moved

@@ -74,6 +74,10 @@ void check_baseline_json(const nlohmann::json& b, const std::string& file) {
       (!b["seed_offset"].is_number_integer() || b["seed_offset"].get<long long>() < 0)) {
     bad(file, "seed_offset", "must be an integer >= 0, got " + b["seed_offset"].dump());
   }
+  if (b.contains("seeds_override") &&
+      (!b["seeds_override"].is_number_integer() || b["seeds_override"].get<long long>() < 2)) {
+    bad(file, "seeds_override", "must be an integer >= 2, got " + b["seeds_override"].dump());
+  }
   const nlohmann::json& hyps = member(b, "hypotheses", file, "");
   if (!hyps.is_array()) bad(file, "hypotheses", "must be an array");
   std::map<std::string, std::size_t> ids;

@@ -176,6 +176,9 @@ ProfilePlan plan_profile(const ClaimSpec& spec, const std::string& profile_name,
   out.device_type = device_type;
   out.shard = shard;
   out.seed_offset = seed_offset;
+  if (replicates_override > 0 && !profile.sequential && replicates_override != profile.replicates) {
+    out.seeds_override = replicates_override;
+  }
   out.hypotheses = spec.hypotheses_in(profile_name);
   const int replicates = replicates_override > 0 ? replicates_override
                          : profile.sequential    ? profile.sequential->max_seeds

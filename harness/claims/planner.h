@@ -68,6 +68,7 @@ struct ProfilePlan {
   std::string device_type;                 // "cpu" or "cuda": every run's key includes it
   Shard shard;                             // the share of the runs this plan holds
   int seed_offset = 0;                     // 0: the profile's seeds; K > 0: fresh set K
+  int seeds_override = 0;                  // --seeds N other than the profile's; 0: its own
   std::vector<HypothesisSpec> hypotheses;  // the profile's, in spec order
   std::vector<RunSpec> runs;               // sealed (keys computed), replicate-major
 
@@ -77,8 +78,10 @@ struct ProfilePlan {
 
 /// All runs of `profile` on `device_type` (deduplicated by key, replicate-major), then the
 /// shard's share. `replicates_override` > 0 replaces the profile's replicates (the --seeds
-/// option); a sequential profile plans its whole budget (max_seeds), of which the design
-/// (sequential_design.h) trains what its stopping rule needs. `seed_offset` K > 0 (the
+/// option; recorded as seeds_override when it differs from them, a design change that analyses
+/// and comparisons carry: claims/baseline.h); a sequential profile plans its whole budget
+/// (max_seeds), of which the design (sequential_design.h) trains what its stopping rule needs.
+/// `seed_offset` K > 0 (the
 /// --seed-offset option) draws every seed and every random-search trial from the K-th fresh
 /// stream (hash domain "offset-K:"), disjoint from the profile's own (offset 0, which blessed
 /// baselines use) and from every other K: a replication of the whole design. K is in each

@@ -30,6 +30,7 @@ struct Options {
   std::string device;
   int seeds = 0;
   int seed_offset = 0;
+  bool any_build = false;
   std::string shard;
   std::string format = "md";
   std::string store = "runs";
@@ -68,11 +69,12 @@ std::string usage_line(const std::string& command) {
   if (command == "list") return "claimcheck list";
   if (command == "run") {
     return "claimcheck run <claim>|--all --profile smoke|nightly [--device auto|cpu|cuda] "
-           "[--store DIR] [--report-dir DIR] [--seeds N] [--shard I/N] [--seed-offset K]";
+           "[--store DIR] [--report-dir DIR] [--seeds N] [--shard I/N] [--seed-offset K] "
+           "[--any-build]";
   }
   if (command == "analyze") {
     return "claimcheck analyze <claim> --profile P [--store DIR ...] [--device cpu|cuda] "
-           "[--seed-offset K]";
+           "[--seeds N] [--seed-offset K]";
   }
   if (command == "bless") {
     return "claimcheck bless <claim> --profile P [--store DIR ...] [--device cpu|cuda]";
@@ -222,6 +224,9 @@ void add_run(CLI::App& app, Options& opt) {
   run->add_option("--shard", opt.shard,
                   "I/N: the I-th of N shards, numbered from 1 (1/2 and 2/2 are the two halves)");
   add_seed_offset(run, opt, "train");
+  run->add_flag("--any-build", opt.any_build,
+                "Reuse stored runs that another build of claimcheck trained (by default they are "
+                "trained again: a code change can change their numbers)");
 }
 
 void add_analyze_and_bless(CLI::App& app, Options& opt) {
@@ -234,6 +239,11 @@ void add_analyze_and_bless(CLI::App& app, Options& opt) {
   analyze->add_option("--report-dir", opt.report_dir, "Where report.json and report.md go");
   analyze->add_option("--device", opt.judge_device, "The runs' device (default: the stored runs')")
       ->check(CLI::IsMember({"cpu", "cuda"}));
+  analyze
+      ->add_option("--seeds", opt.seeds,
+                   "Judge the design at N seeds, as `run --seeds N` trained it (default: the "
+                   "profile's)")
+      ->check(check_seeds, "N >= 2");
   add_seed_offset(analyze, opt, "judge");
   auto* bless =
       app.add_subcommand("bless", "Write baselines/<claim>/<profile>.json from the run store");
@@ -343,15 +353,14 @@ int dispatch(const std::string& command, Options& opt, std::ostream& out, std::o
           << "\n";
       return kExitUsage;
     }
-    return command_run(
-        paths, {opt.claim, opt.all, opt.profile, opt.device, opt.seeds, opt.shard, opt.seed_offset},
-        out, err);
+    return command_run(paths,
+                       {opt.claim, opt.all, opt.profile, opt.device, opt.seeds, opt.shard,
+                        opt.seed_offset, opt.any_build},
+                       out, err);
   }
-  const JudgeOptions judge{opt.claim,
-                           opt.profile,
-                           opt.judge_device,
-                           {opt.judge_stores.begin(), opt.judge_stores.end()},
-                           opt.seed_offset};
+  const JudgeOptions judge{opt.claim,        opt.profile,
+                           opt.judge_device, {opt.judge_stores.begin(), opt.judge_stores.end()},
+                           opt.seed_offset,  opt.seeds};
   if (command == "analyze") return command_analyze(paths, judge, out, err);
   if (command == "bless") return command_bless(paths, judge, out, err);
   if (command == "report") {

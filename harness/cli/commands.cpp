@@ -78,6 +78,19 @@ class ClaimStores {
 
 }  // namespace
 
+namespace {
+
+// --seeds N on a sequential profile is an error: its seeds follow from its stopping rule.
+void check_seeds_option(const claims::ClaimSpec& spec, const std::string& profile, int seeds) {
+  if (seeds > 0 && spec.profile(profile).sequential) {
+    throw std::invalid_argument("--seeds: profile " + profile + " of " + spec.id +
+                                " is sequential (its seeds follow from its stopping rule); "
+                                "drop --seeds");
+  }
+}
+
+}  // namespace
+
 int command_run(const Paths& paths, const RunOptions& options, std::ostream& out,
                 std::ostream& err) {
   std::vector<claims::ClaimSpec> specs;
@@ -115,11 +128,7 @@ int command_run(const Paths& paths, const RunOptions& options, std::ostream& out
     const torch::Device device = env::select_device(choice);
     // Once per plan, before its first CUDA op: deterministic, full-fp32 CUDA (env/determinism.h).
     if (device.is_cuda()) env::make_cuda_deterministic();
-    if (profile.sequential && options.seeds > 0) {
-      throw std::invalid_argument("--seeds: profile " + options.profile + " of " + spec.id +
-                                  " is sequential (its seeds follow from its stopping rule); "
-                                  "drop --seeds");
-    }
+    check_seeds_option(spec, options.profile, options.seeds);
     // The plan, once: on the device chosen here, which every run's key and the executor read.
     const claims::ProfilePlan plan = claims::plan_profile(
         spec, options.profile, env::device_type(device), options.seeds, shard, options.seed_offset);
@@ -130,6 +139,7 @@ int command_run(const Paths& paths, const RunOptions& options, std::ostream& out
     pipeline::ExecuteOptions exec;
     exec.progress = &err;
     exec.stop = interrupt_flag();
+    exec.any_build = options.any_build;
     pipeline::TrainedPlan trained = pipeline::train_plan(
         plan, store, prediction_loader(paths, spec.id, options.profile), exec, err);
     const pipeline::ExecuteSummary& summary = trained.summary;
@@ -160,8 +170,9 @@ namespace {
 // stored runs name. Paths' store becomes the one holding the runs (for hints and reports).
 pipeline::StoredPlan judged_plan(const JudgeOptions& options, const claims::ClaimSpec& spec,
                                  const ClaimStores& stores, Paths& paths) {
-  pipeline::StoredPlan stored = pipeline::stored_plan(spec, options.profile, stores.records(),
-                                                      options.device, options.seed_offset);
+  check_seeds_option(spec, options.profile, options.seeds);
+  pipeline::StoredPlan stored = pipeline::stored_plan(
+      spec, options.profile, stores.records(), options.device, options.seed_offset, options.seeds);
   paths.store = store_of(stored.needed, stores.origin(), options.stores.front());
   return stored;
 }
@@ -189,13 +200,14 @@ int command_analyze(const Paths& given, const JudgeOptions& options, std::ostrea
 
 namespace {
 
-// Whether two analyses hold the same evidence: equal but for the git commit (and dirty flag)
-// in their fingerprints.
+// Whether two analyses hold the same evidence: equal but for the build (git commit, dirty flag,
+// build ID) in their fingerprints.
 bool same_evidence(nlohmann::json a, nlohmann::json b) {
   for (nlohmann::json* j : {&a, &b}) {
     if (j->contains("fingerprint") && (*j)["fingerprint"].is_object()) {
       (*j)["fingerprint"].erase("git_commit");
       (*j)["fingerprint"].erase("git_dirty");
+      (*j)["fingerprint"].erase("build_id");
     }
   }
   return a == b;

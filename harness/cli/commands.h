@@ -18,10 +18,11 @@ struct RunOptions {
   std::string claim;  // empty with all = true
   bool all = false;
   std::string profile;
-  std::string device;   // empty: the profile's
-  int seeds = 0;        // 0: the profile's replicates
-  std::string shard;    // "I/N" or empty
-  int seed_offset = 0;  // 0: the profile's seeds; K >= 1: fresh set K (planner.h)
+  std::string device;      // empty: the profile's
+  int seeds = 0;           // 0: the profile's replicates
+  std::string shard;       // "I/N" or empty
+  int seed_offset = 0;     // 0: the profile's seeds; K >= 1: fresh set K (planner.h)
+  bool any_build = false;  // reuse stored runs another build trained (pipeline/train_profile.h)
 };
 
 /// Options of `analyze` and `bless`.
@@ -31,6 +32,7 @@ struct JudgeOptions {
   std::string device;  // "cpu" or "cuda": the runs' device; empty: the one the stored runs name
   std::vector<std::filesystem::path> stores;  // shards of the claim's store (at least one)
   int seed_offset = 0;                        // analyze only: the seed set judged
+  int seeds = 0;  // analyze only: the seeds `run --seeds N` trained (0: the profile's)
 };
 
 /// `claimcheck list`: claims, hypotheses, profiles.

@@ -4,9 +4,16 @@
 #include <torch/torch.h>
 #include <torch/version.h>
 
+#include <elf.h>
+#include <link.h>
+
+#include <cstring>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
+
+#include "harness/base/hash.h"
 
 #include "harness/env/build_info.h"
 #include "harness/env/determinism.h"
@@ -114,6 +121,68 @@ std::string blas_name(const std::string& loaded, const std::string& build_settin
   return "unknown (BLAS_INFO=" + build_setting + ")";
 }
 
+std::string gnu_build_id_in_notes(const unsigned char* notes, std::size_t size) {
+  auto align4 = [](std::size_t n) { return (n + 3) & ~std::size_t{3}; };
+  std::size_t at = 0;
+  while (at + sizeof(ElfW(Nhdr)) <= size) {
+    ElfW(Nhdr) header;
+    std::memcpy(&header, notes + at, sizeof header);
+    const std::size_t name_at = at + sizeof header;
+    const std::size_t desc_at = name_at + align4(header.n_namesz);
+    const std::size_t next = desc_at + align4(header.n_descsz);
+    if (next > size || desc_at + header.n_descsz > size) return "";  // a torn note: none
+    if (header.n_type == NT_GNU_BUILD_ID && header.n_namesz == 4 &&
+        std::memcmp(notes + name_at, "GNU", 4) == 0) {
+      static const char* kHex = "0123456789abcdef";
+      std::string id;
+      for (std::size_t i = 0; i < header.n_descsz; ++i) {
+        id += kHex[notes[desc_at + i] >> 4];
+        id += kHex[notes[desc_at + i] & 15];
+      }
+      return id;
+    }
+    at = next;
+  }
+  return "";
+}
+
+namespace {
+
+// The build ID among the main program's PT_NOTE segments (dl_iterate_phdr lists it first).
+std::string executable_build_id() {
+  std::string id;
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, std::size_t, void* out) {
+        for (int i = 0; i < info->dlpi_phnum; ++i) {
+          const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+          if (ph.p_type != PT_NOTE) continue;
+          const auto* notes = reinterpret_cast<const unsigned char*>(info->dlpi_addr + ph.p_vaddr);
+          std::string found = gnu_build_id_in_notes(notes, ph.p_memsz);
+          if (!found.empty()) {
+            *static_cast<std::string*>(out) = std::move(found);
+            break;
+          }
+        }
+        return 1;  // the main program only
+      },
+      &id);
+  return id;
+}
+
+}  // namespace
+
+std::string build_id() {
+  static const std::string id = [] {
+    std::string found = executable_build_id();
+    if (!found.empty()) return found;
+    std::ifstream exe("/proc/self/exe", std::ios::binary);
+    if (!exe) return std::string("unknown");
+    const std::string bytes{std::istreambuf_iterator<char>(exe), std::istreambuf_iterator<char>()};
+    return "exe-" + base::hash_hex(bytes);
+  }();
+  return id;
+}
+
 std::string cuda_version_text(long version) {
   return std::to_string(version / 1000) + "." + std::to_string(version % 1000 / 10);
 }
@@ -149,6 +218,7 @@ nlohmann::json fingerprint() {
       {"build_type", kBuildType},
       {"git_commit", kGitCommit},
       {"git_dirty", kGitDirty},
+      {"build_id", build_id()},
       {"threads",
        {{"intra_op", torch::get_num_threads()},
         {"inter_op", at::get_num_interop_threads()},

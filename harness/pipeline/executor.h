@@ -42,6 +42,7 @@ struct ExecuteOptions {
   const std::atomic<bool>* stop = nullptr;  // set (e.g. by Ctrl-C): abandon runs, keep results
   std::size_t max_group = 0;                // largest ensemble; 0 = group_cap(batch), 1 = alone
   std::set<std::string> retrain;  // keys in the store to train again (their artifact is damaged)
+  bool any_build = false;  // reuse stored runs of other builds (train_profile.h); `run --any-build`
 };
 
 /// What happened.

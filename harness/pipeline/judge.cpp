@@ -69,6 +69,10 @@ ClaimResult finish_claim(const Paths& paths, const claims::ProfilePlan& plan,
     comparison.outcome = claims::Outcome::kNoBaseline;
     comparison.messages.push_back("no baseline at " + baseline.file.string());
   }
+  // The analyze hint judges exactly these runs again: the same seeds and design.
+  std::string design;
+  if (plan.seeds_override > 0) design += fmt::format(" --seeds {}", plan.seeds_override);
+  if (plan.seed_offset > 0) design += fmt::format(" --seed-offset {}", plan.seed_offset);
   int diverged = 0;
   for (const auto& [key, run] : analysis.runs)
     diverged += run.value("diverged", false) ? 1 : 0;
@@ -91,7 +95,9 @@ ClaimResult finish_claim(const Paths& paths, const claims::ProfilePlan& plan,
       {"store", store_file(paths, spec.id).string()},
       {"commands",
        {{"bless", command_hint(paths, "bless " + spec.id + " --profile " + profile)},
-        {"analyze", command_hint(paths, "analyze " + spec.id + " --profile " + profile)}}}};
+        {"run", command_hint(paths, "run " + spec.id + " --profile " + profile)},
+        {"analyze",
+         command_hint(paths, "analyze " + spec.id + " --profile " + profile + design)}}}};
   const fs::path dir = report_dir(paths, spec.id, profile);
   fs::create_directories(dir);
   const std::string md = report::markdown_report(report);

@@ -35,8 +35,9 @@ namespace {
 
 StoredPlan stored_on(const claims::ClaimSpec& spec, const std::string& profile,
                      const std::string& device_type,
-                     const std::map<std::string, nlohmann::json>& records, int seed_offset) {
-  return against_store(claims::plan_profile(spec, profile, device_type, 0, {}, seed_offset),
+                     const std::map<std::string, nlohmann::json>& records, int seed_offset,
+                     int seeds) {
+  return against_store(claims::plan_profile(spec, profile, device_type, seeds, {}, seed_offset),
                        records);
 }
 
@@ -50,18 +51,18 @@ bool any_stored(const claims::ProfilePlan& plan,
 
 StoredPlan stored_plan(const claims::ClaimSpec& spec, const std::string& profile,
                        const std::map<std::string, nlohmann::json>& records,
-                       const std::string& device, int seed_offset) {
-  if (!device.empty()) return stored_on(spec, profile, device, records, seed_offset);
+                       const std::string& device, int seed_offset, int seeds) {
+  if (!device.empty()) return stored_on(spec, profile, device, records, seed_offset, seeds);
   const std::set<std::string> devices = stored_devices(spec.id, records);
   if (devices.size() <= 1) {
     const std::string named = spec.profile(profile).device;
     return stored_on(spec, profile,
                      devices.empty() ? (named == "cuda" ? "cuda" : "cpu") : *devices.begin(),
-                     records, seed_offset);
+                     records, seed_offset, seeds);
   }
   std::vector<StoredPlan> with_runs;
   for (const auto& d : devices) {
-    StoredPlan p = stored_on(spec, profile, d, records, seed_offset);
+    StoredPlan p = stored_on(spec, profile, d, records, seed_offset, seeds);
     if (any_stored(p.plan, records)) with_runs.push_back(std::move(p));
   }
   if (with_runs.size() > 1) {
@@ -71,7 +72,8 @@ StoredPlan stored_plan(const claims::ClaimSpec& spec, const std::string& profile
         "each, or name one with --device",
         spec.id, profile, base::join(devices, " and ")));
   }
-  if (with_runs.empty()) return stored_on(spec, profile, *devices.begin(), records, seed_offset);
+  if (with_runs.empty())
+    return stored_on(spec, profile, *devices.begin(), records, seed_offset, seeds);
   return std::move(with_runs.front());
 }
 

@@ -38,9 +38,10 @@ StoredPlan against_store(claims::ProfilePlan plan,
 /// name; none stored: the profile's device when it names one, else cpu (every run is then
 /// missing anyway). Runs of both devices: the device whose plan has stored runs; a profile with
 /// stored runs on both is an error that says to keep one store per device. `seed_offset`: the
-/// seed set the runs were planned at (planner.h; 0, the profile's own).
+/// seed set the runs were planned at (planner.h; 0, the profile's own); `seeds`: the number of
+/// seeds `run --seeds` planned them at (0, the profile's).
 StoredPlan stored_plan(const claims::ClaimSpec& spec, const std::string& profile,
                        const std::map<std::string, nlohmann::json>& records,
-                       const std::string& device = "", int seed_offset = 0);
+                       const std::string& device = "", int seed_offset = 0, int seeds = 0);
 
 }  // namespace claimcheck::pipeline

@@ -97,7 +97,19 @@ std::string outcome_sections(const nlohmann::json& report, const MarkdownOptions
         "the baseline used: a replication of the design, so compared statistically.\n",
         offset);
   }
-  if (cmp.at("outcome") != "pass") {
+  if (const int seeds = a.value("seeds_override", 0); seeds > 0) {
+    // A design change: bless would bless the profile's own seeds, not these.
+    const nlohmann::json& commands = report.value("commands", nlohmann::json::object());
+    md += fmt::format(
+        "\nDesign: `--seeds {0}` (the profile has {1}), compared statistically with the baseline. "
+        "`{2}` judges these runs again. To make {0} seeds the design that gates, set "
+        "`profiles.{3}.replicates` to {0} in `claims/{4}.json`, then `{5}` (these runs are "
+        "reused) and `{6}`.\n",
+        seeds, a.value("profile_seeds", 0),
+        commands.value("analyze", std::string("claimcheck analyze")),
+        a.at("profile").get<std::string>(), a.at("claim").get<std::string>(),
+        commands.value("run", std::string("claimcheck run")), bless_command(report));
+  } else if (cmp.at("outcome") != "pass") {
     md += fmt::format("\nIf this change is intended: `{}` and commit `{}`.\n",
                       bless_command(report), baseline_commit_path(report));
   }

@@ -27,8 +27,8 @@ using test::synthetic_analysis;
 
 // ---- compare_with_baseline ----
 
-TEST(CompareWithBaseline, DifferentSeedCountIsStaleNotARegression) {
-  // `--seeds N` changes n but not the spec: comparing it with the profile's baseline would show
+TEST(CompareWithBaseline, AnotherNAtTheSameDesignIsStaleNotARegression) {
+  // n differs with no --seeds on either side (a hand-edited baseline): comparing would show
   // noise as movement. It is reported as stale, naming the hypothesis and both n.
   const json a = synthetic_analysis();
   json baseline = a;
@@ -38,6 +38,30 @@ TEST(CompareWithBaseline, DifferentSeedCountIsStaleNotARegression) {
   ASSERT_FALSE(c.messages.empty());
   EXPECT_TRUE(
       test::ContainsAll(c.messages[0], {"geglu-more-accurate", "n = 3 here, 30 in the baseline"}));
+}
+
+TEST(CompareWithBaseline, MoreSeedsAreAnotherDesignComparedStatistically) {
+  // `run --seeds 30` records seeds_override: the same question with more seeds, compared by the
+  // gate (never exactly, never stale), with a message that says so.
+  json a = synthetic_analysis();
+  const json baseline = a;
+  a["seeds_override"] = 30;
+  a["profile_seeds"] = 3;
+  for (auto& h : a["hypotheses"])
+    h["n"] = 30;
+  const Comparison c = compare_with_baseline(a, baseline);
+  EXPECT_NE(c.outcome, Outcome::kStale);
+  EXPECT_FALSE(c.exact_required);
+  EXPECT_EQ(c.seeds_override, 30);
+  EXPECT_EQ(c.baseline_seeds_override, 0);
+  ASSERT_FALSE(c.messages.empty());
+  EXPECT_TRUE(test::ContainsAll(
+      c.messages[0],
+      {"design: --seeds 30 here, the profile's 3 seeds in the baseline", "compared statistically"}))
+      << c.messages[0];
+  for (const auto& h : c.hypotheses)
+    EXPECT_NE(h.outcome, Outcome::kStale) << h.id;
+  EXPECT_EQ(to_json(c)["seeds_override"], 30);
 }
 
 TEST(CompareWithBaseline, EquivalenceMovesTowardZeroAreImprovements) {

@@ -431,7 +431,8 @@ cli "--profile without its value" 2 "--profile" "usage: claimcheck analyze" -- "
 cli "--profile missing" 2 "--profile is required" "usage: claimcheck analyze" -- "$bin" "${cc[@]}" analyze tiny --store "$store"
 cli "--profile of a subcommand given before it" 2 "--profile given before the subcommand" "write the subcommand first" -- "$bin" --profile smoke "${cc[@]}" analyze tiny --store "$store"
 cli "--store given before the subcommand" 2 "--store given before the subcommand" "write the subcommand first" -- "$bin" "${cc[@]}" --store "$store" analyze tiny --profile smoke
-cli "--seeds on analyze (a run option)" 2 "--seeds" "usage: claimcheck analyze" -- "$bin" "${cc[@]}" analyze tiny --profile smoke --store "$store" --seeds 3
+cli "--seeds on bless (a baseline is the profile's design)" 2 "--seeds" "usage: claimcheck bless" -- "$bin" "${cc[@]}" bless tiny --profile smoke --store "$store" --seeds 3
+cli "--seeds 1 on analyze" 2 "--seeds|got '1'" "must be an integer >= 2" -- "$bin" "${cc[@]}" analyze tiny --profile smoke --store "$store" --seeds 1
 cli "unknown profile 'fast'" 2 "tiny.json: profiles: no profile 'fast'" "defined: smoke" -- "$bin" "${cc[@]}" analyze tiny --profile fast --store "$store"
 cli "--shard 3/2" 2 "--shard '3/2'" "expected I/N with 1 <= I <= N" -- "$bin" "${cc[@]}" run tiny --profile smoke --store "$work/cli-none" --shard 3/2
 cli "--shard a/b" 2 "--shard 'a/b'" "expected I/N" -- "$bin" "${cc[@]}" run tiny --profile smoke --store "$work/cli-none" --shard a/b

@@ -17,6 +17,7 @@
 #include "harness/claims/spec.h"
 #include "harness/cli/cli.h"
 #include "harness/env/device.h"
+#include "harness/env/fingerprint.h"
 
 namespace claimcheck::claims {
 namespace {
@@ -335,6 +336,80 @@ TEST_F(TinyClaimCli, SeedOffsetReplicatesTheDesignOnFreshSeedsAndComparesStatist
       cli({"bless", "tiny", "--profile", "smoke", "--store", fresh.string(), "--seed-offset", "3"})
           .code,
       cli::kExitUsage);
+}
+
+TEST_F(TinyClaimCli, SeedsAreARecordedDesignChangeComparedStatistically) {
+  // `run --seeds N` is another design of the same question: recorded in the analysis, compared
+  // statistically (not stale, not exact), judged again by `analyze --seeds N`, and the report
+  // says how to make it the profile's design instead of suggesting a bless of other seeds.
+  test::ScopedEnv no_ci("CI", nullptr);
+  ASSERT_EQ(run(store_).code, cli::kExitMismatch);
+  ASSERT_EQ(bless().code, cli::kExitOk);
+  const std::string blessed = test::read_text(baseline_file());
+  const test::CliResult r = run(store_, {"--seeds", "5"});
+  ASSERT_NE(r.code, cli::kExitUsage) << r.err;
+  EXPECT_EQ(test::lines_of(store_file(store_)).size(), 10u) << "seeds 0-2 are reused";
+  const json rep = report(store_);
+  EXPECT_EQ(rep["analysis"]["seeds_override"], 5);
+  EXPECT_EQ(rep["analysis"]["profile_seeds"], 3);
+  EXPECT_NE(rep["comparison"]["outcome"], "stale");
+  EXPECT_EQ(rep["comparison"]["exact_required"], false);
+  EXPECT_EQ(rep["comparison"]["seeds_override"], 5);
+  EXPECT_TRUE(ContainsAll(rep["comparison"]["messages"].dump(),
+                          {"design: --seeds 5 here, the profile's 3 seeds in the baseline"}));
+  EXPECT_TRUE(
+      ContainsAll(r.out, {"Design: `--seeds 5` (the profile has 3)", "analyze tiny --profile smoke",
+                          "--seeds 5`", "`profiles.smoke.replicates` to 5 in `claims/tiny.json`"}))
+      << r.out;
+  EXPECT_FALSE(ContainsAll(r.out, {"If this change is intended"})) << r.out;
+  for (const auto& h : rep["analysis"]["hypotheses"])
+    EXPECT_EQ(h["n"], 5) << h["id"];
+  // analyze --seeds 5 judges the same runs to the same analysis; bless, which blesses the
+  // profile's own seeds, finds them unchanged and writes nothing.
+  const test::CliResult again =
+      cli({"analyze", "tiny", "--profile", "smoke", "--store", store_.string(), "--seeds", "5"});
+  EXPECT_EQ(again.code, r.code) << again.err;
+  json a = report(store_)["analysis"];
+  json b = rep["analysis"];
+  EXPECT_EQ(a["hypotheses"], b["hypotheses"]);
+  EXPECT_EQ(a["seeds_override"], 5);
+  EXPECT_EQ(bless().code, cli::kExitOk);
+  EXPECT_EQ(test::read_text(baseline_file()), blessed);
+}
+
+TEST_F(TinyClaimCli, RunsOfAnotherBuildAreTrainedAgainUnlessAnyBuild) {
+  // The store is a cache of runs keyed by what they train; the code that trained them is its
+  // validity key (fingerprint.build_id): another build's runs are trained again, so a test never
+  // passes on the numbers of the code before a change.
+  ASSERT_EQ(run(store_).code, cli::kExitMismatch);
+  const auto trained = metrics_by_key(store_);
+  const std::vector<std::string> lines = test::lines_of(store_file(store_));
+  ASSERT_EQ(lines.size(), 6u);
+  EXPECT_EQ(json::parse(lines[0])["fingerprint"]["build_id"], env::build_id());
+  EXPECT_FALSE(env::build_id().empty());
+  EXPECT_NE(env::build_id(), "unknown");
+  {
+    std::ofstream out(store_file(store_), std::ios::trunc);
+    for (const auto& line : lines) {
+      json r = json::parse(line);
+      r["fingerprint"]["build_id"] = "0123456789abcdef0123";
+      out << r.dump() << "\n";
+    }
+  }
+  // --any-build reuses them; without it, all six are trained again, to the same numbers.
+  const test::CliResult kept = run(store_, {"--any-build"});
+  EXPECT_EQ(kept.code, cli::kExitMismatch) << kept.err;
+  EXPECT_EQ(test::lines_of(store_file(store_)).size(), 6u);
+  const test::CliResult r = run(store_);
+  EXPECT_EQ(r.code, cli::kExitMismatch) << r.err;
+  EXPECT_TRUE(ContainsAll(r.err, {"6 of 6 stored runs", "were trained by another build",
+                                  "build 0123456789ab", "--any-build"}))
+      << r.err;
+  EXPECT_EQ(test::lines_of(store_file(store_)).size(), 12u) << "the old lines are kept";
+  EXPECT_EQ(metrics_by_key(store_), trained);
+  const test::CliResult third = run(store_);
+  EXPECT_FALSE(ContainsAll(third.err, {"another build"})) << third.err;
+  EXPECT_EQ(test::lines_of(store_file(store_)).size(), 12u);
 }
 
 TEST_F(TinyClaimCli, ASecondRunOnTheSameStoreIsRefusedNamingTheHolder) {

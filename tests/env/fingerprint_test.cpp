@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <cstdint>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "harness/env/device.h"
 
@@ -15,7 +18,7 @@ namespace {
 TEST(Fingerprint, HasEveryField) {
   const nlohmann::json f = fingerprint();
   for (const char* key : {"libtorch", "cuda", "blas", "determinism", "compiler", "build_type",
-                          "git_commit", "git_dirty", "threads", "cpu", "os"}) {
+                          "git_commit", "git_dirty", "build_id", "threads", "cpu", "os"}) {
     EXPECT_TRUE(f.contains(key)) << "missing " << key << " in " << f.dump();
   }
   EXPECT_EQ(f["libtorch"].get<std::string>().substr(0, 1), std::to_string(TORCH_VERSION_MAJOR));
@@ -33,6 +36,45 @@ TEST(Fingerprint, GitCommitIsAHashInACheckout) {
     EXPECT_EQ(commit.size(), 40u) << commit;
     EXPECT_EQ(commit.find_first_not_of("0123456789abcdef"), std::string::npos) << commit;
   }
+}
+
+// Two ELF notes as a linker lays them out (Elf64_Nhdr: namesz, descsz, type; name and desc
+// padded to 4 bytes): the ABI tag (type 1), then the GNU build ID (type 3).
+std::vector<unsigned char> two_notes(const std::vector<unsigned char>& id) {
+  std::vector<unsigned char> out;
+  auto word = [&](std::uint32_t v) {
+    for (int i = 0; i < 4; ++i)
+      out.push_back(static_cast<unsigned char>(v >> (8 * i)));
+  };
+  word(4), word(16), word(1);  // NT_GNU_ABI_TAG: "GNU\0", 16 bytes
+  for (char c : std::string("GNU", 4))
+    out.push_back(static_cast<unsigned char>(c));
+  out.insert(out.end(), 16, 0);
+  word(4), word(static_cast<std::uint32_t>(id.size())), word(3);  // NT_GNU_BUILD_ID
+  for (char c : std::string("GNU", 4))
+    out.push_back(static_cast<unsigned char>(c));
+  out.insert(out.end(), id.begin(), id.end());
+  while (out.size() % 4 != 0)
+    out.push_back(0);
+  return out;
+}
+
+TEST(BuildId, ReadsTheGnuBuildIdNoteAfterOthers) {
+  const auto notes = two_notes({0xde, 0xad, 0xbe, 0xef, 0x01});
+  EXPECT_EQ(gnu_build_id_in_notes(notes.data(), notes.size()), "deadbeef01");
+  // Cut inside the build ID's descriptor: a torn note, no ID (never a prefix of one).
+  EXPECT_EQ(gnu_build_id_in_notes(notes.data(), notes.size() - 6), "");
+  const auto abi_only = two_notes({});
+  EXPECT_EQ(gnu_build_id_in_notes(abi_only.data(), 32), "") << "only the ABI tag";
+}
+
+TEST(BuildId, IsThisExecutablesLinkerStampedId) {
+  // Debian's gcc links with --build-id (SHA-1: 40 hex digits); stable within the process.
+  const std::string id = build_id();
+  EXPECT_EQ(id.size(), 40u) << id;
+  EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
+  EXPECT_EQ(build_id(), id);
+  EXPECT_EQ(fingerprint()["build_id"], id);
 }
 
 TEST(Fingerprint, NamesTheBlasLibtorchUses) {
