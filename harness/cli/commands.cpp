@@ -20,6 +20,7 @@
 #include "harness/pipeline/executor.h"
 #include "harness/pipeline/judge.h"
 #include "harness/pipeline/profile_plan.h"
+#include "harness/pipeline/progress.h"
 #include "harness/pipeline/train_profile.h"
 #include "harness/report/markdown.h"
 #include "harness/stats/verdict.h"
@@ -113,7 +114,18 @@ int command_run(const Paths& paths, const RunOptions& options, std::ostream& out
       options.shard.empty() ? claims::Shard{} : claims::parse_shard(options.shard);
   const InterruptGuard interrupts;
   int worst = kExitOk;
+  const auto started = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return pipeline::duration_text(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  };
+  std::size_t claim_number = 0;
   for (const auto& spec : specs) {
+    // `run --all`: where the suite is, before each claim's own progress.
+    if (specs.size() > 1) {
+      err << fmt::format("== claim {}/{}: {} ({}), {} elapsed\n", ++claim_number, specs.size(),
+                         spec.id, options.profile, elapsed());
+    }
     const claims::ProfileSpec& profile = spec.profile(options.profile);
     const std::string device_name = options.device.empty() ? profile.device : options.device;
     const env::DeviceChoice choice = env::device_choice_from_string(device_name);
@@ -160,6 +172,9 @@ int command_run(const Paths& paths, const RunOptions& options, std::ostream& out
     }
     const int code = exit_code(judge_store(paths, plan, store, summary, out, err).outcome);
     worst = code == kExitOk ? worst : std::max(worst, code == kExitSkipped ? worst : code);
+  }
+  if (specs.size() > 1) {
+    err << fmt::format("== {} claims ({}) in {}\n", specs.size(), options.profile, elapsed());
   }
   return worst == kExitSkipped && specs.size() > 1 ? kExitOk : worst;
 }

@@ -7,8 +7,10 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <set>
 #include <thread>
@@ -18,6 +20,7 @@
 #include "harness/env/device.h"
 #include "harness/env/fingerprint.h"
 #include "harness/env/generator.h"
+#include "harness/pipeline/progress.h"
 #include "harness/pipeline/run_groups.h"
 #include "harness/train/task.h"
 
@@ -90,26 +93,38 @@ std::vector<claims::RunSpec> runs_to_train(const std::vector<claims::RunSpec>& r
 
 // The progress line of the `done`-th of `total` stored runs.
 std::string progress_line(const claims::RunSpec& run, const RunOutput& out, std::size_t done,
-                          std::size_t total, double wall, double elapsed) {
-  const double eta = elapsed / static_cast<double>(done) * static_cast<double>(total - done);
+                          std::size_t total, double wall, std::optional<double> eta) {
   const std::string headline = task(run.run.task.type).metrics().front().name;
   const auto it = out.metrics.find(headline);
   return fmt::format(
-      "[{:>4}/{}] {:<12} {} {:>3} (batch {}, lr {:g}): {} {:.4f}{} {:6.2f} s  ETA {:.0f} s\n", done,
+      "[{:>4}/{}] {:<12} {} {:>3} (batch {}, lr {:g}): {} {:.4f}{} {:6.2f} s  ETA {}\n", done,
       total, run.arm, claims::to_string(run.role), run.index, run.run.training.batch,
       run.run.training.lr, headline, it == out.metrics.end() ? NAN : it->second,
-      out.diverged ? " DIVERGED" : "", wall, eta);
+      out.diverged ? " DIVERGED" : "", wall, eta ? duration_text(*eta) : "?");
+}
+
+// What a group is, for the "still training" line: "gpt-swiglu replicate 3" (+ "and 7 more").
+std::string group_label(const RunGroup& group) {
+  const claims::RunSpec& first = *group.runs.front();
+  std::string label =
+      fmt::format("{} {} {}", first.arm, claims::to_string(first.role), first.index);
+  if (group.runs.size() > 1) label += fmt::format(" and {} more", group.runs.size() - 1);
+  return label;
 }
 
 // Calls job(i) for every i < n on `workers` threads, each with one intra-op thread (the thread
 // rule, executor.h), until `stopped()`. A job that throws Interrupted ends its thread; the first
-// other exception ends every thread and is rethrown.
+// other exception ends every thread and is rethrown. Meanwhile the calling thread calls
+// `heartbeat()` every `period` seconds.
 void run_parallel(std::size_t n, int workers, const std::function<bool()>& stopped,
-                  const std::function<void(std::size_t)>& job) {
+                  const std::function<void(std::size_t)>& job, double period,
+                  const std::function<void()>& heartbeat) {
   std::atomic<std::size_t> next{0};
   std::mutex mutex;
+  std::condition_variable finished;
+  int running = workers;
   std::exception_ptr failure;
-  auto worker = [&] {
+  auto work = [&] {
     torch::set_num_threads(1);
     while (true) {
       const std::size_t i = next.fetch_add(1);
@@ -129,9 +144,24 @@ void run_parallel(std::size_t n, int workers, const std::function<bool()>& stopp
       }
     }
   };
+  auto worker = [&] {
+    work();
+    std::lock_guard<std::mutex> guard(mutex);
+    --running;
+    finished.notify_all();
+  };
   std::vector<std::thread> pool;
   for (int w = 0; w < workers; ++w)
     pool.emplace_back(worker);
+  {
+    std::unique_lock<std::mutex> lock(mutex);
+    const auto every = std::chrono::duration<double>(std::max(period, 0.01));
+    while (!finished.wait_for(lock, every, [&] { return running == 0; })) {
+      lock.unlock();
+      heartbeat();
+      lock.lock();
+    }
+  }
   for (auto& t : pool)
     t.join();
   if (failure) std::rethrow_exception(failure);
@@ -176,26 +206,61 @@ ExecuteSummary execute_runs(const std::vector<claims::RunSpec>& runs, claims::Ru
   if (device.is_cuda()) workers = 1;
   workers = std::min<int>(workers, static_cast<int>(todo.size()));
   auto stopped = [&] { return options.stop != nullptr && options.stop->load(); };
+  std::vector<double> costs;
+  for (const auto& g : todo)
+    costs.push_back(std::max(g.cost, 1e-9));
+  Eta eta(std::move(costs), workers);
+  double last_line = 0.0;  // when progress last printed a line (seconds since start)
+  if (options.progress != nullptr) {
+    *options.progress << fmt::format("training {} runs in {} group(s) on {} worker(s) ({})\n",
+                                     missing.size(), todo.size(), workers, device.str());
+    options.progress->flush();
+  }
   std::mutex summary_mutex;
-  run_parallel(todo.size(), workers, stopped, [&](std::size_t i) {
-    const RunGroup& group = todo[i];
-    const Clock::time_point t0 = Clock::now();
-    const std::vector<RunOutput> outs = train_group(group, cache, device, options.stop);
-    // A member's wall time is its share of its group's.
-    const double wall = seconds_since(t0) / static_cast<double>(group.runs.size());
-    for (std::size_t m = 0; m < group.runs.size(); ++m) {
-      const claims::RunSpec& run = *group.runs[m];
-      if (stored(run.key())) continue;  // stored before an interruption
-      store_result(store, run, outs[m], wall, fingerprint);
-      std::lock_guard<std::mutex> guard(summary_mutex);
-      ++summary.trained;
-      if (outs[m].diverged) ++summary.diverged;
-      if (options.progress == nullptr) continue;
-      *options.progress << progress_line(run, outs[m], summary.trained, missing.size(), wall,
-                                         seconds_since(start));
-      options.progress->flush();
-    }
-  });
+  auto heartbeat = [&] {
+    std::lock_guard<std::mutex> guard(summary_mutex);
+    const double now = seconds_since(start);
+    if (options.progress == nullptr || now - last_line < options.heartbeat_seconds) return;
+    const std::vector<std::size_t> flying = eta.in_flight();
+    if (flying.empty()) return;
+    const std::optional<double> left = eta.seconds_left(now);
+    *options.progress << fmt::format(
+        "[{:>4}/{}] still training {} group(s), the oldest {} for {}; {} elapsed, ETA {}\n",
+        summary.trained, missing.size(), flying.size(), group_label(todo[flying.front()]),
+        duration_text(now - eta.started_at(flying.front())), duration_text(now),
+        left ? duration_text(*left) : "? (no run finished yet)");
+    options.progress->flush();
+    last_line = now;
+  };
+  run_parallel(
+      todo.size(), workers, stopped,
+      [&](std::size_t i) {
+        const RunGroup& group = todo[i];
+        {
+          std::lock_guard<std::mutex> guard(summary_mutex);
+          eta.start(i, seconds_since(start));
+        }
+        const Clock::time_point t0 = Clock::now();
+        const std::vector<RunOutput> outs = train_group(group, cache, device, options.stop);
+        // A member's wall time is its share of its group's.
+        const double wall = seconds_since(t0) / static_cast<double>(group.runs.size());
+        std::lock_guard<std::mutex> guard(summary_mutex);
+        eta.finish(i, seconds_since(start));
+        for (std::size_t m = 0; m < group.runs.size(); ++m) {
+          const claims::RunSpec& run = *group.runs[m];
+          if (stored(run.key())) continue;  // stored before an interruption
+          store_result(store, run, outs[m], wall, fingerprint);
+          ++summary.trained;
+          if (outs[m].diverged) ++summary.diverged;
+          if (options.progress == nullptr) continue;
+          const double now = seconds_since(start);
+          *options.progress << progress_line(run, outs[m], summary.trained, missing.size(), wall,
+                                             eta.seconds_left(now));
+          options.progress->flush();
+          last_line = now;
+        }
+      },
+      options.heartbeat_seconds, heartbeat);
   summary.wall_seconds = seconds_since(start);
   summary.interrupted = stopped() && summary.cached + summary.trained < summary.total;
   return summary;

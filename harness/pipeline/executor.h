@@ -39,6 +39,7 @@ namespace claimcheck::pipeline {
 struct ExecuteOptions {
   int workers = 0;                          // parallel groups on CPU; 0 = one per hardware thread
   std::ostream* progress = nullptr;         // one line per finished run (runs done/total, ETA)
+  double heartbeat_seconds = 30.0;          // a "still training" line after this long without one
   const std::atomic<bool>* stop = nullptr;  // set (e.g. by Ctrl-C): abandon runs, keep results
   std::size_t max_group = 0;                // largest ensemble; 0 = group_cap(batch), 1 = alone
   std::set<std::string> retrain;  // keys in the store to train again (their artifact is damaged)

@@ -547,5 +547,17 @@ TEST_F(TinyClaimCli, RunAllNamesClaimsWithoutTheProfileAndRefusesOneNoneDefines)
       << typo.err;
 }
 
+TEST_F(TinyClaimCli, RunAllSaysWhereTheSuiteIs) {
+  json twin = test::tiny_claim_json();
+  twin["id"] = "twin";
+  test::write_json(claims_ / "twin.json", twin);
+  const test::CliResult r =
+      cli({"run", "--all", "--profile", "smoke", "--shard", "7/7", "--store", store_.string()});
+  EXPECT_EQ(r.code, cli::kExitOk) << r.err;
+  EXPECT_TRUE(ContainsAll(r.err, {"== claim 1/2: tiny (smoke), 0 s elapsed", "== claim 2/2: twin",
+                                  "== 2 claims (smoke) in "}))
+      << r.err;
+}
+
 }  // namespace
 }  // namespace claimcheck::claims

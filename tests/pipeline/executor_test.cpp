@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <sstream>
+
 #include "harness/claims/planner.h"
 #include "harness/claims/run_record.h"
 #include "harness/claims/run_store.h"
@@ -180,6 +182,27 @@ TEST(ExecuteRuns, IdenticalRunsOfTwoArmsTrainOnce) {
   const ExecuteSummary s = execute_runs(runs, store, workers(1));
   EXPECT_EQ(s.trained, 3u) << "but each distinct config is trained once";
   EXPECT_EQ(store.records().size(), 3u);
+}
+
+TEST(ExecuteRuns, SaysWhatItTrainsAtOnceAndWhileARunIsStillTraining) {
+  // A line before the first run, and a "still training" heartbeat when no line came for
+  // heartbeat_seconds (here 10 ms; 30 s by default), so a long first run is never silent.
+  json j = claims::test::tiny_claim_json();
+  j["training"]["epochs"] = 0;
+  j["training"]["steps"] = 2000;
+  const auto runs = claims::plan(claims::parse_claim(j, "tiny.json"), "smoke", "cpu");
+  claims::RunStore store(claims::test::scratch_dir("executor_heartbeat") / "tiny.jsonl");
+  std::ostringstream progress;
+  ExecuteOptions options = workers(1);
+  options.max_group = 1;
+  options.progress = &progress;
+  options.heartbeat_seconds = 0.01;
+  ASSERT_EQ(execute_runs(runs, store, options).trained, 6u);
+  const std::string text = progress.str();
+  EXPECT_EQ(text.find("training 6 runs in 6 group(s) on 1 worker(s) (cpu)"), 0u) << text;
+  EXPECT_NE(text.find("still training 1 group(s), the oldest "), std::string::npos) << text;
+  EXPECT_NE(text.find("[   6/6]"), std::string::npos) << text;
+  EXPECT_NE(text.find("ETA 0 s"), std::string::npos) << "the last run leaves nothing: " << text;
 }
 
 // The tiny claim at batch 8 for 30 steps, 5 seeds: two groups (relu, geglu) of 5 runs.
