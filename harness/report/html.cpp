@@ -26,7 +26,7 @@ constexpr const char* kStyle = R"(
     --refuted: #f85149; --inconclusive: #d29922; --baseline: #9198a1; --source: #f0883e;
     --code-bg: #161b22; } }
 body { font: 14px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg);
-  background: var(--bg); margin: 24px auto; max-width: 1100px; padding: 0 16px; }
+  background: var(--bg); margin: 24px auto; max-width: 1280px; padding: 0 16px; }
 h1 { font-size: 20px; } h2 { font-size: 18px; border-bottom: 1px solid var(--grid);
   padding-bottom: 4px; margin-top: 32px; } h3 { font-size: 15px; }
 .verdict-line { font-size: 16px; } .muted { color: var(--muted); }
@@ -47,6 +47,8 @@ svg .grid { stroke: var(--grid); stroke-width: 1; }
 svg .axis { stroke: var(--muted); stroke-width: 1; }
 svg .zero { stroke: var(--fg); stroke-width: 1.2; stroke-dasharray: 4 3; }
 svg .band { fill: var(--band); }
+svg .claimed-side { fill: var(--accent); fill-opacity: 0.35; }
+svg .bound { stroke: var(--fg); stroke-width: 2; }
 svg line.ci { stroke-width: 3; stroke-linecap: round; }
 svg .verdict-supported { stroke: var(--supported); fill: var(--supported); }
 svg .verdict-refuted { stroke: var(--refuted); fill: var(--refuted); }
@@ -62,6 +64,14 @@ svg .mark-run { fill: var(--accent); fill-opacity: 0.65; }
 svg .mark-run.role-trial { fill: var(--trial); }
 svg .mark-run.diverged { fill: var(--refuted); }
 td code { white-space: nowrap; }
+.table-wrap { overflow-x: auto; max-width: 100%; }
+.table-wrap table { margin: 0; }
+.table-wrap td { vertical-align: top; }
+.hypotheses td:nth-child(2) { min-width: 15em; }
+.hypotheses td:nth-child(3) { min-width: 8em; }
+.hypotheses td:last-child { min-width: 9em; }
+.hypotheses td:first-child code { white-space: normal; overflow-wrap: anywhere; }
+.hypotheses td:nth-child(4), .hypotheses td:nth-child(5) { white-space: nowrap; }
 td.verdict-pass { color: var(--supported); }
 td.verdict-regressed, td.verdict-incomplete, td.verdict-stale, td.verdict-no-baseline {
   color: var(--refuted); }
@@ -120,7 +130,8 @@ std::string claim_section(const SuiteEntry& e, bool link_files) {
         html_escape(e.files));
   }
   html += "<h3>Hypotheses</h3>\n" + forest_plot_svg(e.report, e.baseline, e.units) +
-          to_html(hypotheses_table(e.report, e.suite_q));
+          "<div class=\"table-wrap hypotheses\">" + to_html(hypotheses_table(e.report, e.suite_q)) +
+          "</div>\n";
   // What the table's stars and "(report-only)" mean, as the Markdown report says it.
   for (const auto& [key, heading] :
        {std::pair<std::string, std::string>{"note", "* notes"},

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
+#include <utility>
 #include <vector>
 
 #include "harness/report/format.h"
@@ -104,6 +106,39 @@ Band margin_band(const nlohmann::json& h) {
   return greater ? Band{0, m} : Band{-m, 0};
 }
 
+// A CV-of-PD hypothesis (cv_of, bound) is a spread across arms, not a difference: its own panel.
+bool is_cv(const nlohmann::json& h) {
+  return h.contains("cv_of") && h.contains("bound");
+}
+
+// The side of its threshold the claim claims, as an interval of the panel's values (infinite
+// ends reach the panel's edge): above the margin boundary for "greater" (above -margin for
+// non-inferiority), below it for "less", inside the margins for equivalence, and on the claimed
+// side of the bound for a CV.
+Band claimed_side(const nlohmann::json& h) {
+  const bool greater = h.at("direction") == "greater";
+  const double inf = std::numeric_limits<double>::infinity();
+  if (is_cv(h)) {
+    const double bound = h.at("bound");
+    return greater ? Band{bound, inf} : Band{-inf, bound};
+  }
+  const double m = std::max(0.0, h.at("margin").get<double>());
+  const std::string kind = h.at("kind");
+  if (kind == "equivalence") return {-m, m};
+  if (kind == "non-inferiority") return greater ? Band{-m, inf} : Band{-inf, m};
+  return greater ? Band{m, inf} : Band{-inf, -m};
+}
+
+// "effect > +0.01", "CV < 0.05", "|effect| < 0.02": the claimed side in words.
+std::string claimed_text(const nlohmann::json& h) {
+  const Band side = claimed_side(h);
+  const std::string what = is_cv(h) ? "CV" : "effect";
+  if (std::isfinite(side.lo) && std::isfinite(side.hi))
+    return fmt::format("|{}| < {:.4g}", what, side.hi);
+  return std::isfinite(side.lo) ? fmt::format("{} > {}", what, signed_num(side.lo))
+                                : fmt::format("{} < {}", what, signed_num(side.hi));
+}
+
 const nlohmann::json* baseline_hypothesis(const nlohmann::json& baseline, const std::string& id) {
   if (!baseline.is_object() || !baseline.contains("hypotheses")) return nullptr;
   for (const auto& b : baseline.at("hypotheses"))
@@ -118,9 +153,11 @@ std::string unit_of(const std::map<std::string, std::string>& units, const std::
 
 std::string forest_panel(const std::vector<const nlohmann::json*>& hyps,
                          const nlohmann::json& baseline, const std::string& metric,
-                         const std::string& unit) {
+                         const std::string& unit, bool cv) {
   constexpr double kRow = 34;
   std::vector<double> values = {0.0};
+  for (const auto* h : hyps)
+    if (is_cv(*h)) values.push_back(h->at("bound"));
   bool any_band = false, any_source = false, any_baseline = false;
   for (const auto* h : hyps) {
     values.insert(values.end(),
@@ -140,13 +177,19 @@ std::string forest_panel(const std::vector<const nlohmann::json*>& hyps,
   }
   const Scale s = scale_of(values);
   const double bottom = kTop + kRow * static_cast<double>(hyps.size());
-  std::string svg = svg_open(bottom + kAxis, "Forest plot: effects on " + metric);
+  std::string svg =
+      svg_open(bottom + kAxis,
+               (cv ? "Forest plot: CV across arms of " : "Forest plot: effects on ") + metric);
   // The legend names only what this panel draws.
   svg += fmt::format(
-      R"(<text class="legend" x="{}" y="16">● effect, CI{}{}{}   ¦ no effect   ■/□ decisive/fragile</text>)",
-      num(kLabel), any_baseline ? "   ○┄ baseline's effect, CI" : "",
+      R"(<text class="legend" x="{}" y="16">● {}, CI{}{}{}{}   ▬ claimed side   ■/□ )"
+      R"(decisive/fragile</text>)",
+      num(kLabel), cv ? "CV" : "effect", cv ? "   ┃ bound" : "   ¦ no effect",
+      any_baseline ? "   ○┄ baseline's, CI" : "",
       any_source ? "   ◆ the source's claimed effect" : "", any_band ? "   ▒ margin band" : "");
-  svg += axis(s, kTop - 6, bottom, "effect: difference in " + metric_label(metric, unit));
+  svg += axis(s, kTop - 6, bottom,
+              cv ? "CV across arms of " + metric_label(metric, unit)
+                 : "effect: difference in " + metric_label(metric, unit));
   svg += fmt::format(R"(<line class="zero" x1="{0}" x2="{0}" y1="{1}" y2="{2}"/>)", num(s.x(0)),
                      num(kTop - 6), num(bottom));
   double y = kTop;
@@ -163,6 +206,22 @@ std::string forest_panel(const std::vector<const nlohmann::json*>& hyps,
     }
     svg += row_label(y + 15, id);
     const double cy = y + 12;
+    // The claimed side of the threshold, as a thin bar along the row's foot.
+    const Band side = claimed_side(h);
+    const double x0 = std::isfinite(side.lo) ? s.x(side.lo) : kLabel;
+    const double x1 = std::isfinite(side.hi) ? s.x(side.hi) : kPlotRight;
+    svg += fmt::format(
+        R"(<rect class="claimed-side" x="{}" y="{}" width="{}" height="3"><title>{}: the claim )"
+        R"(is {}</title></rect>)",
+        num(std::min(x0, x1)), num(y + kRow - 5), num(std::abs(x1 - x0)), html_escape(id),
+        html_escape(claimed_text(h)));
+    if (is_cv(h)) {
+      svg += fmt::format(
+          R"(<line class="bound" x1="{0}" x2="{0}" y1="{1}" y2="{2}"><title>{3}: bound {4:.4g})"
+          R"(</title></line>)",
+          num(s.x(h.at("bound"))), num(y + 1), num(y + kRow - 2), html_escape(id),
+          h.at("bound").get<double>());
+    }
     svg += fmt::format(R"(<line class="ci verdict-{0}" x1="{1}" x2="{2}" y1="{3}" y2="{3}"/>)",
                        verdict, num(s.x(lo)), num(s.x(hi)), num(cy));
     if (const auto* b0 = baseline_hypothesis(baseline, id)) {
@@ -212,16 +271,17 @@ std::string forest_panel(const std::vector<const nlohmann::json*>& hyps,
 
 std::string forest_plot_svg(const nlohmann::json& report, const nlohmann::json& baseline,
                             const std::map<std::string, std::string>& units) {
-  std::map<std::string, std::vector<const nlohmann::json*>> by_metric;
-  std::vector<std::string> order;
+  // A panel per metric, and CVs (a spread, not a difference) apart from the differences.
+  std::map<std::pair<std::string, bool>, std::vector<const nlohmann::json*>> panels;
+  std::vector<std::pair<std::string, bool>> order;
   for (const auto& h : report.at("analysis").at("hypotheses")) {
-    const std::string metric = h.at("metric");
-    if (by_metric.count(metric) == 0) order.push_back(metric);
-    by_metric[metric].push_back(&h);
+    const std::pair<std::string, bool> key = {h.at("metric").get<std::string>(), is_cv(h)};
+    if (panels.count(key) == 0) order.push_back(key);
+    panels[key].push_back(&h);
   }
   std::string out;
-  for (const auto& metric : order)
-    out += forest_panel(by_metric[metric], baseline, metric, unit_of(units, metric));
+  for (const auto& key : order)
+    out += forest_panel(panels[key], baseline, key.first, unit_of(units, key.first), key.second);
   return out;
 }
 

@@ -85,6 +85,50 @@ TEST(Html, MarginBandForEquivalence) {
   EXPECT_EQ(count_of(svg, "class=\"band\""), 1u);
 }
 
+TEST(Html, EveryRowMarksItsClaimedSide) {
+  // Superiority "greater" at margin 0: the claimed side runs from 0 to the panel's right edge;
+  // equivalence: the margins; "less": from the left edge.
+  FakeClaim three;
+  three.p_values = {0.01, 0.02, 0.3};
+  SuiteEntry e = fake_entry(three);
+  auto& hyps = e.report["analysis"]["hypotheses"];
+  hyps[1]["kind"] = "equivalence";
+  hyps[1]["margin"] = 0.005;
+  hyps[2]["direction"] = "less";
+  const std::string svg = forest_plot_svg(e.report, nullptr, e.units);
+  EXPECT_EQ(count_of(svg, "class=\"claimed-side\""), hyps.size());
+  for (const char* side :
+       {"h0: the claim is effect &gt; +0", "h1: the claim is |effect| &lt; 0.005",
+        "h2: the claim is effect &lt; -0"}) {
+    EXPECT_NE(svg.find(side), std::string::npos) << side << " in " << svg;
+  }
+  EXPECT_NE(svg.find("▬ claimed side"), std::string::npos);
+}
+
+TEST(Html, CvHypothesesGetTheirOwnPanelWithTheBoundDrawn) {
+  // A CV across arms is a spread, not a difference: never on one axis with the differences.
+  SuiteEntry e = fake_entry({});
+  auto& h = e.report["analysis"]["hypotheses"][0];
+  h["cv_of"] = {"a", "b", "c"};
+  h["bound"] = 0.05;
+  h["direction"] = "less";
+  h["estimate"] = 0.04;
+  h["ci"] = {{"lo", 0.01}, {"hi", 0.14}};
+  const std::string svg = forest_plot_svg(e.report, nullptr, e.units);
+  EXPECT_EQ(count_of(svg, "<svg "), 2u) << "one panel of CVs, one of differences";
+  EXPECT_EQ(count_of(svg, "class=\"bound\""), 1u);
+  EXPECT_NE(svg.find("h0: bound 0.05"), std::string::npos);
+  EXPECT_NE(svg.find("CV across arms of"), std::string::npos);
+  EXPECT_NE(svg.find("h0: the claim is CV &lt; +0.05"), std::string::npos) << svg;
+  EXPECT_EQ(count_of(svg, "mark-hypothesis"), 2u);
+}
+
+TEST(Html, TheHypothesesTableScrollsInItsOwnBox) {
+  const std::string page = claim_html(fake_entry({}));
+  EXPECT_NE(page.find("<div class=\"table-wrap hypotheses\"><table"), std::string::npos);
+  EXPECT_NE(page.find(".table-wrap { overflow-x: auto;"), std::string::npos);
+}
+
 TEST(Html, EscapesTitlesAndIds) {
   FakeClaim f;
   f.title = "<img src=x onerror=alert(1)>";

@@ -87,6 +87,19 @@ try {
   const found = await tab.evaluate(() => ({
     hypotheses: document.querySelectorAll('svg .mark-hypothesis').length,
     runs: document.querySelectorAll('svg .mark-run').length,
+    claimed: document.querySelectorAll('svg .claimed-side').length,
+    // Lines of text per cell of the hypotheses tables (formulas and outcomes must not be
+    // squeezed into a narrow column), and how far the page is wider than the window (a wide
+    // table scrolls in its own box instead).
+    cellLines: [...document.querySelectorAll('.hypotheses td')].map((td) => {
+      const text = document.createRange();
+      text.selectNodeContents(td);
+      return {
+        lines: Math.round(text.getBoundingClientRect().height / parseFloat(getComputedStyle(td).lineHeight)),
+        text: td.textContent.slice(0, 60),
+      };
+    }),
+    overflow: document.documentElement.scrollWidth - window.innerWidth,
     plots: [...document.querySelectorAll('svg.plot')].map((s) => {
       const box = s.getBoundingClientRect();
       return { width: box.width, height: box.height, labelled: !!s.querySelector('.axis-label') };
@@ -96,6 +109,15 @@ try {
     problems.push(`${found.hypotheses} hypothesis marks, expected ${expected.hypotheses}`);
   }
   if (found.runs !== expected.runs) problems.push(`${found.runs} run marks, expected ${expected.runs}`);
+  if (found.claimed !== expected.hypotheses) {
+    problems.push(`${found.claimed} claimed-side marks, expected one per hypothesis (${expected.hypotheses})`);
+  }
+  const squeezed = found.cellLines.filter((c) => c.lines > 4);
+  if (squeezed.length > 0) {
+    problems.push(`${squeezed.length} hypotheses-table cells wrap onto more than 4 lines, e.g. ` +
+      `${squeezed[0].lines} lines: "${squeezed[0].text}"`);
+  }
+  if (found.overflow > 0) problems.push(`the page is ${found.overflow} px wider than the window`);
   if (found.plots.length === 0) problems.push('no plots');
   for (const p of found.plots) {
     if (!(p.width > 100 && p.height > 40)) problems.push(`a plot renders at ${p.width}x${p.height}`);
@@ -120,7 +142,7 @@ try {
   if (dark.fill === dark.background) problems.push(`dark mode: text ${dark.fill} on ${dark.background}`);
   const darkShot = option('--dark-screenshot');
   if (darkShot) await tab.screenshot({ path: darkShot, fullPage: true });
-  console.log(JSON.stringify({ page, launch_ms: launchedMs, load_ms: loadedMs, expected, found: { hypotheses: found.hypotheses, runs: found.runs, plots: found.plots.length } }));
+  console.log(JSON.stringify({ page, launch_ms: launchedMs, load_ms: loadedMs, expected, found: { hypotheses: found.hypotheses, runs: found.runs, plots: found.plots.length, max_cell_lines: Math.max(0, ...found.cellLines.map((c) => c.lines)), overflow: found.overflow } }));
 } finally {
   await browser.close();
 }
